@@ -1,0 +1,1 @@
+"""Bullying, discrimination and profanity: lexicons plus targeting and stance rules."""

@@ -1,0 +1,1 @@
+"""Optional scoring backends (transformers, detoxify), off by default."""

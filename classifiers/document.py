@@ -1,0 +1,56 @@
+"""A text being scored, with the views recognizers share (computed once, lazily)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from classifiers.normalise import NormalisedText, normalise
+
+_WORD = re.compile(r"\w+(?:['’-]\w+)*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # normalised form
+    start: int  # offsets into the ORIGINAL text
+    end: int
+    norm_start: int  # offsets into the normalised text
+    norm_end: int
+
+
+@dataclass
+class Context:
+    """Where the text will appear. Recognizers may use it (e.g. the disclaimer rule)."""
+
+    account_type: str = "unknown"  # "official" | "private" | "unknown"
+    platform: str | None = None
+    reply_to: str | None = None
+    author_role: str | None = None  # "staff" | "adult" | "child" | "unknown"
+
+
+class Document:
+    def __init__(self, text: str, context: Context | None = None) -> None:
+        self.text = text
+        self.context = context or Context()
+
+    @cached_property
+    def normalised(self) -> NormalisedText:
+        return normalise(self.text)
+
+    @property
+    def norm(self) -> str:
+        return self.normalised.text
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        nt = self.normalised
+        tokens: list[Token] = []
+        for m in _WORD.finditer(nt.text):
+            start, end = nt.to_original(m.start(), m.end())
+            tokens.append(Token(m.group(), start, end, m.start(), m.end()))
+        return tokens
+
+    def to_original(self, norm_start: int, norm_end: int) -> tuple[int, int]:
+        return self.normalised.to_original(norm_start, norm_end)

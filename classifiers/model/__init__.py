@@ -1,0 +1,1 @@
+"""The learned model: a small torch text classifier trained on the project's own corpus."""

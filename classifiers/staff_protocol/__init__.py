@@ -1,0 +1,1 @@
+"""Staff protocol rules: disclaimer, confidential information, quoting colleagues."""

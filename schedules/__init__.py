@@ -1,0 +1,1 @@
+"""APScheduler wiring and the jobs it runs (polling, retention purge, reminders, digests)."""

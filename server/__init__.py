@@ -1,0 +1,1 @@
+"""Denkna's aiohttp server: API, auth, storage, alerts, cases, dashboard, CLI."""
