@@ -1,0 +1,1 @@
+"""Escalation: derailment detection, cases, dossier, steps (YAML), outbox and alerts."""

@@ -1,0 +1,87 @@
+"""The Scala stappenplan as data: every path ends in the dossier; bad files get clear errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.escalation.steps import (
+    DEFAULT_STEPS,
+    StepsError,
+    check_text,
+    load_plan,
+    parse_plan,
+    walk,
+)
+
+
+def test_default_plan_walks_the_adult_inadequate_path_to_the_dossier() -> None:
+    plan = load_plan()
+    path = [("stop_reageren", "personeel_gestopt"), ("gesprek", "plaatser_volwassene"),
+            ("reactie_volwassene", "inadequaat"), ("statement_volwassene", "geplaatst"),
+            ("dossier", "afgesloten")]
+    current = plan.start
+    for step_id, outcome in path:
+        assert current == step_id
+        t = walk(plan, current, outcome)
+        current = t.next_step.id if t.next_step else None
+    assert current is None
+
+
+def test_staff_branch_offers_the_sanctions_and_the_vertrouwensinspecteur() -> None:
+    plan = load_plan()
+    labels = " ".join(o.label for o in plan.step("overleg_bestuur").outcomes)
+    for measure in ("Waarschuwing", "Schorsing", "Berisping", "Ontslag op staande voet",
+                    "Landelijke Vertrouwensinspecteur"):
+        assert measure in labels
+    assert plan.step("overleg_bestuur").role == "board"
+
+
+def test_poster_is_set_by_the_conversation_outcome() -> None:
+    plan = load_plan()
+    assert {o.poster for o in plan.step("gesprek").outcomes} == {"staff", "adult", "child"}
+    assert "aangifte" in plan.statement_for("adult")
+
+
+def test_unknown_next_step_names_the_line_and_step() -> None:
+    text = DEFAULT_STEPS.read_text().replace("next: klachtenregeling", "next: klachtregeling")
+    with pytest.raises(StepsError) as err:
+        parse_plan(text, origin="school.yaml")
+    msg = str(err.value)
+    assert "stap 'reactie_volwassene'" in msg and "klachtregeling" in msg
+    assert "school.yaml regel" in msg
+
+
+def test_dead_end_and_bad_role_are_reported_together() -> None:
+    text = """
+start: a
+final: z
+steps:
+  - {id: a, title: A, role: leadership, deadline_hours: 2,
+     outcomes: [{id: x, label: X, next: b}, {id: y, label: Y, next: z}]}
+  - {id: b, title: B, role: conciërge, deadline_hours: 2,
+     outcomes: [{id: x, label: X, next: b}]}
+  - {id: z, title: Z, role: leadership, deadline_hours: 2,
+     outcomes: [{id: klaar, label: Klaar, next: null}]}
+"""
+    result = check_text(text, "eigen.yaml")
+    assert not result["ok"]
+    joined = " | ".join(result["problems"])
+    assert "stap 'b'" in joined and "role" in joined
+
+
+def test_unreachable_final_is_reported() -> None:
+    text = """
+start: a
+final: z
+steps:
+  - {id: a, title: A, role: leadership, deadline_hours: 2, outcomes: [{id: x, label: X, next: b}]}
+  - {id: b, title: B, role: leadership, deadline_hours: 2, outcomes: [{id: x, label: X, next: a}]}
+  - {id: z, title: Z, role: leadership, deadline_hours: 2, outcomes: [{id: k, label: K}]}
+"""
+    problems = check_text(text)["problems"]
+    assert any("nooit bij 'z'" in p for p in problems)
+
+
+def test_broken_yaml_gives_line() -> None:
+    result = check_text("steps:\n  - id: a\n   title: [", "x.yaml")
+    assert not result["ok"] and "regel" in result["problems"][0]
