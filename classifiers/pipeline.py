@@ -1,19 +1,55 @@
-"""The scorer: runs the registered recognizers (and the model, when present) and folds
-their findings into one Judgement per text, per the scoring contract."""
+"""The scorer: runs the registered recognizers, the learned model (when its artefact is
+present) and any configured optional backends, and folds them into one Judgement per text,
+per the scoring contract.
+
+Combination, per category:
+- rule score r = the highest score of the category's rule findings;
+- learned score p = the highest calibrated probability of the model and the backends;
+- combined = max(r, p), except when the rules signal a *stance guard* for the category
+  (see below) and have no flagging finding of their own: then the learned score is damped
+  (p * GUARD_FACTOR), so a model can never override a clear rule decision such as
+  counter-speech, health talk or abuse of an object.
+A category is flagged only when the combined score passes its threshold. Thresholds come
+from the model metadata (tuned on dev) unless overridden by the caller.
+
+Stance guards: a recognizer that sees loaded words but decides they are not meant (quoted,
+rejected, about a disease, about a thing) reports a Finding with score 0 whose subtype starts
+with "guard:" (e.g. "guard:counter_speech"), or a finding with `source` ending in ":guard".
+Guards never become flags; they only damp the learned score of their category.
+
+Spans come from the rule findings. When only the learned score flags a category, the spans
+are the tokens that contribute most to the model's decision (occlusion: the drop in the
+category's logit when a token and its n-grams are left out).
+"""
 
 from __future__ import annotations
 
 import importlib
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Protocol
 
-from classifiers.categories import ALL_CATEGORIES, CATEGORIES, SEVERITY_RANK, Category
+from classifiers.categories import (
+    ALL_CATEGORIES,
+    CATEGORIES,
+    SEVERITY_RANK,
+    Category,
+    Severity,
+)
 from classifiers.document import Context, Document
 from classifiers.judgement import Finding, Flag, Judgement, Span
 from classifiers.recognizer import Recognizer, registered
 
+log = logging.getLogger(__name__)
+
 MAX_TEXT_CHARS = 100_000
 PIPELINE_VERSION = "denkna-rules-0.1"
+RULES_NAME = "denkna-rules"
+GUARD_PREFIX = "guard:"
+GUARD_FACTOR = 0.3
+MAX_MODEL_SPANS = 3
 
 # Packages whose import registers recognizers. Adding a detector package = one line here.
 RECOGNIZER_PACKAGES: tuple[str, ...] = (
@@ -22,6 +58,16 @@ RECOGNIZER_PACKAGES: tuple[str, ...] = (
     "classifiers.staff_protocol",
 )
 
+_DEFAULT_MODEL = object()  # sentinel: "use the shipped artefact"
+
+
+class Backend(Protocol):
+    """An optional extra scorer (classifiers/backends): probabilities per category."""
+
+    name: str
+
+    def predict(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
+
 
 def default_recognizers() -> list[Recognizer]:
     for pkg in RECOGNIZER_PACKAGES:
@@ -29,19 +75,121 @@ def default_recognizers() -> list[Recognizer]:
     return [factory() for factory in registered().values()]
 
 
+def is_guard(finding: Finding) -> bool:
+    return finding.subtype.startswith(GUARD_PREFIX) or finding.source.endswith(":guard")
+
+
 class Scorer:
+    """Scores texts. Loads the model artefact once, lazily, per Scorer instance.
+
+    model_path: path to a model artefact; default the shipped one; None = rules only.
+    predictor: an already loaded classifiers.model.predictor.Predictor (tests, training).
+    backends: optional extra scorers (see classifiers/backends), off by default.
+    num_threads: torch threads for inference (None leaves torch's setting alone).
+    """
+
     def __init__(
         self,
         recognizers: Sequence[Recognizer] | None = None,
         thresholds: dict[str, float] | None = None,
+        *,
+        model_path: Path | str | object | None = _DEFAULT_MODEL,
+        predictor: object | None = None,
+        backends: Sequence[Backend] = (),
+        num_threads: int | None = 1,
     ) -> None:
         self.recognizers = list(recognizers) if recognizers is not None else default_recognizers()
-        self.thresholds = {c: CATEGORIES[Category(c)].default_threshold for c in ALL_CATEGORIES}
-        if thresholds:
-            self.thresholds.update(thresholds)
-        self.model_name = PIPELINE_VERSION
+        self._explicit_thresholds = dict(thresholds or {})
+        self.backends = list(backends)
+        self.num_threads = num_threads
+        if model_path is _DEFAULT_MODEL:
+            from classifiers.model.artefact import DEFAULT_MODEL_PATH
 
+            model_path = DEFAULT_MODEL_PATH
+        self._model_path = Path(model_path) if model_path is not None else None  # type: ignore[arg-type]
+        self._predictor = predictor
+        self._model_loaded = predictor is not None or self._model_path is None
+        self._thresholds: dict[str, float] | None = None
+
+    # ----- model loading -------------------------------------------------------------------
+    @property
+    def predictor(self):  # -> Predictor | None
+        if not self._model_loaded:
+            self._model_loaded = True
+            self._predictor = self._load_model()
+        return self._predictor
+
+    def _load_model(self):
+        path = self._model_path
+        assert path is not None
+        if not path.exists():
+            log.warning("Geen modelbestand op %s: Denkna scoort alleen met regels.", path)
+            return None
+        import torch
+
+        from classifiers.model.artefact import ArtefactError
+        from classifiers.model.predictor import Predictor
+
+        if self.num_threads:
+            torch.set_num_threads(self.num_threads)
+        try:
+            predictor = Predictor.load(path)
+        except (ArtefactError, OSError, KeyError, RuntimeError) as exc:
+            log.error("Modelbestand %s is onbruikbaar (%s): Denkna scoort alleen met regels.",
+                      path, exc)
+            return None
+        log.info("Model %s geladen uit %s.", predictor.version, path)
+        return predictor
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        if self._thresholds is None:
+            values = {c: CATEGORIES[Category(c)].default_threshold for c in ALL_CATEGORIES}
+            predictor = self.predictor
+            if predictor is not None:
+                values.update(predictor.meta.thresholds)
+            values.update(self._explicit_thresholds)
+            self._thresholds = values
+        return self._thresholds
+
+    @property
+    def model_name(self) -> str:
+        predictor = self.predictor
+        if predictor is None and not self.backends:
+            return PIPELINE_VERSION
+        name = RULES_NAME
+        if predictor is not None:
+            name += f"+fasttext {predictor.version}"
+        for b in self.backends:
+            name += f"+{b.name}"
+        return name
+
+    # ----- scoring -------------------------------------------------------------------------
     def score(self, text: str, context: Context | None = None) -> Judgement:
+        return self._score(text, context, None)
+
+    def score_many(
+        self, texts: Iterable[str], contexts: Iterable[Context | None] | None = None
+    ) -> list[Judgement]:
+        texts = list(texts)
+        ctxs = list(contexts) if contexts is not None else [None] * len(texts)
+        backend_probs: list[list[dict[str, float]]] = [[] for _ in texts]
+        if self.backends and texts:
+            truncated = [t[:MAX_TEXT_CHARS] for t in texts]
+            for b in self.backends:
+                for i, probs in enumerate(b.predict(truncated)):
+                    backend_probs[i].append(probs)
+        return [
+            self._score(t, c, backend_probs[i] if self.backends else None)
+            for i, (t, c) in enumerate(zip(texts, ctxs, strict=True))
+        ]
+
+    def _score(
+        self,
+        text: str,
+        context: Context | None,
+        backend_probs: list[dict[str, float]] | None,
+    ) -> Judgement:
         truncated = len(text) > MAX_TEXT_CHARS
         if truncated:
             text = text[:MAX_TEXT_CHARS]
@@ -49,43 +197,114 @@ class Scorer:
         findings: list[Finding] = []
         for rec in self.recognizers:
             findings.extend(rec.analyze(doc))
-        judgement = self.combine(findings)
+        learned: dict[str, float] = {}
+        model_out = None
+        predictor = self.predictor
+        if predictor is not None and text.strip():
+            model_out = predictor.predict(doc)
+            learned.update(model_out.probs)
+        if backend_probs is None and self.backends:
+            backend_probs = [b.predict([text])[0] for b in self.backends]
+        for probs in backend_probs or []:
+            for cat, p in probs.items():
+                if cat in ALL_CATEGORIES:
+                    learned[cat] = max(learned.get(cat, 0.0), float(p))
+        judgement = self.combine(findings, learned, doc, model_out)
         judgement.truncated = truncated
         return judgement
 
-    def score_many(self, texts: Iterable[str]) -> list[Judgement]:
-        return [self.score(t) for t in texts]
-
-    def combine(self, findings: list[Finding]) -> Judgement:
+    def combine(
+        self,
+        findings: list[Finding],
+        learned: dict[str, float] | None = None,
+        doc: Document | None = None,
+        model_out: object | None = None,
+    ) -> Judgement:
+        learned = learned or {}
+        thresholds = self.thresholds
         by_cat: dict[str, list[Finding]] = defaultdict(list)
+        guarded: set[str] = set()
         for f in findings:
-            by_cat[f.category].append(f)
+            if is_guard(f):
+                guarded.add(f.category)
+            else:
+                by_cat[f.category].append(f)
         scores = {c: 0.0 for c in ALL_CATEGORIES}
         flags: list[Flag] = []
         for cat in ALL_CATEGORIES:
-            group = by_cat.get(cat)
-            if not group:
+            group = by_cat.get(cat, [])
+            threshold = thresholds[cat]
+            rule = max((f.score for f in group), default=0.0)
+            p = learned.get(cat, 0.0)
+            if cat in guarded and rule < threshold:
+                p *= GUARD_FACTOR
+            scores[cat] = max(rule, p)
+            if scores[cat] < threshold:
                 continue
-            top = max(group, key=lambda f: (f.score, SEVERITY_RANK[f.severity]))
-            scores[cat] = max(f.score for f in group)
-            if scores[cat] < self.thresholds[cat]:
-                continue
-            passing = [f for f in group if f.score >= self.thresholds[cat]]
-            flags.append(
-                Flag(
-                    category=cat,
-                    subtype=top.subtype,
-                    severity=max((f.severity for f in passing), key=lambda s: SEVERITY_RANK[s]),
-                    score=scores[cat],
-                    spans=_merge_spans(s for f in passing for s in f.spans),
-                    reason=top.reason,
-                    protocol_ref=top.protocol_ref,
-                    suggestion=next((f.suggestion for f in passing if f.suggestion), None),
-                    reason_en=top.reason_en,
-                    subtypes=sorted({f.subtype for f in passing}),
-                )
-            )
+            passing = [f for f in group if f.score >= threshold]
+            if not passing and group and p >= threshold:
+                # the model confirms what the rules saw below their own threshold
+                passing = group
+            if passing:
+                flags.append(self._rule_flag(cat, passing, scores[cat]))
+            else:
+                flags.append(self._model_flag(cat, scores[cat], doc, model_out))
         return Judgement(scores=scores, flags=flags, model=self.model_name)
+
+    @staticmethod
+    def _rule_flag(cat: str, passing: list[Finding], score: float) -> Flag:
+        top = max(passing, key=lambda f: (f.score, SEVERITY_RANK[f.severity]))
+        return Flag(
+            category=cat,
+            subtype=top.subtype,
+            severity=max((f.severity for f in passing), key=lambda s: SEVERITY_RANK[s]),
+            score=score,
+            spans=_merge_spans(s for f in passing for s in f.spans),
+            reason=top.reason,
+            protocol_ref=top.protocol_ref,
+            suggestion=next((f.suggestion for f in passing if f.suggestion), None),
+            reason_en=top.reason_en,
+            subtypes=sorted({f.subtype for f in passing}),
+        )
+
+    def _model_flag(self, cat: str, score: float, doc: Document | None, model_out) -> Flag:
+        info = CATEGORIES[Category(cat)]
+        spans: list[Span] = []
+        subtype = "model"
+        predictor = self.predictor
+        if model_out is not None and doc is not None and predictor is not None:
+            subtype = model_out.best_subtype(cat) or subtype
+            contrib = predictor.token_contributions(model_out, cat)
+            spans = _top_token_spans(doc, contrib)
+        severity = Severity.HIGH if score >= 0.9 else Severity.MEDIUM
+        if cat in ("profanity", "protocol") and score < 0.9:
+            severity = Severity.LOW
+        return Flag(
+            category=cat,
+            subtype=subtype,
+            severity=severity,
+            score=score,
+            spans=spans,
+            reason=(
+                f"Het model herkent deze tekst als {info.label_nl}. "
+                "Lees de gemarkeerde woorden nog eens voordat je plaatst."
+            ),
+            protocol_ref=info.protocol_ref,
+            reason_en=f"The model recognises this text as {info.label_en}.",
+            subtypes=[subtype],
+        )
+
+
+def _top_token_spans(doc: Document, contrib: list[float]) -> list[Span]:
+    if not contrib:
+        return []
+    best = max(contrib)
+    if best <= 0:
+        return []
+    ranked = sorted(range(len(contrib)), key=lambda i: -contrib[i])
+    chosen = [i for i in ranked[:MAX_MODEL_SPANS] if contrib[i] >= 0.5 * best]
+    tokens = doc.tokens
+    return _merge_spans(Span(tokens[i].start, tokens[i].end) for i in chosen)
 
 
 def _merge_spans(spans: Iterable[Span]) -> list[Span]:

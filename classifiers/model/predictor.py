@@ -1,0 +1,102 @@
+"""Inference with a trained model: calibrated probabilities per category and explanations.
+
+No autograd at inference (torch.inference_mode). The number of torch threads is set by the
+caller (the Scorer sets one thread by default: texts are short and requests are many).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from classifiers.categories import ALL_CATEGORIES
+from classifiers.document import Document
+from classifiers.model.artefact import ModelMetadata, load_artefact
+from classifiers.model.features import FeatureHasher, Features
+from classifiers.model.net import FastTextNet
+
+
+@dataclass
+class ModelOutput:
+    probs: dict[str, float]  # calibrated, per category
+    subtype_probs: dict[str, float]  # raw sigmoid, per "category/subtype"
+    features: Features
+    logits: torch.Tensor  # raw logits, all labels
+
+    def best_subtype(self, category: str) -> str | None:
+        prefix = category + "/"
+        cands = [(p, k) for k, p in self.subtype_probs.items() if k.startswith(prefix)]
+        if not cands:
+            return None
+        return max(cands)[1][len(prefix) :]
+
+
+class Predictor:
+    def __init__(self, net: FastTextNet, meta: ModelMetadata) -> None:
+        self.net = net
+        self.meta = meta
+        self.hasher = FeatureHasher(meta.hash_settings)
+        self.weight = net.embedding.weight.detach()
+        self.cat_index = {c: meta.labels.index(c) for c in ALL_CATEGORIES if c in meta.labels}
+        self.sub_index = {lab: i for i, lab in enumerate(meta.labels) if "/" in lab}
+
+    @classmethod
+    def load(cls, path: Path) -> Predictor:
+        net, meta = load_artefact(path)
+        return cls(net, meta)
+
+    @property
+    def version(self) -> str:
+        return self.meta.version
+
+    def calibrate(self, category: str, logit: float) -> float:
+        cal = self.meta.calibration.get(category, {"a": 1.0, "b": 0.0})
+        z = cal["a"] * logit + cal["b"]
+        if z >= 0:
+            return 1.0 / (1.0 + math.exp(-z))
+        e = math.exp(z)
+        return e / (1.0 + e)
+
+    def predict(self, doc: Document) -> ModelOutput:
+        feats = self.hasher.doc_features(doc)
+        with torch.inference_mode():
+            if feats.ids:
+                pooled = self.weight[torch.tensor(feats.ids)].mean(dim=0, keepdim=True)
+            else:
+                pooled = torch.zeros(1, self.weight.shape[1])
+            logits = self.net.from_pooled(pooled)[0]
+        values = logits.tolist()
+        probs = {c: self.calibrate(c, values[i]) for c, i in self.cat_index.items()}
+        subs = {lab: _sigmoid(values[i]) for lab, i in self.sub_index.items()}
+        return ModelOutput(probs, subs, feats, logits)
+
+    def token_contributions(self, out: ModelOutput, category: str) -> list[float]:
+        """Drop in the category's logit when each token (and its n-grams) is left out."""
+        feats = out.features
+        if not feats.owners or category not in self.cat_index:
+            return []
+        idx = self.cat_index[category]
+        with torch.inference_mode():
+            rows = self.weight[torch.tensor(feats.ids)]
+            total = rows.sum(dim=0)
+            n = len(feats.ids)
+            pooled = []
+            for owned in feats.owners:
+                left = n - len(owned)
+                if left <= 0:
+                    pooled.append(torch.zeros_like(total))
+                else:
+                    pooled.append((total - rows[owned].sum(dim=0)) / left)
+            occluded = self.net.from_pooled(torch.stack(pooled))[:, idx]
+            base = float(out.logits[idx])
+            return [base - float(v) for v in occluded]
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
