@@ -1,0 +1,91 @@
+"""What the Facebook and Instagram connectors share: Graph API errors, paging, auth."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from server.platforms.base import (
+    AuthExpired,
+    Connector,
+    PlatformError,
+    RateLimited,
+    Response,
+    TransientError,
+    regain_seconds,
+    retry_after,
+)
+
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80001, 80002, 80004, 80005, 80006})
+AUTH_CODES = frozenset({190, 102})
+TRANSIENT_CODES = frozenset({1, 2})
+DEFAULT_RATE_WAIT = 60.0
+
+
+def graph_error(body: Any) -> tuple[int | None, int | None, str]:
+    err = body.get("error") if isinstance(body, Mapping) else None
+    if not isinstance(err, Mapping):
+        return None, None, ""
+    code = err.get("code") if isinstance(err.get("code"), int) else None
+    sub = err.get("error_subcode") if isinstance(err.get("error_subcode"), int) else None
+    msg = err.get("message") if isinstance(err.get("message"), str) else ""
+    return code, sub, msg
+
+
+class GraphConnector(Connector):
+    """Graph API plumbing; `self.account_id` is the page id or the Instagram user id."""
+
+    @property
+    def api(self) -> str:
+        return f"{self.settings.base_url.rstrip('/')}/{self.settings.version}"
+
+    def classify(self, resp: Response) -> None:
+        code, _sub, msg = graph_error(resp.body)
+        if code in AUTH_CODES or resp.status == 401:
+            raise AuthExpired(msg or "access token expired", status=resp.status, code=code)
+        if code in RATE_LIMIT_CODES or resp.status == 429:
+            regain = regain_seconds(resp.headers)
+            wait = retry_after(resp.headers, DEFAULT_RATE_WAIT if regain is None else regain)
+            raise RateLimited(msg or "rate limited", retry_after=wait, status=resp.status,
+                              code=code)
+        if resp.status >= 500 or code in TRANSIENT_CODES:
+            raise TransientError(msg or f"HTTP {resp.status}", status=resp.status, code=code)
+        raise PlatformError(msg or f"HTTP {resp.status}", status=resp.status, code=code)
+
+    async def pages(self, url: str, params: Mapping[str, Any] | None = None,
+                    max_pages: int | None = None) -> AsyncIterator[Mapping[str, Any]]:
+        """Every page of a Graph list (follows `paging.next`); yields page bodies."""
+        count = 0
+        next_url: str | None = url
+        next_params = params
+        while next_url:
+            resp = await self.request("GET", next_url, params=next_params)
+            body = resp.body if isinstance(resp.body, Mapping) else {}
+            yield body
+            count += 1
+            if max_pages is not None and count >= max_pages:
+                return
+            paging = body.get("paging")
+            nxt = paging.get("next") if isinstance(paging, Mapping) else None
+            next_url = nxt if isinstance(nxt, str) and nxt else None
+            next_params = None
+
+    async def _post(self, path: str, data: Mapping[str, Any]) -> Any:
+        return (await self.request("POST", f"{self.api}/{path}", data=dict(data))).body
+
+    async def delete(self, external_id: str) -> None:
+        await self.request("DELETE", f"{self.api}/{external_id}")
+
+
+def after_cursor(body: Mapping[str, Any]) -> str | None:
+    paging = body.get("paging")
+    if not isinstance(paging, Mapping):
+        return None
+    cursors = paging.get("cursors")
+    value = cursors.get("after") if isinstance(cursors, Mapping) else None
+    return value if isinstance(value, str) and value else None
+
+
+def data_items(body: Mapping[str, Any]) -> list[Any]:
+    data = body.get("data")
+    return data if isinstance(data, list) else []
