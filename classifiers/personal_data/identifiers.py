@@ -1,0 +1,131 @@
+"""Contact details and identifiers: phone, e-mail, BSN, IBAN, address, date of birth.
+
+Each candidate found by a cheap regular expression is validated by the library that knows
+the format: phonenumbers (valid Dutch number), stdnum.nl.bsn (11-proof), schwifty (IBAN
+checksum). A candidate that fails validation is not reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+from stdnum.nl import bsn
+
+from classifiers.personal_data.hits import Hit
+from classifiers.personal_data.lexicon import Lexicon
+
+_EMAIL = re.compile(r"(?<![\w.+-])(?P<local>[\w.+-]+)@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}\b")
+# +31 6 1234 5678, 0031 6.., 06-12345678, 020-1234567, (020) 123 45 67
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)31[\s.-]?(?:\(0\)[\s.-]?)?\d|\(?0\d{1,3}\)?)(?:[\s.-]?\d){6,9}(?!\d)"
+)
+_BSN = re.compile(r"(?<![\d.-])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}\.\d{3}\.\d{3})(?![\d]|[.-]\d)")
+_IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}[\s]?(?:[A-Za-z0-9]{4}[\s]?){2,7}[A-Za-z0-9]{1,4}\b")
+_POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
+_CAP_WORD = re.compile(r"\s*,?\s*([A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)")
+_JOINER = re.compile(r"[ \t]*,?[ \t]*")
+_LIVES = re.compile(
+    r"\b(?:woont|wonen|woonde|woonachtig|verhuisd|verhuist)\s(?:\w+\s)?"
+    r"(?:in|op|aan|naar)\s(?:de\s|het\s)?",
+    re.IGNORECASE,
+)
+
+
+def find_emails(text: str, lex: Lexicon) -> list[Hit]:
+    hits = []
+    for m in _EMAIL.finditer(text):
+        local = m.group("local").lower()
+        strength = 0.4 if local in lex.generic_mailboxes else 1.0
+        hits.append(Hit("email", m.start(), m.end(), strength))
+    return hits
+
+
+def find_phones(text: str) -> list[Hit]:
+    hits = []
+    for m in _PHONE.finditer(text):
+        candidate = m.group()
+        try:
+            number = phonenumbers.parse(candidate, "NL")
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            hits.append(Hit("phone", m.start(), m.end()))
+    return hits
+
+
+def find_bsns(text: str, taken: list[Hit]) -> list[Hit]:
+    hits = []
+    for m in _BSN.finditer(text):
+        if any(h.start < m.end() and m.start() < h.end for h in taken):
+            continue
+        if bsn.is_valid(m.group()):
+            hits.append(Hit("bsn", m.start(), m.end()))
+    return hits
+
+
+def find_ibans(text: str) -> list[Hit]:
+    hits = []
+    for m in _IBAN.finditer(text):
+        try:
+            IBAN(m.group().upper())
+        except SchwiftyException:
+            continue
+        except ValueError:
+            continue
+        hits.append(Hit("iban", m.start(), m.end()))
+    return hits
+
+
+def find_addresses(text: str, lex: Lexicon) -> list[Hit]:
+    """Street + number, postcode (+ place), or "woont in <place>"; adjacent parts merge."""
+    parts: list[tuple[int, int, float]] = []
+    for m in lex.street_re.finditer(text):
+        parts.append((m.start(), m.end(), 1.0))
+    for m in _POSTCODE.finditer(text):
+        end = m.end()
+        place = _CAP_WORD.match(text, end)
+        if place and place.group(1) in lex.places:
+            end = place.end()
+        parts.append((m.start(), end, 1.0))
+    for m in _LIVES.finditer(text):
+        place = re.match(r"[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?", text[m.end() :])
+        if place and (place.group() in lex.places or place.group().split()[0] in lex.places):
+            name = place.group() if place.group() in lex.places else place.group().split()[0]
+            parts.append((m.end(), m.end() + len(name), 0.7))
+    parts.sort()
+    merged: list[Hit] = []
+    for start, end, strength in parts:
+        last = merged[-1] if merged else None
+        if last and (start <= last.end or _JOINER.fullmatch(text[last.end : start])):
+            merged[-1] = Hit(
+                "address", last.start, max(last.end, end), max(last.strength, strength)
+            )
+        else:
+            merged.append(Hit("address", start, end, strength))
+    return merged
+
+
+def find_birth_dates(text: str, lex: Lexicon) -> list[Hit]:
+    hits = []
+    for m in lex.birth_re.finditer(text):
+        date = m.group("date")
+        has_year = bool(re.search(r"\d{4}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2}", date))
+        hits.append(Hit("birth_date", m.start("date"), m.end("date"), 1.0 if has_year else 0.6))
+    return hits
+
+
+def find_identifiers(text: str, lex: Lexicon) -> list[Hit]:
+    """All contact details and identifiers in `text`, without overlaps (first kind wins)."""
+    if not any(c.isdigit() or c == "@" for c in text):
+        return find_addresses(text, lex)
+    found: list[Hit] = []
+    found += find_ibans(text)
+    found += find_emails(text, lex)
+    found += [h for h in find_birth_dates(text, lex) if not any(h.overlaps(o) for o in found)]
+    found += [h for h in find_phones(text) if not any(h.overlaps(o) for o in found)]
+    found += find_bsns(text, found)
+    found += [h for h in find_addresses(text, lex) if not any(h.overlaps(o) for o in found)]
+    return sorted(found, key=lambda h: h.start)

@@ -1,0 +1,124 @@
+"""Lookup data for personal-data detection, loaded once per process.
+
+What we use from deduce (3.x): only its bundled source lookup lists, read as package
+resources -- first names (`names/lst_first_name`), surnames (`names/lst_surname`), place
+names (`locations/lst_placename/lst_residence` and `lst_municipality`) and its common/stop
+word whitelists, each minus its `exceptions.txt`. We do not construct `deduce.Deduce()`:
+its first construction builds a 77 MB pickle cache (over two minutes on the CI machine) and
+every later construction takes about 10 s, and `deidentify()` costs about 2 ms for 300
+characters, our whole budget. Matching is our own (names.py) against these sets.
+
+School-specific words live in data/lexicon.yaml, warning texts in data/messages.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+_DEDUCE_SRC = "data/lookup/src"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    first_names: frozenset[str]
+    surnames: frozenset[str]
+    places: frozenset[str]
+    common_words: frozenset[str]  # lower case; names that are also Dutch words
+    titles: frozenset[str]
+    name_cues: frozenset[str]
+    interfixes: frozenset[str]
+    relatives: frozenset[str]
+    pronouns: frozenset[str]
+    self_words: frozenset[str]
+    generic_mailboxes: frozenset[str]
+    class_re: re.Pattern[str]
+    health_re: re.Pattern[str]
+    health_state_re: re.Pattern[str]
+    school_record_re: re.Pattern[str]
+    photo_re: re.Pattern[str]
+    birth_re: re.Pattern[str]
+    street_re: re.Pattern[str]
+    messages: dict[str, Any]
+
+
+def _deduce_list(relative: str) -> set[str]:
+    base = resources.files("deduce").joinpath(_DEDUCE_SRC, relative)
+    items = {line.strip() for line in base.joinpath("items.txt").read_text("utf-8").splitlines()}
+    exceptions = base.joinpath("exceptions.txt")
+    if exceptions.is_file():
+        items -= {line.strip() for line in exceptions.read_text("utf-8").splitlines()}
+    items.discard("")
+    return items
+
+
+def _yaml(name: str) -> dict[str, Any]:
+    text = resources.files("classifiers.personal_data").joinpath("data", name).read_text("utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"{name}: expected a mapping at the top level")
+    return data
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(
+        re.escape(w).replace(r"\ ", r"\s") for w in sorted(words, key=len, reverse=True)
+    )
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    lex = _yaml("lexicon.yaml")
+    messages = _yaml("messages.yaml")
+    flags = re.IGNORECASE | re.UNICODE
+
+    first_names = {n for n in _deduce_list("names/lst_first_name") if len(n) > 1}
+    surnames = {n for n in _deduce_list("names/lst_surname") if len(n) > 1}
+    places = _deduce_list("locations/lst_placename/lst_residence") | _deduce_list(
+        "locations/lst_placename/lst_municipality"
+    )
+    common = {w.lower() for w in _deduce_list("whitelist/lst_common_word")}
+    common |= {w.lower() for w in _deduce_list("whitelist/lst_stop_word")}
+    common |= {w.lower() for w in lex["name_words"]}
+
+    health_terms = _alternation(lex["health_terms"])
+    health_verbs = "|".join(lex["health_verbs_patterns"])
+    health_re = re.compile(rf"\b(?:{health_verbs})\s(?P<term>{health_terms})\b", flags)
+    street_suffix = _alternation(lex["street_suffixes"])
+    street_re = re.compile(
+        rf"\b(?:[A-Z][\w'’.-]*\s){{0,2}}\w{{2,}}(?:{street_suffix})\s\d{{1,4}}(?:\s?[a-zA-Z]\b|-\d{{1,4}}\b)?",
+        re.UNICODE,
+    )
+    months = _alternation(lex["months"])
+    date = (
+        rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})\b"
+        rf"|\d{{1,2}}\s(?:{months})\.?(?:\s(?:19|20)\d{{2}})?\b)"
+    )
+    birth_re = re.compile(rf"(?:{'|'.join(lex['birth_triggers_patterns'])})(?P<date>{date})", flags)
+
+    return Lexicon(
+        first_names=frozenset(first_names),
+        surnames=frozenset(surnames),
+        places=frozenset(places),
+        common_words=frozenset(common),
+        titles=frozenset(lex["titles"]),
+        name_cues=frozenset(lex["name_cues"]),
+        interfixes=frozenset(lex["interfixes"]),
+        relatives=frozenset(lex["relatives"]),
+        pronouns=frozenset(lex["pronouns"]),
+        self_words=frozenset(lex["self_words"]),
+        generic_mailboxes=frozenset(lex["generic_mailboxes"]),
+        class_re=re.compile("|".join(lex["class_patterns"]), flags),
+        health_re=health_re,
+        health_state_re=re.compile("|".join(lex["health_state_patterns"]), flags),
+        school_record_re=re.compile("|".join(lex["school_record_patterns"]), flags),
+        photo_re=re.compile("|".join(lex["photo_patterns"]), flags),
+        birth_re=birth_re,
+        street_re=street_re,
+        messages=messages,
+    )

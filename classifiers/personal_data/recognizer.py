@@ -1,0 +1,162 @@
+"""The personal-data recognizer: identifiers, names and the school context that makes a
+name sensitive (002 A.2 / AVG art. 4, 000 A.1, 004 teamafspraken).
+
+Scoring (threshold 0.5):
+- identifiers on their own: BSN 0.95, IBAN 0.9, date of birth 0.85 (0.55 without a year),
+  phone 0.8, address 0.8 (home town only 0.55), e-mail 0.75 (a role mailbox like info@ 0.3);
+- health or a school record (grades, punishment, suspension, absence) of a named person 0.85,
+  with a class as well 0.92 (high); of "mijn oma" / "ze" / "een leerling uit 2B" 0.6 (medium);
+  without a person nothing;
+- names next to a photo 0.75 (pupil_name, 004); a name alone 0.2 and a name with a class
+  0.35: low, not flagged (consented school news).
+Every finding carries the same suggestion: the whole text with names and identifiers
+replaced by placeholders (redact.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from classifiers.categories import Severity
+from classifiers.document import Document
+from classifiers.judgement import Finding, Span
+from classifiers.personal_data.hits import Hit
+from classifiers.personal_data.identifiers import find_identifiers
+from classifiers.personal_data.lexicon import Lexicon, load_lexicon
+from classifiers.personal_data.names import class_follows, find_names
+from classifiers.personal_data.redact import redact
+from classifiers.recognizer import Recognizer, register
+
+CATEGORY = "personal_data"
+_IDENTIFIER_SCORE = {
+    "bsn": (0.95, Severity.HIGH),
+    "iban": (0.9, Severity.HIGH),
+    "birth_date": (0.85, Severity.HIGH),
+    "phone": (0.8, Severity.MEDIUM),
+    "address": (0.8, Severity.MEDIUM),
+    "email": (0.75, Severity.MEDIUM),
+}
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+_WORDS = re.compile(r"\w+")
+
+
+def _weaken(score: float, strength: float) -> float:
+    return round(score * strength if strength >= 0.7 else min(score, 0.3), 4)
+
+
+class PersonalDataRecognizer(Recognizer):
+    name = "personal_data"
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lex = lexicon or load_lexicon()
+
+    def analyze(self, doc: Document) -> list[Finding]:
+        text = doc.text
+        lex = self.lex
+        ids = find_identifiers(text, lex)
+        names = [n for n in find_names(text, lex) if not any(n.overlaps(i) for i in ids)]
+        sensitive = self._sensitive(text)
+        if not (ids or names or sensitive):
+            return []
+        rewrite = redact(text, ids + names, lex.messages["placeholders"])
+        suggestion = rewrite if rewrite != text else None
+
+        findings: list[Finding] = []
+        for hit in ids:
+            score, severity = _IDENTIFIER_SCORE[hit.kind]
+            score = _weaken(score, hit.strength)
+            if score < 0.5:
+                severity = Severity.LOW
+            elif hit.strength < 1.0:
+                severity = Severity.MEDIUM
+            findings.append(self._finding(hit.kind, score, severity, [hit], suggestion))
+
+        used_names: set[Hit] = set()
+        for hit in sensitive:
+            anchored = self._anchor(text, hit, names)
+            if anchored is None:
+                continue
+            score, severity, anchor_names = anchored
+            used_names.update(anchor_names)
+            findings.append(
+                self._finding(hit.kind, score, severity, [*anchor_names, hit], suggestion)
+            )
+
+        rest = [n for n in names if n not in used_names]
+        if rest:
+            if lex.photo_re.search(text):
+                with_class = any(class_follows(text, n.end, lex) for n in rest)
+                severity = Severity.HIGH if with_class else Severity.MEDIUM
+                findings.append(self._finding("pupil_name", 0.75, severity, rest, suggestion))
+            else:
+                with_class = any(class_follows(text, n.end, lex) for n in rest)
+                score = 0.35 if with_class else 0.2
+                findings.append(
+                    self._finding("pupil_name", score, Severity.LOW, rest, suggestion, "name")
+                )
+        return findings
+
+    def _sensitive(self, text: str) -> list[Hit]:
+        lex = self.lex
+        hits = [Hit("health", m.start(), m.end()) for m in lex.health_re.finditer(text)]
+        hits += [Hit("health", m.start(), m.end()) for m in lex.health_state_re.finditer(text)]
+        hits += [
+            Hit("school_record", m.start(), m.end()) for m in lex.school_record_re.finditer(text)
+        ]
+        hits.sort(key=lambda h: (h.start, -h.end))
+        out: list[Hit] = []
+        for h in hits:
+            if out and h.start < out[-1].end:
+                continue
+            out.append(h)
+        return out
+
+    def _anchor(
+        self, text: str, hit: Hit, names: list[Hit]
+    ) -> tuple[float, Severity, list[Hit]] | None:
+        """Who the health or school record is about, and how identifiable that makes it."""
+        lex = self.lex
+        sentence = next(
+            (m for m in _SENTENCE.finditer(text) if m.start() <= hit.start < m.end()), None
+        )
+        s_start, s_end = (sentence.start(), sentence.end()) if sentence else (0, len(text))
+        in_sentence = [n for n in names if s_start <= n.start < s_end]
+        has_class = lex.class_re.search(text, s_start, s_end) is not None
+        if in_sentence:
+            return (0.92 if has_class else 0.85), Severity.HIGH, in_sentence
+        before = [w.lower() for w in _WORDS.findall(text[s_start : hit.start])]
+        if any(w in lex.self_words for w in before[-3:]) and not has_class:
+            return None
+        pronoun = any(w in lex.pronouns for w in before[-3:])
+        if pronoun and names:
+            return 0.8, Severity.HIGH, names
+        if has_class or pronoun or any(w in lex.relatives for w in before[-4:]):
+            return 0.6, Severity.MEDIUM, []
+        return None
+
+    def _finding(
+        self,
+        subtype: str,
+        score: float,
+        severity: Severity,
+        hits: list[Hit],
+        suggestion: str | None,
+        reason_key: str | None = None,
+    ) -> Finding:
+        msg = self.lex.messages
+        key = reason_key or subtype
+        return Finding(
+            category=CATEGORY,
+            subtype=subtype,
+            score=score,
+            severity=severity,
+            spans=sorted({Span(h.start, h.end) for h in hits}),
+            reason=msg["reason"][key]["nl"],
+            reason_en=msg["reason"][key]["en"],
+            protocol_ref=msg["protocol_ref"][subtype],
+            suggestion=suggestion,
+            source=self.name,
+        )
+
+
+register(PersonalDataRecognizer)
