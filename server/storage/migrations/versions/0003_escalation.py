@@ -64,6 +64,10 @@ def upgrade() -> None:
         sa.Column("created_at", TS, nullable=False),
         sa.Column("closed_at", TS),
     )
+    # one OPEN case per thread, also when two instances detect at the same moment
+    op.create_index("uq_cases_open_thread", "cases", ["thread_id"], unique=True,
+                    sqlite_where=sa.text("state = 'open'"),
+                    postgresql_where=sa.text("state = 'open'"))
     op.create_table(
         "case_events",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -130,5 +134,6 @@ def downgrade() -> None:
     if bind.dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS case_events_append_only ON case_events")
         op.execute("DROP FUNCTION IF EXISTS case_events_append_only()")
+    op.drop_index("uq_cases_open_thread", "cases")
     for table in ("dashboard_sessions", "outbox", "case_events", "cases", "thread_heat"):
         op.drop_table(table)
