@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_escalation"
-down_revision = "0001_core"
+down_revision = "0002_monitoring"
 branch_labels = None
 depends_on = None
 
