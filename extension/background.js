@@ -1,0 +1,200 @@
+/* Denkna service worker: the only place that knows the server URL and the staff token.
+ * Content scripts send it the draft; it asks the server and answers with the judgement. */
+"use strict";
+
+if (typeof DenknaSettings === "undefined" && typeof importScripts === "function") {
+  importScripts("common/settings.js", "common/i18n.js");
+}
+
+const CHECK_TIMEOUT_MS = 3000;
+const CONTENT_SCRIPT_ID = "denkna-composer";
+const CONTENT_FILES = ["content/style.js", "content/ui.js", "content/editor.js", "content/content.js"];
+
+const stringCache = new Map();
+
+async function readSettings() {
+  const { settings } = await chrome.storage.local.get("settings");
+  return DenknaSettings.sanitise(settings);
+}
+
+async function readToken() {
+  const { token } = await chrome.storage.local.get("token");
+  return typeof token === "string" ? token : "";
+}
+
+async function strings(lang) {
+  if (!stringCache.has(lang)) stringCache.set(lang, await DenknaI18n.loadStrings(lang));
+  return stringCache.get(lang);
+}
+
+/** Keeps the token out of reach of content scripts (Chrome; Firefox has no access levels
+ *  but its content scripts never ask for it either). */
+async function restrictStorage() {
+  try {
+    if (chrome.storage.local.setAccessLevel) {
+      await chrome.storage.local.setAccessLevel({ accessLevel: "TRUSTED_CONTEXTS" });
+    }
+  } catch {
+    // older browsers: content scripts still only talk to this worker
+  }
+}
+
+/** The content script is injected ONLY on the configured sites: registered here per host,
+ *  re-registered whenever the list changes. Other sites never get Denkna's code. */
+let registering = Promise.resolve();
+function syncContentScripts() {
+  registering = registering.then(async () => {
+    const settings = await readSettings();
+    const matches = DenknaSettings.matchPatterns(settings.sites);
+    const existing = await chrome.scripting.getRegisteredContentScripts({ ids: [CONTENT_SCRIPT_ID] });
+    if (existing.length) await chrome.scripting.unregisterContentScripts({ ids: [CONTENT_SCRIPT_ID] });
+    if (!matches.length) return;
+    await chrome.scripting.registerContentScripts([
+      {
+        id: CONTENT_SCRIPT_ID,
+        matches,
+        js: CONTENT_FILES,
+        runAt: "document_idle",
+        allFrames: false,
+        persistAcrossSessions: true,
+      },
+    ]);
+  }).catch((err) => console.warn("Denkna: registering content scripts failed", err));
+  return registering;
+}
+
+chrome.runtime.onInstalled.addListener(() => {
+  restrictStorage();
+  syncContentScripts();
+});
+chrome.runtime.onStartup.addListener(() => {
+  restrictStorage();
+  syncContentScripts();
+});
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === "local" && changes.settings) {
+    stringCache.clear();
+    syncContentScripts();
+  }
+});
+restrictStorage();
+
+async function hello(sender) {
+  const settings = await readSettings();
+  const url = sender.url || (sender.tab && sender.tab.url) || "";
+  let host = "";
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    host = "";
+  }
+  // Second check besides the registration: the list may just have changed.
+  if (!DenknaSettings.hostListed(host, settings.sites)) return { active: false };
+  const accountType = DenknaSettings.accountType(url, settings.officialAccounts);
+  const policy = accountType === "official" ? settings.policyOfficial : settings.policyPrivate;
+  return {
+    active: true,
+    accountType,
+    policy,
+    locale: settings.language,
+    strings: await strings(settings.language),
+  };
+}
+
+async function post(path, body, timeoutMs) {
+  const settings = await readSettings();
+  const token = await readToken();
+  if (!settings.serverUrl || !token) throw new Error("not configured");
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+  try {
+    const res = await fetch(`${settings.serverUrl}${path}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+      signal: ctrl.signal,
+      credentials: "omit",
+      cache: "no-store",
+    });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return res.status === 204 ? {} : await res.json();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function check(msg, sender) {
+  const settings = await readSettings();
+  const url = sender.url || "";
+  let host = "";
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    host = "";
+  }
+  if (!DenknaSettings.hostListed(host, settings.sites)) return { ok: false, seq: msg.seq, inactive: true };
+  const text = String(msg.text || "");
+  const context = {
+    platform: DenknaSettings.platformOf(host),
+    host,
+    account_type: DenknaSettings.accountType(url, settings.officialAccounts),
+  };
+  try {
+    const result = await post("/api/v1/check", { text, context, locale: settings.language }, CHECK_TIMEOUT_MS);
+    return { ok: true, seq: msg.seq, result };
+  } catch (err) {
+    // Quiet: the page shows "Denkna offline". Nothing is queued or kept.
+    return { ok: false, seq: msg.seq, offline: true, error: String(err && err.message) };
+  }
+}
+
+async function outcome(msg, sender) {
+  const settings = await readSettings();
+  let host = "";
+  try {
+    host = new URL(sender.url || "").hostname;
+  } catch {
+    host = "";
+  }
+  if (!DenknaSettings.hostListed(host, settings.sites)) return { ok: false };
+  const allowed = ["changed", "cancelled", "posted_anyway", "shown"];
+  const categories = (msg.categories || []).filter((c) => typeof c === "string").slice(0, 10);
+  if (!allowed.includes(msg.outcome) || !categories.length) return { ok: false };
+  try {
+    await post("/api/v1/check/outcome", { categories, outcome: msg.outcome }, CHECK_TIMEOUT_MS);
+    return { ok: true };
+  } catch {
+    return { ok: false };
+  }
+}
+
+async function testConnection() {
+  const settings = await readSettings();
+  if (!settings.serverUrl) return { ok: false };
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), CHECK_TIMEOUT_MS);
+  try {
+    const res = await fetch(`${settings.serverUrl}/api/v1/health`, { signal: ctrl.signal, credentials: "omit" });
+    return { ok: res.ok };
+  } catch {
+    return { ok: false };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const HANDLERS = {
+  hello: (msg, sender) => hello(sender),
+  check,
+  outcome,
+  testConnection: (msg, sender) => ((sender.url || "").startsWith(chrome.runtime.getURL("")) ? testConnection() : { ok: false }),
+  resync: (msg, sender) => ((sender.url || "").startsWith(chrome.runtime.getURL("")) ? syncContentScripts().then(() => ({ ok: true })) : { ok: false }),
+};
+
+chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  if (sender.id !== chrome.runtime.id || !msg || !HANDLERS[msg.type]) return false;
+  Promise.resolve(HANDLERS[msg.type](msg, sender))
+    .then(sendResponse)
+    .catch(() => sendResponse({ ok: false }));
+  return true;
+});

@@ -1,0 +1,301 @@
+/* Denkna content script: injected only on the sites the school configured (see background.js).
+ * Watches the field the user types in, asks the service worker for a check (debounced),
+ * shows the findings, offers one-click fixes, and asks "Denk na" before a serious post. */
+(() => {
+  "use strict";
+  const ns = globalThis.__denkna;
+  if (!ns || ns.started) return;
+  ns.started = true;
+
+  const DEBOUNCE_MS = 400;
+  const SUBMIT_WORDS = /\b(post|posten|plaats|plaatsen|publiceer|publiceren|verzend|verzenden|verstuur|versturen|send|tweet|reply|reageer|reageren|antwoord|toot|share|delen|deel|submit)\b/i;
+
+  let cfg = null;
+  let ui = null;
+  let active = null; // the field state last typed in
+  const states = new WeakMap();
+  let bypass = false; // set while replaying the page's own post action
+
+  const t = (key, params) => (key === "@lang" ? cfg.locale : ns.format(cfg.strings, key, params));
+  ns.format = (strings, key, params) => {
+    let msg = strings[key];
+    if (msg === undefined) msg = chrome.i18n.getMessage(key) || key;
+    return msg.replace(/\$([A-Z_]+)\$/g, (_m, name) => {
+      const v = params ? params[name.toLowerCase()] : undefined;
+      return v === undefined ? "" : String(v);
+    });
+  };
+
+  const send = (msg) =>
+    chrome.runtime.sendMessage(msg).catch(() => ({ ok: false, offline: true, seq: msg.seq }));
+
+  function stateOf(field) {
+    let st = states.get(field);
+    if (!st) {
+      st = {
+        field,
+        seq: 0,
+        timer: 0,
+        checkedText: null, // the text `result` belongs to
+        result: null,
+        pending: null, // promise of the running check
+        warned: new Set(), // categories shown to the user and not yet resolved
+        confirmedText: null, // "Toch plaatsen" was chosen for exactly this text
+        panelDismissedFor: "",
+        status: null,
+      };
+      states.set(field, st);
+    }
+    return st;
+  }
+
+  const categoriesOf = (result) => [...new Set(((result && result.flags) || []).map((f) => f.category))];
+  const highFlags = (result) => ((result && result.flags) || []).filter((f) => f.severity === "high");
+  const labelList = (cats) => cats.map((c) => t(ns.CATEGORY_KEYS[c] || "catProtocol").toLowerCase()).join(", ");
+
+  function reportOutcome(categories, outcome) {
+    if (categories.length) send({ type: "outcome", categories, outcome });
+  }
+
+  function setStatus(st, status) {
+    st.status = status;
+    if (active === st) ui.setStatus(st.field, status);
+  }
+
+  function render(st) {
+    if (active !== st) return;
+    const flags = (st.result && st.result.flags) || [];
+    if (!flags.length) {
+      ui.hidePanel();
+      return;
+    }
+    const key = categoriesOf(st.result).sort().join(",");
+    if (st.panelDismissedFor === key && !ui.panelOpen) return;
+    ui.showFindings(st.field, st.checkedText, st.result, (flag) => applyFix(st, flag), () => closePanel(st));
+  }
+
+  function closePanel(st) {
+    st.panelDismissedFor = categoriesOf(st.result).sort().join(",");
+    ui.hidePanel();
+    st.field.focus();
+  }
+
+  /** New judgement for the current text: update badge, panel, live region, outcomes. */
+  function accept(st, text, result) {
+    const before = new Set(st.warned);
+    st.checkedText = text;
+    st.result = result;
+    const now = categoriesOf(result);
+    const gone = [...before].filter((c) => !now.includes(c));
+    const added = now.filter((c) => !before.has(c));
+    if (gone.length) reportOutcome(gone, "changed");
+    st.warned = new Set(now);
+    if (added.length) {
+      reportOutcome(added, "shown");
+      st.panelDismissedFor = "";
+      ui.announce(t("announceFindings", { what: labelList(added) }));
+    } else if (!now.length && before.size) {
+      ui.announce(t("announceClear"));
+    }
+    setStatus(st, now.length ? "warn" : "ok");
+    render(st);
+  }
+
+  /** Asks the service worker; answers for text that changed meanwhile are dropped. */
+  function check(st) {
+    clearTimeout(st.timer);
+    st.timer = 0;
+    const text = ns.editor.readText(st.field);
+    if (!text.trim()) {
+      st.pending = null;
+      accept(st, text, { flags: [] });
+      return Promise.resolve();
+    }
+    if (text === st.checkedText && st.result) return Promise.resolve();
+    const seq = ++st.seq;
+    setStatus(st, "busy");
+    st.pending = send({ type: "check", text, seq }).then((resp) => {
+      if (!resp || resp.seq !== st.seq || ns.editor.readText(st.field) !== text) return; // stale
+      st.pending = null;
+      if (resp.ok) {
+        accept(st, text, resp.result);
+      } else {
+        st.checkedText = null;
+        st.result = null;
+        ui.hidePanel();
+        setStatus(st, "offline");
+      }
+    });
+    return st.pending;
+  }
+
+  function schedule(st) {
+    clearTimeout(st.timer);
+    st.timer = setTimeout(() => check(st), DEBOUNCE_MS);
+  }
+
+  function activate(field) {
+    const st = stateOf(field);
+    if (active !== st) {
+      active = st;
+      if (st.status) ui.setStatus(field, st.status);
+      else ui.hideAll();
+      render(st);
+    }
+    return st;
+  }
+
+  function onInput(e) {
+    if (bypass) return;
+    const field = ns.editor.fieldOf(e.target);
+    if (!field) return;
+    const st = activate(field);
+    schedule(st);
+  }
+
+  function onFocus(e) {
+    const field = ns.editor.fieldOf(e.target);
+    if (field) activate(field);
+  }
+
+  function applyFix(st, flag) {
+    if (!flag.suggestion) return;
+    ns.editor.replaceText(st.field, flag.suggestion);
+    check(st); // at once: the finding should go away ("changed")
+  }
+
+  // ---- the moment of posting ------------------------------------------------------------
+
+  /** Decides whether a post of the active field's text may go ahead; shows "Denk na" once. */
+  async function gate(st) {
+    const text = ns.editor.readText(st.field);
+    if (!text.trim() || st.confirmedText === text) return true;
+    if (st.checkedText !== text || st.pending) {
+      await check(st);
+      if (st.pending) await st.pending;
+    }
+    if (st.checkedText !== text) return true; // offline or unanswered: never block posting
+    const high = highFlags(st.result);
+    if (!high.length) return true;
+    const cats = [...new Set(high.map((f) => f.category))];
+    const block = cfg.policy === "block";
+    const choice = await ui.confirm(labelList(cats), block);
+    if (choice === "post" && !block) {
+      st.confirmedText = text;
+      reportOutcome(cats, "posted_anyway");
+      return true;
+    }
+    reportOutcome(cats, "cancelled");
+    return false;
+  }
+
+  function fieldForAction(target) {
+    if (!active || !active.field.isConnected) return null;
+    const form = target.closest && target.closest("form");
+    if (form && form.contains(active.field)) return active;
+    const field = active.field;
+    // the post button of a composer sits near its field: share a container of modest size
+    let box = field.parentElement;
+    for (let i = 0; box && i < 6; i += 1, box = box.parentElement) {
+      if (box.contains(target)) return active;
+    }
+    return null;
+  }
+
+  function isPostButton(el) {
+    const btn = el.closest && el.closest('button, [role="button"], input[type="submit"]');
+    if (!btn || btn.closest("denkna-ui")) return null;
+    const label = `${btn.getAttribute("aria-label") || ""} ${btn.textContent || ""} ${btn.value || ""}`;
+    const isSubmit = (btn.getAttribute("type") || "submit").toLowerCase() === "submit" && btn.closest("form");
+    return isSubmit || SUBMIT_WORDS.test(label) ? btn : null;
+  }
+
+  function intercept(event, replay) {
+    if (bypass || !event.isTrusted) return;
+    const st = fieldForAction(event.target);
+    if (!st) return;
+    const text = ns.editor.readText(st.field);
+    if (!text.trim() || st.confirmedText === text) return;
+    const needsWait = st.checkedText !== text || st.pending;
+    if (!needsWait && !highFlags(st.result).length) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    gate(st).then((go) => {
+      if (!go) return;
+      bypass = true;
+      try {
+        replay();
+      } finally {
+        bypass = false;
+      }
+    });
+  }
+
+  function onClick(e) {
+    const btn = isPostButton(e.target);
+    if (!btn) return;
+    intercept(e, () => btn.click());
+  }
+
+  function onKeydown(e) {
+    if (e.key === "Escape" && ui.panelOpen && active && ui.shadow.activeElement) {
+      closePanel(active);
+      return;
+    }
+    if (e.altKey && e.shiftKey && (e.key === "D" || e.key === "d" || e.code === "KeyD") && ui.panelOpen) {
+      e.preventDefault();
+      ui.focusPanel();
+      return;
+    }
+    if (e.key !== "Enter" || e.shiftKey || e.isComposing) return;
+    const field = ns.editor.fieldOf(e.target);
+    if (!field) return;
+    const oneLine = field instanceof HTMLInputElement || (field.isContentEditable && field.getAttribute("aria-multiline") === "false");
+    if (!oneLine) return;
+    const init = { key: "Enter", code: "Enter", keyCode: 13, which: 13, bubbles: true, cancelable: true };
+    intercept(e, () => {
+      const ok = field.dispatchEvent(new KeyboardEvent("keydown", init));
+      if (ok && field instanceof HTMLInputElement && field.form) field.form.requestSubmit();
+    });
+  }
+
+  function onSubmit(e) {
+    const form = e.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    const submitter = e.submitter;
+    intercept(e, () => form.requestSubmit(submitter && submitter.form === form ? submitter : undefined));
+  }
+
+  function start() {
+    ui = new ns.UI(t);
+    ui.onBadge = () => {
+      if (!active) return;
+      if (ui.panelOpen) closePanel(active);
+      else if (active.result && (active.result.flags || []).length) {
+        active.panelDismissedFor = "";
+        render(active);
+        ui.focusPanel();
+      }
+    };
+    ui.onPanelEscape = () => active && closePanel(active);
+    window.addEventListener("input", onInput, true);
+    window.addEventListener("focusin", onFocus, true);
+    window.addEventListener("click", onClick, true);
+    window.addEventListener("keydown", onKeydown, true);
+    window.addEventListener("submit", onSubmit, true);
+    const relayout = () => ui.reposition();
+    window.addEventListener("scroll", relayout, true);
+    window.addEventListener("resize", relayout);
+    const field = ns.editor.fieldOf(document.activeElement);
+    if (field && ns.editor.readText(field).trim()) schedule(activate(field));
+  }
+
+  chrome.runtime
+    .sendMessage({ type: "hello" })
+    .then((resp) => {
+      if (!resp || !resp.active) return; // not a listed site: read nothing, send nothing
+      cfg = resp;
+      start();
+    })
+    .catch(() => {});
+})();

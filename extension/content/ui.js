@@ -1,0 +1,296 @@
+/* Denkna's on-page UI: status badge, findings panel, "Denk na" dialog and a live region,
+ * all inside one shadow root. Page text is only ever inserted as textContent. */
+(() => {
+  "use strict";
+  const ns = (globalThis.__denkna = globalThis.__denkna || {});
+
+  const CATEGORY_KEYS = {
+    bullying: "catBullying",
+    discrimination: "catDiscrimination",
+    personal_data: "catPersonalData",
+    profanity: "catProfanity",
+    protocol: "catProtocol",
+  };
+  const SEVERITY_KEYS = { high: "severityHigh", medium: "severityMedium", low: "severityLow" };
+  const DENK_NA = [
+    ["D", "denkNaD"],
+    ["E", "denkNaE"],
+    ["N", "denkNaN1"],
+    ["K", "denkNaK"],
+    ["N", "denkNaN2"],
+    ["A", "denkNaA"],
+  ];
+  const CONTEXT_CHARS = 60;
+
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === "class") el.className = v;
+      else if (k === "text") el.textContent = v;
+      else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children.flat()) if (c !== null && c !== undefined) el.append(c);
+    return el;
+  }
+
+  /** The text around the spans, with each span in <mark>. */
+  function excerpt(text, spans) {
+    const valid = (spans || [])
+      .map((s) => ({ start: Math.max(0, s.start | 0), end: Math.min(text.length, s.end | 0) }))
+      .filter((s) => s.end > s.start)
+      .sort((a, b) => a.start - b.start);
+    const box = h("p", { class: "excerpt" });
+    if (!valid.length) {
+      box.textContent = text.length > 2 * CONTEXT_CHARS ? `${text.slice(0, 2 * CONTEXT_CHARS)}…` : text;
+      return box;
+    }
+    let from = Math.max(0, valid[0].start - CONTEXT_CHARS);
+    const until = Math.min(text.length, valid[valid.length - 1].end + CONTEXT_CHARS);
+    if (from > 0) {
+      const ws = text.indexOf(" ", from);
+      from = ws >= 0 && ws < valid[0].start ? ws + 1 : from;
+      box.append("…");
+    }
+    let pos = from;
+    for (const s of valid) {
+      if (s.start < pos) continue;
+      box.append(text.slice(pos, s.start), h("mark", { text: text.slice(s.start, s.end) }));
+      pos = s.end;
+    }
+    box.append(text.slice(pos, until));
+    if (until < text.length) box.append("…");
+    return box;
+  }
+
+  function fixKind(flag) {
+    if (!flag.suggestion) return null;
+    if (flag.category === "personal_data") return "redact";
+    if (flag.category === "protocol" && flag.subtype === "missing_disclaimer") return "disclaimer";
+    return null;
+  }
+
+  class UI {
+    constructor(t) {
+      this.t = t;
+      this.host = document.createElement("denkna-ui");
+      this.host.setAttribute("style", "all: initial; position: static;");
+      this.shadow = this.host.attachShadow({ mode: "open" });
+      const style = document.createElement("style");
+      style.textContent = ns.CSS;
+      this.root = h("div", { class: "root", lang: t("@lang") || "nl" });
+      this.live = h("div", { class: "sr-only", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+      this.badge = h("button", {
+        class: "badge",
+        type: "button",
+        "aria-haspopup": "dialog",
+        onclick: () => this.onBadge && this.onBadge(),
+      });
+      this.panel = h("section", { class: "panel", role: "dialog", "aria-modal": "false", tabindex: "-1" });
+      this.panel.addEventListener("keydown", (e) => {
+        if (e.key === "Escape") {
+          e.stopPropagation();
+          this.onPanelEscape && this.onPanelEscape();
+        }
+      });
+      this.backdrop = h("div", { class: "backdrop" });
+      this.root.append(this.live, this.badge, this.panel, this.backdrop);
+      this.shadow.append(style, this.root);
+      this.anchor = null;
+      this.panelOpen = false;
+      (document.body || document.documentElement).append(this.host);
+    }
+
+    ensureAttached() {
+      if (!this.host.isConnected) (document.body || document.documentElement).append(this.host);
+    }
+
+    announce(message) {
+      this.live.textContent = "";
+      // a fresh node per message so screen readers read it again
+      setTimeout(() => {
+        this.live.textContent = message;
+      }, 50);
+    }
+
+    setStatus(field, status) {
+      this.ensureAttached();
+      this.anchor = field;
+      const labels = { ok: "badgeOk", busy: "badgeBusy", warn: "badgeWarn", offline: "statusOffline" };
+      const titles = { ok: "statusOk", busy: "statusBusy", warn: "statusWarn", offline: "statusOffline" };
+      this.badge.dataset.status = status;
+      this.badge.replaceChildren(h("span", { class: "dot", "aria-hidden": "true" }), this.t(labels[status]));
+      this.badge.title = this.t(titles[status]);
+      this.badge.setAttribute("aria-label", this.t(titles[status]));
+      this.badge.setAttribute("aria-expanded", String(this.panelOpen));
+      this.badge.classList.add("visible");
+      this.reposition();
+    }
+
+    hideAll() {
+      this.badge.classList.remove("visible");
+      this.hidePanel();
+      this.anchor = null;
+    }
+
+    hidePanel() {
+      this.panelOpen = false;
+      this.panel.classList.remove("visible");
+      this.badge.setAttribute("aria-expanded", "false");
+    }
+
+    showFindings(field, text, result, onFix, onClose) {
+      this.ensureAttached();
+      this.anchor = field;
+      const flags = result.flags || [];
+      const t = this.t;
+      const titleId = "denkna-panel-title";
+      const items = flags.map((flag) => {
+        const kind = fixKind(flag);
+        const label = t(CATEGORY_KEYS[flag.category] || "catProtocol");
+        return h(
+          "li",
+          { class: "finding", "data-category": flag.category, "data-severity": flag.severity },
+          h(
+            "div",
+            { class: "fhead" },
+            h("span", { class: "cat", "data-category": flag.category, text: label }),
+            h("span", { class: "sev", "data-severity": flag.severity, text: t(SEVERITY_KEYS[flag.severity] || "severityLow") })
+          ),
+          excerpt(text, flag.spans),
+          h("p", { class: "reason", text: flag.reason || "" }),
+          flag.protocol_ref ? h("p", { class: "ref", text: `${t("protocolRef")}: ${flag.protocol_ref}` }) : null,
+          flag.suggestion
+            ? h("div", { class: "suggestion" }, h("strong", { text: t("suggestion") }), flag.suggestion)
+            : null,
+          kind
+            ? h("button", {
+                class: "fix",
+                type: "button",
+                "data-fix": kind,
+                text: t(kind === "redact" ? "fixRedact" : "fixDisclaimer"),
+                onclick: () => onFix(flag),
+              })
+            : null
+        );
+      });
+      const count = flags.length === 1 ? t("findingsOne") : t("findingsMany", { count: flags.length });
+      this.panel.setAttribute("aria-labelledby", titleId);
+      this.panel.replaceChildren(
+        h(
+          "div",
+          { class: "head" },
+          h("div", { class: "logo", "aria-hidden": "true", text: "DN" }),
+          h(
+            "div",
+            { class: "titles" },
+            h("h2", { class: "title", id: titleId, text: t("panelTitle") }),
+            h("p", { class: "subtitle", text: `${count} · ${t("panelIntro")}` })
+          ),
+          h("button", { class: "close", type: "button", "aria-label": t("panelClose"), title: t("panelClose"), text: "×", onclick: onClose })
+        ),
+        h("ul", { class: "list" }, items),
+        this.denkNa()
+      );
+      this.panelOpen = true;
+      this.panel.classList.add("visible");
+      this.badge.setAttribute("aria-expanded", "true");
+      this.reposition();
+    }
+
+    denkNa() {
+      const t = this.t;
+      return h(
+        "div",
+        { class: "denkna" },
+        h("h3", { text: t("denkNaTitle") }),
+        h("ul", {}, DENK_NA.map(([letter, key]) => h("li", {}, h("b", { text: letter }), t(key))))
+      );
+    }
+
+    focusPanel() {
+      const first = this.panel.querySelector("button.fix, button.close");
+      (first || this.panel).focus();
+    }
+
+    reposition() {
+      const el = this.anchor;
+      if (!el || !el.isConnected) {
+        this.badge.classList.remove("visible");
+        this.panel.classList.remove("visible");
+        return;
+      }
+      const r = el.getBoundingClientRect();
+      const vw = document.documentElement.clientWidth;
+      const vh = document.documentElement.clientHeight;
+      const bw = this.badge.offsetWidth || 80;
+      this.badge.style.left = `${Math.max(4, Math.min(vw - bw - 4, r.right - bw - 6))}px`;
+      this.badge.style.top = `${Math.max(4, Math.min(vh - 28, r.bottom - 28))}px`;
+      if (this.panelOpen) {
+        this.panel.classList.add("visible");
+        const pw = this.panel.offsetWidth;
+        const ph = this.panel.offsetHeight;
+        const left = Math.max(8, Math.min(vw - pw - 8, r.left));
+        let top = r.bottom + 8;
+        if (top + ph > vh - 8 && r.top - ph - 8 >= 8) top = r.top - ph - 8;
+        if (top + ph > vh - 8) top = Math.max(8, vh - ph - 8);
+        this.panel.style.left = `${left}px`;
+        this.panel.style.top = `${top}px`;
+      }
+    }
+
+    /** The "Denk na" confirmation. Resolves "edit" or "post". */
+    confirm(what, block) {
+      this.ensureAttached();
+      const t = this.t;
+      return new Promise((resolve) => {
+        const previous = document.activeElement;
+        const finish = (choice) => {
+          this.backdrop.classList.remove("visible");
+          this.backdrop.replaceChildren();
+          document.removeEventListener("keydown", trap, true);
+          resolve(choice);
+          if (choice === "edit" && previous && previous.focus) previous.focus();
+        };
+        const edit = h("button", { class: "btn primary", type: "button", "data-action": "edit", text: t("dialogEdit"), onclick: () => finish("edit") });
+        const post = block
+          ? null
+          : h("button", { class: "btn secondary", type: "button", "data-action": "post", text: t("dialogPostAnyway"), onclick: () => finish("post") });
+        const dialog = h(
+          "div",
+          { class: "dialog", role: "alertdialog", "aria-modal": "true", "aria-labelledby": "denkna-dlg-title", "aria-describedby": "denkna-dlg-body" },
+          h("h2", { id: "denkna-dlg-title", text: t("dialogTitle") }),
+          h("p", { id: "denkna-dlg-body", text: t(block ? "dialogBlockBody" : "dialogBody", { what }) }),
+          h("p", { class: "questions", text: ["denkNaD", "denkNaE", "denkNaN1", "denkNaK", "denkNaN2", "denkNaA"].map((k) => t(k)).join(" · ") }),
+          h("div", { class: "actions" }, post, edit)
+        );
+        const buttons = [post, edit].filter(Boolean);
+        const trap = (e) => {
+          if (e.key === "Escape") {
+            e.preventDefault();
+            e.stopPropagation();
+            finish("edit");
+          } else if (e.key === "Tab") {
+            e.preventDefault();
+            e.stopPropagation();
+            const i = buttons.indexOf(this.shadow.activeElement);
+            const next = (i + (e.shiftKey ? -1 : 1) + buttons.length) % buttons.length;
+            buttons[next].focus();
+          }
+        };
+        document.addEventListener("keydown", trap, true);
+        this.backdrop.replaceChildren(dialog);
+        this.backdrop.classList.add("visible");
+        edit.focus();
+      });
+    }
+
+    get dialogOpen() {
+      return this.backdrop.classList.contains("visible");
+    }
+  }
+
+  ns.UI = UI;
+  ns.CATEGORY_KEYS = CATEGORY_KEYS;
+})();
