@@ -1,0 +1,135 @@
+"""Staff protocol rules (category `protocol`), driven by data/rules.yaml and doc.context.
+
+- missing_disclaimer: a private account (the author is staff) gives an opinion about the
+  school, its policy, colleagues or pupils without saying it is a personal opinion
+  (001 C.3, 002 C.4). Never on official accounts. Suggestion: the text plus a disclaimer.
+- confidential: meetings, files, personnel matters, "vertrouwelijk" (001 C.1, 000 D.6).
+- quoting_colleague: "zoals juf Anja zei", "mijn collega zei in de personeelskamer" (004).
+- private_contact: staff inviting pupils to a private channel (001 A.6, 000 D.1).
+- heated_discussion: arguing back at an angry message in context.reply_to (004, 003 B.4).
+Texts written by a pupil or another adult (context.author_role child/adult) are not
+judged by these staff rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+from classifiers.categories import Severity
+from classifiers.document import Document
+from classifiers.judgement import Finding, Span
+from classifiers.recognizer import Recognizer, register
+from classifiers.staff_protocol.rules import Rule, load_rules
+
+CATEGORY = "protocol"
+_NOT_STAFF = {"child", "adult"}
+_CAPS_WORD = re.compile(r"\b[A-Z]{4,}\b")
+
+
+def _severity(score: float) -> Severity:
+    if score >= 0.75:
+        return Severity.HIGH
+    if score >= 0.5:
+        return Severity.MEDIUM
+    return Severity.LOW
+
+
+class StaffProtocolRecognizer(Recognizer):
+    name = "staff_protocol"
+
+    def __init__(self, rules: dict[str, Rule] | None = None) -> None:
+        self.rules = rules or load_rules()
+
+    def analyze(self, doc: Document) -> list[Finding]:
+        ctx = doc.context
+        if (ctx.author_role or "unknown") in _NOT_STAFF:
+            return []
+        text = doc.text
+        findings = [
+            self._disclaimer(text, ctx.account_type),
+            self._confidential(text),
+            self._quoting(text),
+            self._private_contact(text),
+            self._heated(text, ctx.reply_to),
+        ]
+        return [f for f in findings if f is not None]
+
+    def _finding(
+        self, rule: Rule, score: float, spans: list[Span], suggestion: str | None = None
+    ) -> Finding:
+        return Finding(
+            category=CATEGORY,
+            subtype=rule.subtype,
+            score=score,
+            severity=_severity(score),
+            spans=sorted(set(spans)),
+            reason=rule.reason_nl,
+            reason_en=rule.reason_en,
+            protocol_ref=rule.protocol_ref,
+            suggestion=suggestion if suggestion is not None else rule.suggestion,
+            source=self.name,
+        )
+
+    def _disclaimer(self, text: str, account_type: str) -> Finding | None:
+        rule = self.rules["missing_disclaimer"]
+        if account_type != "private" or rule.search("disclaimer", text):
+            return None
+        school = rule.finditer("school", text)
+        if not school:
+            return None
+        negative = rule.finditer("opinion", text)
+        positive = rule.finditer("positive", text)
+        if negative:
+            score, marks = rule.scores["score_negative"], negative
+        elif positive:
+            score, marks = rule.scores["score_positive"], positive
+        else:
+            score, marks = rule.scores["score_plain"], []
+        spans = [Span(m.start(), m.end()) for m in school + marks]
+        suggestion = text.rstrip() + rule.extra["disclaimer_sentence"]
+        return self._finding(rule, score, spans, suggestion)
+
+    def _confidential(self, text: str) -> Finding | None:
+        rule = self.rules["confidential"]
+        strong = rule.finditer("strong", text)
+        topic = rule.finditer("topic", text)
+        if strong:
+            score = rule.scores["score_strong"]
+        elif topic and rule.search("disclosure", text):
+            score = rule.scores["score_topic_disclosed"]
+        elif topic:
+            score = rule.scores["score_topic"]
+        else:
+            return None
+        return self._finding(rule, score, [Span(m.start(), m.end()) for m in strong + topic])
+
+    def _quoting(self, text: str) -> Finding | None:
+        rule = self.rules["quoting_colleague"]
+        hits = rule.finditer("patterns", text)
+        if not hits:
+            return None
+        quoted = any(q in text for q in ('"', "“", "”", "'", "‘", "’", ":"))
+        score = rule.scores["score_with_quote" if quoted else "score"]
+        return self._finding(rule, score, [Span(m.start(), m.end()) for m in hits])
+
+    def _private_contact(self, text: str) -> Finding | None:
+        rule = self.rules["private_contact"]
+        hits = rule.finditer("patterns", text)
+        if not hits:
+            return None
+        score = rule.scores["score_pupils" if rule.search("pupil", text) else "score"]
+        return self._finding(rule, score, [Span(m.start(), m.end()) for m in hits])
+
+    def _heated(self, text: str, reply_to: str | None) -> Finding | None:
+        rule = self.rules["heated_discussion"]
+        argue = rule.finditer("argue", text)
+        if not argue or rule.search("calm", text):
+            return None
+        angry = bool(reply_to) and (
+            rule.search("angry", reply_to) is not None or len(_CAPS_WORD.findall(reply_to)) >= 2
+        )
+        score = rule.scores["score" if angry else "score_no_reply_to"]
+        return self._finding(rule, score, [Span(m.start(), m.end()) for m in argue])
+
+
+register(StaffProtocolRecognizer)

@@ -1,0 +1,67 @@
+"""Loading the staff-protocol rule data (data/rules.yaml) into compiled patterns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+_FLAGS = re.IGNORECASE | re.UNICODE
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule's texts, scores and named pattern groups."""
+
+    subtype: str
+    protocol_ref: str
+    reason_nl: str
+    reason_en: str
+    suggestion: str | None
+    scores: dict[str, float]
+    patterns: dict[str, re.Pattern[str]]
+    extra: dict[str, Any]
+
+    def search(self, group: str, text: str) -> re.Match[str] | None:
+        return self.patterns[group].search(text)
+
+    def finditer(self, group: str, text: str) -> list[re.Match[str]]:
+        return list(self.patterns[group].finditer(text))
+
+
+def _rule(subtype: str, raw: dict[str, Any]) -> Rule:
+    patterns = {
+        key.removesuffix("_patterns"): re.compile("|".join(f"(?:{p})" for p in value), _FLAGS)
+        for key, value in raw.items()
+        if key.endswith("_patterns") or key == "patterns"
+    }
+    scores = {key: float(v) for key, v in raw.items() if key.startswith("score")}
+    known = {"protocol_ref", "reason_nl", "reason_en", "suggestion"}
+    extra = {
+        k: v
+        for k, v in raw.items()
+        if k not in known and k not in scores and not (k.endswith("_patterns") or k == "patterns")
+    }
+    return Rule(
+        subtype=subtype,
+        protocol_ref=raw["protocol_ref"],
+        reason_nl=raw["reason_nl"],
+        reason_en=raw["reason_en"],
+        suggestion=raw.get("suggestion"),
+        scores=scores,
+        patterns=patterns,
+        extra=extra,
+    )
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> dict[str, Rule]:
+    text = resources.files("classifiers.staff_protocol").joinpath("data", "rules.yaml")
+    raw = yaml.safe_load(text.read_text("utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError("staff_protocol/data/rules.yaml: expected a mapping of rules")
+    return {subtype: _rule(subtype, body) for subtype, body in raw.items()}
