@@ -11,6 +11,7 @@ by removing one token at a time (occlusion).
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -38,8 +39,20 @@ class HashSettings:
 @dataclass(frozen=True)
 class Features:
     ids: list[int]
-    # owners[t] = indices into `ids` of the features that token t takes part in
-    owners: list[list[int]]
+    # token t owns ids[token_ranges[t][0]:token_ranges[t][1]] (unigram + char n-grams)
+    token_ranges: list[tuple[int, int]]
+    # ids[bigram_start + t] is the bigram of tokens t and t+1 (when bigrams are on)
+    bigram_start: int | None
+
+    @property
+    def owners(self) -> list[list[int]]:
+        """owners[t] = indices into `ids` of every feature token t takes part in."""
+        out = [list(range(a, b)) for a, b in self.token_ranges]
+        if self.bigram_start is not None:
+            for t in range(len(out) - 1):
+                out[t].append(self.bigram_start + t)
+                out[t + 1].append(self.bigram_start + t)
+        return out
 
 
 class FeatureHasher:
@@ -72,19 +85,17 @@ class FeatureHasher:
     def extract(self, words: Sequence[str], tags: Sequence[str] = ()) -> Features:
         """Features of a token sequence; `tags` (context) add features owned by no token."""
         ids: list[int] = [self._bucket("x:" + tag) for tag in tags]
-        owners: list[list[int]] = []
+        ranges: list[tuple[int, int]] = []
         for w in words:
-            own = self.word_features(w)
             start = len(ids)
-            ids.extend(own)
-            owners.append(list(range(start, len(ids))))
+            ids.extend(self.word_features(w))
+            ranges.append((start, len(ids)))
+        bigram_start = None
         if self.settings.word_ngrams >= 2:
-            for t in range(len(words) - 1):
-                idx = len(ids)
-                ids.append(self._bucket("b:" + words[t] + " " + words[t + 1]))
-                owners[t].append(idx)
-                owners[t + 1].append(idx)
-        return Features(ids, owners)
+            bigram_start = len(ids)
+            bucket = self._bucket
+            ids.extend(bucket("b:" + a + " " + b) for a, b in itertools.pairwise(words))
+        return Features(ids, ranges, bigram_start)
 
     def doc_words(self, doc: Document) -> list[str]:
         return [t.text for t in doc.tokens]

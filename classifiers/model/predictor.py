@@ -7,6 +7,7 @@ caller (the Scorer sets one thread by default: texts are short and requests are 
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ class ModelOutput:
     subtype_probs: dict[str, float]  # raw sigmoid, per "category/subtype"
     features: Features
     logits: torch.Tensor  # raw logits, all labels
+    occluded: torch.Tensor | None = None  # per-token occlusion logits, computed on demand
 
     def best_subtype(self, category: str) -> str | None:
         prefix = category + "/"
@@ -64,7 +66,7 @@ class Predictor:
         feats = self.hasher.doc_features(doc)
         with torch.inference_mode():
             if feats.ids:
-                pooled = self.weight[torch.tensor(feats.ids)].mean(dim=0, keepdim=True)
+                pooled = self.weight[_index(feats.ids)].mean(dim=0, keepdim=True)
             else:
                 pooled = torch.zeros(1, self.weight.shape[1])
             logits = self.net.from_pooled(pooled)[0]
@@ -75,24 +77,37 @@ class Predictor:
 
     def token_contributions(self, out: ModelOutput, category: str) -> list[float]:
         """Drop in the category's logit when each token (and its n-grams) is left out."""
-        feats = out.features
-        if not feats.owners or category not in self.cat_index:
+        if category not in self.cat_index or not out.features.token_ranges:
             return []
+        if out.occluded is None:
+            out.occluded = self._occlude(out)
         idx = self.cat_index[category]
+        base = float(out.logits[idx])
+        return [base - v for v in out.occluded[:, idx].tolist()]
+
+    def _occlude(self, out: ModelOutput) -> torch.Tensor:
+        feats = out.features
+        n_tok = len(feats.token_ranges)
+        owner = [-1] * len(feats.ids)
+        for t, (a, b) in enumerate(feats.token_ranges):
+            owner[a:b] = [t] * (b - a)
         with torch.inference_mode():
-            rows = self.weight[torch.tensor(feats.ids)]
+            rows = self.weight[_index(feats.ids)]
             total = rows.sum(dim=0)
-            n = len(feats.ids)
-            pooled = []
-            for owned in feats.owners:
-                left = n - len(owned)
-                if left <= 0:
-                    pooled.append(torch.zeros_like(total))
-                else:
-                    pooled.append((total - rows[owned].sum(dim=0)) / left)
-            occluded = self.net.from_pooled(torch.stack(pooled))[:, idx]
-            base = float(out.logits[idx])
-            return [base - float(v) for v in occluded]
+            sums = torch.zeros(n_tok + 1, rows.shape[1])  # last row collects tag features
+            owner_t = torch.tensor([o if o >= 0 else n_tok for o in owner])
+            sums.index_add_(0, owner_t, rows)
+            counts = torch.bincount(owner_t, minlength=n_tok + 1).to(torch.float32)
+            sums, counts = sums[:n_tok], counts[:n_tok]
+            if feats.bigram_start is not None and n_tok > 1:
+                bigrams = rows[feats.bigram_start : feats.bigram_start + n_tok - 1]
+                sums[:-1] += bigrams
+                sums[1:] += bigrams
+                counts[:-1] += 1
+                counts[1:] += 1
+            left = (len(feats.ids) - counts).clamp(min=1.0).unsqueeze(1)
+            pooled = (total.unsqueeze(0) - sums) / left
+            return self.net.from_pooled(pooled)
 
 
 def _sigmoid(z: float) -> float:
@@ -100,3 +115,7 @@ def _sigmoid(z: float) -> float:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)
     return e / (1.0 + e)
+
+
+def _index(ids: list[int]) -> torch.Tensor:
+    return torch.frombuffer(array("q", ids), dtype=torch.int64)

@@ -118,7 +118,7 @@ def fit_platt(logits: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
         return loss
 
     opt.step(closure)
-    a, bb = float(log_a.exp()), float(b)
+    a, bb = float(log_a.detach().exp()), float(b.detach())
     if not (math.isfinite(a) and math.isfinite(bb)):
         return {"a": 1.0, "b": 0.0}
     return {"a": round(a, 6), "b": round(bb, 6)}

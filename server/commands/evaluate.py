@@ -1,0 +1,50 @@
+"""`denkna eval FILE`: quality and speed of the scorer on a labelled JSON-lines file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+HELP = (
+    "Meet precisie, recall en F1 per categorie en subtype, een verwarringstabel, het aandeel "
+    "harde negatieven met een vlag en de snelheid, op een gelabeld JSON-lines-bestand "
+    "(zelfde vorm als classifiers/data/test.jsonl)."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="gelabeld JSON-lines-bestand")
+    parser.add_argument("--json", action="store_true", help="uitvoer als één JSON-object")
+    parser.add_argument("--model", type=Path, help="ander modelbestand (.safetensors)")
+    parser.add_argument("--rules-only", action="store_true", help="alleen regels, geen model")
+
+
+def run(args: argparse.Namespace) -> int:
+    from classifiers.evaluation import evaluate
+    from classifiers.model.data import CorpusFileError, load_examples
+    from classifiers.pipeline import Scorer
+
+    try:
+        examples = load_examples(args.file)
+    except FileNotFoundError:
+        print(f"denkna eval: bestand {args.file} bestaat niet", file=sys.stderr)
+        return 2
+    except (CorpusFileError, OSError) as exc:
+        print(f"denkna eval: {exc}", file=sys.stderr)
+        return 2
+    kwargs: dict = {}
+    if args.rules_only:
+        kwargs["model_path"] = None
+    elif args.model:
+        if not args.model.exists():
+            print(f"denkna eval: modelbestand {args.model} bestaat niet", file=sys.stderr)
+            return 2
+        kwargs["model_path"] = args.model
+    report = evaluate(Scorer(**kwargs), examples)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(report.format())
+    return 0

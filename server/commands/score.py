@@ -1,0 +1,55 @@
+"""`denkna score`: score JSON lines from stdin or a file, one JSON line out per line in."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+HELP = (
+    "Scoor teksten als JSON-regels: per regel {\"id\": ..., \"text\": ..., \"context\"?: {...}} "
+    "van stdin (of --input), per regel één JSON-regel terug in dezelfde volgorde met scores, "
+    "flags, taal en model. Een foute regel krijgt {\"id\", \"line\", \"error\"} op zijn plek; "
+    "de rest gaat door (exitcode 0). Teksten langer dan 100.000 tekens worden afgekapt en "
+    "gemarkeerd met \"truncated\": true."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--input", "-i", type=Path, help="JSON-lines-bestand (standaard: stdin)")
+    parser.add_argument("--model", type=Path, help="ander modelbestand (.safetensors)")
+    parser.add_argument("--rules-only", action="store_true", help="alleen regels, geen model")
+    parser.add_argument("--locale", choices=("nl", "en"), default="nl", help="taal van uitleg")
+
+
+def run(args: argparse.Namespace) -> int:
+    from classifiers.batch import score_lines
+    from classifiers.pipeline import Scorer
+
+    kwargs: dict = {}
+    if args.rules_only:
+        kwargs["model_path"] = None
+    elif args.model:
+        if not args.model.exists():
+            print(f"denkna score: modelbestand {args.model} bestaat niet", file=sys.stderr)
+            return 2
+        kwargs["model_path"] = args.model
+    if args.input is not None:
+        try:
+            source = args.input.open("rb")
+        except OSError as exc:
+            print(f"denkna score: kan {args.input} niet openen ({exc.strerror})", file=sys.stderr)
+            return 2
+    else:
+        source = sys.stdin.buffer
+    scorer = Scorer(**kwargs)
+    out = sys.stdout
+    try:
+        for obj in score_lines(source, scorer, args.locale):
+            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            out.flush()
+    finally:
+        if args.input is not None:
+            source.close()
+    return 0
