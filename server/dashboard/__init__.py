@@ -1,0 +1,1 @@
+"""The leadership dashboard (aiohttp-jinja2, Dutch, under /dashboard)."""

@@ -1,0 +1,507 @@
+"""Dashboard pages (server-rendered, Dutch). Every POST checks the CSRF token; every view of
+a case is a dossier entry; leadership sees its own school, the board reads all schools."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+from sqlalchemy import select
+
+from server.dashboard import sessions
+from server.dashboard import viewmodels as vm
+from server.escalation import cases as case_ops
+from server.escalation.detector import Thresholds
+from server.escalation.service import ESCALATION, THRESHOLD_SETTING, Escalation
+from server.escalation.steps import DEFAULT_STEPS, check_text
+from server.storage.escalation_models import Case, CaseEvent, ThreadHeat
+from server.storage.models import Account, Comment, School, SchoolSetting, Thread, User
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+JINJA = web.AppKey("dashboard_jinja", jinja2.Environment)
+LOGIN = web.RequestKey("denkna_dashboard_login", sessions.Login)
+ReplyPoster = Callable[[Account, Thread, str], Awaitable[str]]
+REPLY_POSTER = web.AppKey("reply_poster", ReplyPoster)  # type: ignore[arg-type]
+FLASH = {
+    "outcome": "De uitkomst is vastgelegd in het dossier.",
+    "closed": "De zaak is gesloten. Het dossier is compleet.",
+    "poster": "De plaatser is vastgelegd.",
+    "saved": "Het statement is opgeslagen.",
+    "posted": "Het statement is geplaatst onder het bericht.",
+    "post_failed": "Plaatsen is niet gelukt; probeer het later opnieuw. Dit staat in het dossier.",
+    "stop": "Het verzoek om te stoppen met reageren is verstuurd naar alle medewerkers.",
+    "thresholds": "De drempels zijn opgeslagen.",
+}
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'")
+
+
+def esc(request: web.Request) -> Escalation:
+    return request.app[ESCALATION]
+
+
+def render(request: web.Request, template: str, ctx: dict[str, Any],
+           status: int = 200) -> web.Response:
+    login: sessions.Login | None = request.get(LOGIN)
+    base = {
+        "static_url": "/dashboard/static",
+        "me": _me(login.user) if login else None,
+        "csrf": login.csrf if login else ctx.get("csrf", ""),
+        "flash": FLASH.get(request.query.get("m", "")),
+    }
+    return aiohttp_jinja2.render_template(template, request, {**base, **ctx}, app_key=JINJA,
+                                          status=status)
+
+
+def _me(user: User) -> dict[str, Any]:
+    return {"name": user.name, "role": user.role, "role_label": vm.role_label(user.role)}
+
+
+def error_page(request: web.Request, status: int, title: str, message: str) -> web.Response:
+    return render(request, "error.html", {"title": title, "message": message}, status)
+
+
+# --- login -------------------------------------------------------------------------------------
+
+
+async def login_form(request: web.Request) -> web.Response:
+    if await sessions.current(esc(request).db, request):
+        raise web.HTTPSeeOther("/dashboard/")
+    return _login_page(request)
+
+
+def _login_page(request: web.Request, error: str | None = None, email: str = "",
+                status: int = 200) -> web.Response:
+    token = secrets.token_urlsafe(24)
+    resp = render(request, "login.html", {"csrf": token, "error": error, "email": email}, status)
+    sessions.set_cookie(resp, sessions.LOGIN_CSRF_COOKIE, token,
+                        secure=esc(request).config.secure_cookies, max_age=3600)
+    return resp
+
+
+async def login_submit(request: web.Request) -> web.Response:
+    form = await request.post()
+    expected = request.cookies.get(sessions.LOGIN_CSRF_COOKIE, "")
+    if not expected or not sessions.csrf_ok(expected, form.get("csrf")):
+        return _login_page(request, "De pagina was verlopen; probeer opnieuw.", status=400)
+    email, password = str(form.get("email", "")), str(form.get("password", ""))
+    try:
+        user = await sessions.authenticate(esc(request).db, email, password)
+    except sessions.LoginRefused as exc:
+        return _login_page(request, exc.message, email, status=exc.status)
+    token, _ = await sessions.start_session(esc(request).db, user)
+    resp = web.HTTPSeeOther(request.query.get("next") if _safe_next(request) else "/dashboard/")
+    sessions.set_cookie(resp, sessions.COOKIE, token, secure=esc(request).config.secure_cookies,
+                        max_age=sessions.SESSION_HOURS * 3600)
+    resp.del_cookie(sessions.LOGIN_CSRF_COOKIE, path="/dashboard")
+    raise resp
+
+
+def _safe_next(request: web.Request) -> bool:
+    nxt = request.query.get("next", "")
+    return nxt.startswith("/dashboard/") and "//" not in nxt[1:]
+
+
+async def logout(request: web.Request) -> web.Response:
+    await sessions.end_session(esc(request).db, request)
+    resp = web.HTTPSeeOther("/dashboard/login")
+    resp.del_cookie(sessions.COOKIE, path="/dashboard")
+    raise resp
+
+
+# --- middleware: session, CSRF, headers --------------------------------------------------------
+
+PUBLIC = ("/dashboard/login", "/dashboard/static/")
+
+
+@web.middleware
+async def dashboard_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    path = request.path
+    if not path.startswith("/dashboard") or path.startswith(PUBLIC):
+        return await handler(request)
+    login = await sessions.current(esc(request).db, request)
+    if login is None:
+        target = "/dashboard/login"
+        if request.method == "GET" and path != "/dashboard/":
+            target += f"?next={path}"
+        raise web.HTTPSeeOther(target)
+    request[LOGIN] = login
+    if request.method == "POST":
+        form = await request.post()
+        if not sessions.csrf_ok(login.csrf, form.get("csrf")):
+            return error_page(request, 403, "Verzoek geweigerd",
+                              "Het formulier was verlopen of kwam niet van deze pagina. "
+                              "Ga terug, ververs de pagina en probeer het opnieuw.")
+    return await handler(request)
+
+
+async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    if request.path.startswith("/dashboard"):
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        if not request.path.startswith("/dashboard/static/"):
+            response.headers["Cache-Control"] = "no-store"
+
+
+def user_of(request: web.Request) -> User:
+    return request[LOGIN].user
+
+
+# --- overview ----------------------------------------------------------------------------------
+
+
+async def overview(request: web.Request) -> web.Response:
+    user = user_of(request)
+    service = esc(request)
+    now = service.clock()
+    async with service.db.session() as s:
+        cases = (await s.scalars(case_ops.visible_cases_query(user)
+                                 .where(Case.state == "open").order_by(Case.created_at.desc())
+                                 )).all()
+        rows = []
+        for c in cases:
+            plan = await service.plan_for(s, c.school_id)
+            rows.append(await _case_row(s, c, plan, now))
+        heat_q = (select(ThreadHeat, Thread, Account)
+                  .join(Thread, Thread.id == ThreadHeat.thread_id)
+                  .join(Account, Account.id == Thread.account_id)
+                  .where(ThreadHeat.score >= 0.15).order_by(ThreadHeat.score.desc()).limit(8))
+        if user.role == "leadership":
+            heat_q = heat_q.where(ThreadHeat.school_id == user.school_id)
+        heating = [{"score": h.score, "account": a.name, "title": t.title or "",
+                    "reason": (h.reasons or [""])[0]}
+                   for h, t, a in (await s.execute(heat_q)).all()]
+        flag_q = select(Comment.created_at, Comment.flags).where(
+            Comment.flagged.is_(True), Comment.created_at >= now - timedelta(weeks=8))
+        if user.role == "leadership":
+            flag_q = flag_q.where(Comment.school_id == user.school_id)
+        flags = [(at, f if isinstance(f, list) else []) for at, f in (await s.execute(flag_q))]
+    weeks, max_week = vm.weekly_chart(flags, now)
+    return render(request, "overview.html", {
+        "page": "overview", "cases": rows, "heating": heating,
+        "weeks": weeks if any(w["total"] for w in weeks) else [], "max_week": max_week,
+        "categories": vm.categories(), "schools_visible": user.role in ("board", "admin"),
+    })
+
+
+async def _case_row(s: Any, c: Case, plan: Any, now: Any) -> dict[str, Any]:
+    school = await s.get(School, c.school_id)
+    account = await s.get(Account, c.account_id) if c.account_id else None
+    try:
+        step_title = plan.step(c.current_step).title if c.current_step else "–"
+    except KeyError:
+        step_title = c.current_step or "–"
+    return {
+        "id": c.id, "opened": vm.when(c.created_at), "school": school.name if school else "",
+        "account": account.name if account else "onbekend account", "step_title": step_title,
+        "poster_label": case_ops.POSTER_LABELS.get(c.poster_role, c.poster_role),
+        "due": vm.when(c.step_due_at), "overdue": bool(c.step_due_at and c.step_due_at < now),
+        "severity": c.severity, "severity_label": vm.severity_label(c.severity),
+    }
+
+
+# --- case page ---------------------------------------------------------------------------------
+
+
+async def _load_case(request: web.Request, s: Any) -> Case | web.Response:
+    try:
+        case_id = int(request.match_info["case_id"])
+    except ValueError:
+        return error_page(request, 404, "Zaak niet gevonden", "Deze zaak bestaat niet.")
+    case = await s.get(Case, case_id)
+    if case is None or not case_ops.can_read(user_of(request), case):
+        # the same answer for "does not exist" and "not yours": no probing of other schools
+        return error_page(request, 404, "Zaak niet gevonden",
+                          "Deze zaak bestaat niet of hoort niet bij uw school.")
+    return case
+
+
+async def _case_context(s: Any, service: Escalation, case: Case, user: User) -> dict[str, Any]:
+    now = service.clock()
+    plan = await service.plan_for(s, case.school_id)
+    school = await s.get(School, case.school_id)
+    account = await s.get(Account, case.account_id) if case.account_id else None
+    opener = await s.get(User, case.opened_by_user_id) if case.opened_by_user_id else None
+    comments: list[Comment] = []
+    if case.thread_id:
+        comments = list((await s.scalars(select(Comment).where(Comment.thread_id == case.thread_id)
+                                         .order_by(Comment.created_at, Comment.id).limit(300)
+                                         )).all())
+    events = (await s.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
+                              .order_by(CaseEvent.id))).all()
+    step = None
+    if case.current_step:
+        try:
+            step = plan.step(case.current_step)
+        except KeyError:
+            step = None
+    titles = {sid: st.title for sid, st in plan.steps.items()}
+    return {
+        "case": {
+            "id": case.id, "state": case.state, "state_label": vm.state_label(case.state),
+            "school": school.name if school else "", "account": account.name if account else
+            "onbekend account", "opened": vm.when(case.created_at), "closed":
+            vm.when(case.closed_at) if case.closed_at else None,
+            "opened_by": case_ops.actor_label(opener) if opener else "Denkna (automatisch)",
+            "score": case.score, "reasons": case.reasons or [], "poster": case.poster_role,
+            "poster_label": case_ops.POSTER_LABELS.get(case.poster_role, case.poster_role),
+            "assignee": vm.role_label(case.assigned_role), "due": vm.when(case.step_due_at),
+            "overdue": bool(case.step_due_at and case.step_due_at < now),
+            "statement": case.statement_text or plan.statement_for(case.poster_role),
+            "statement_posted": vm.when(case.statement_posted_at)
+            if case.statement_posted_at else None,
+            "stop_sent": case.stop_reacting_sent_at is not None, "plan": case.plan_name,
+            "source_label": "automatisch gedetecteerd" if case.source == "detector"
+            else "melding door een medewerker",
+        },
+        "step": step,
+        "comments": [vm.comment_view(c, set(case.trigger_comment_ids or [])) for c in comments],
+        "dossier": [{"at": vm.when(e.at), "actor": e.actor_label, "action": e.action,
+                     "text": e.detail, "step": titles.get(e.step_id or "", e.step_id)}
+                    for e in events],
+        "posters": list(case_ops.POSTER_LABELS.items()),
+        "can_act": case_ops.can_act(user, case),
+    }
+
+
+async def case_page(request: web.Request) -> web.Response:
+    service = esc(request)
+    user = user_of(request)
+    async with service.db.session() as s:
+        case = await _load_case(request, s)
+        if isinstance(case, web.Response):
+            return case
+        await case_ops.record_view(s, case, user, service.clock())
+        ctx = await _case_context(s, service, case, user)
+    return render(request, "case.html", {"page": "case", **ctx})
+
+
+async def case_export(request: web.Request) -> web.Response:
+    service = esc(request)
+    user = user_of(request)
+    async with service.db.session() as s:
+        case = await _load_case(request, s)
+        if isinstance(case, web.Response):
+            return case
+        await case_ops.log_event(s, case, action="exported", detail="Dossier geëxporteerd.",
+                                 now=service.clock(), user=user)
+        ctx = await _case_context(s, service, case, user)
+    return render(request, "export.html", {**ctx, "exported_at": vm.when(service.clock())})
+
+
+async def _act(request: web.Request, fn: Callable[..., Awaitable[str]]) -> web.Response:
+    """Run a change on a case the user may act on, then redirect back (POST/redirect/GET)."""
+    service = esc(request)
+    user = user_of(request)
+    form = await request.post()
+    try:
+        async with service.db.session() as s:
+            case = await _load_case(request, s)
+            if isinstance(case, web.Response):
+                return case
+            if not case_ops.can_act(user, case):
+                return error_page(request, 403, "Geen toegang",
+                                  "Het bestuur kan zaken lezen; de directie van de school "
+                                  "handelt ze af.")
+            flash = await fn(s, case, form)
+    except case_ops.CaseError as exc:
+        return error_page(request, exc.status, "Dat lukte niet", exc.message)
+    service.outbox.wake()
+    raise web.HTTPSeeOther(f"/dashboard/cases/{case.id}?m={flash}")
+
+
+async def case_outcome(request: web.Request) -> web.Response:
+    service = esc(request)
+
+    async def fn(s: Any, case: Case, form: Any) -> str:
+        plan = await service.plan_for(s, case.school_id)
+        await case_ops.record_outcome(s, case, plan=plan, user=user_of(request),
+                                      step_id=str(form.get("step", "")),
+                                      outcome_id=str(form.get("outcome", "")),
+                                      note=str(form.get("note", "")), now=service.clock())
+        return "closed" if case.state == "closed" else "outcome"
+
+    return await _act(request, fn)
+
+
+async def case_poster(request: web.Request) -> web.Response:
+    service = esc(request)
+
+    async def fn(s: Any, case: Case, form: Any) -> str:
+        plan = await service.plan_for(s, case.school_id)
+        await case_ops.set_poster(s, case, plan=plan, user=user_of(request),
+                                  poster=str(form.get("poster", "")), now=service.clock())
+        return "poster"
+
+    return await _act(request, fn)
+
+
+async def case_stop_reacting(request: web.Request) -> web.Response:
+    service = esc(request)
+
+    async def fn(s: Any, case: Case, form: Any) -> str:
+        await case_ops.send_stop_reacting(s, case, user=user_of(request), now=service.clock(),
+                                          base_url=service.config.base_url)
+        return "stop"
+
+    return await _act(request, fn)
+
+
+async def case_statement(request: web.Request) -> web.Response:
+    service = esc(request)
+
+    async def fn(s: Any, case: Case, form: Any) -> str:
+        user = user_of(request)
+        await case_ops.save_statement(s, case, user=user, text=str(form.get("statement", "")),
+                                      now=service.clock())
+        if form.get("action") != "post":
+            return "saved"
+        thread = await s.get(Thread, case.thread_id) if case.thread_id else None
+        account = await s.get(Account, case.account_id) if case.account_id else None
+        if thread is None or account is None:
+            raise case_ops.CaseError("no_thread", "Deze zaak hoort niet bij een bericht op een "
+                                     "account; plaats het statement zelf.")
+        poster = request.app.get(REPLY_POSTER)
+        if poster is None:
+            raise case_ops.CaseError("no_connector", "Plaatsen is op deze server niet ingesteld.")
+        try:
+            reply_id = await poster(account, thread, case.statement_text or "")
+        except Exception as exc:  # connector errors: recorded, never a 5xx
+            log.warning("posting statement for case %s failed: %s", case.id, exc)
+            await case_ops.log_event(s, case, action="statement_failed", now=service.clock(),
+                                     user=user, detail="Plaatsen van het statement mislukt "
+                                     f"({exc.__class__.__name__}).")
+            return "post_failed"
+        await case_ops.mark_statement_posted(s, case, user=user, now=service.clock(),
+                                             reply_id=reply_id)
+        return "posted"
+
+    return await _act(request, fn)
+
+
+# --- accounts and settings ---------------------------------------------------------------------
+
+
+async def accounts_page(request: web.Request) -> web.Response:
+    from server.storage.monitoring_models import PollState
+
+    user = user_of(request)
+    async with esc(request).db.session() as s:
+        q = (select(Account, School, PollState).join(School, School.id == Account.school_id)
+             .outerjoin(PollState, PollState.account_id == Account.id).order_by(Account.name))
+        if user.role == "leadership":
+            q = q.where(Account.school_id == user.school_id)
+        rows = []
+        for acc, school, poll in (await s.execute(q)).all():
+            health, label = "unknown", "nog niet opgehaald"
+            if acc.status == "needs_reauth":
+                health, label = "error", "opnieuw koppelen nodig"
+            elif acc.status == "paused":
+                health, label = "unknown", "gepauzeerd"
+            elif poll is not None and poll.consecutive_failures:
+                health, label = "error", f"{poll.consecutive_failures}× mislukt"
+            elif poll is not None and poll.last_success:
+                health, label = "ok", "in orde"
+            rows.append({"name": acc.name, "platform": acc.platform.capitalize(),
+                         "school": school.name, "health": health, "health_label": label,
+                         "last_poll": vm.when(poll.last_success) if poll and poll.last_success
+                         else None, "error": (poll.last_error or "")[:160] if poll else ""})
+    return render(request, "accounts.html", {"page": "accounts", "accounts": rows,
+                                             "schools_visible": user.role in ("board", "admin")})
+
+
+async def _settings_context(request: web.Request, school_id: int | None = None
+                            ) -> dict[str, Any]:
+    user = user_of(request)
+    service = esc(request)
+    async with service.db.session() as s:
+        q = select(School).order_by(School.name)
+        if user.role == "leadership":
+            q = q.where(School.id == user.school_id)
+        schools = [{"id": sc.id, "name": sc.name} for sc in (await s.scalars(q)).all()]
+        sid = school_id or (user.school_id if user.school_id else
+                            (schools[0]["id"] if schools else 0))
+        t = await service.thresholds_for(s, sid) if sid else Thresholds()
+    return {"page": "settings", "schools": schools, "school_id": sid, "t": t,
+            "can_edit": user.role in ("leadership", "admin"),
+            "steps_text": DEFAULT_STEPS.read_text(encoding="utf-8")}
+
+
+async def settings_page(request: web.Request) -> web.Response:
+    return render(request, "settings.html", await _settings_context(request))
+
+
+async def settings_thresholds(request: web.Request) -> web.Response:
+    user = user_of(request)
+    form = await request.post()
+    try:
+        school_id = int(str(form.get("school_id", "")))
+        values = {k: str(form.get(k, "")).replace(",", ".") for k in
+                  ("open_above", "calm_below", "calm_after_minutes", "min_flagged")}
+        t = Thresholds.from_mapping({"open_above": float(values["open_above"]),
+                                     "calm_below": float(values["calm_below"]),
+                                     "calm_after_minutes": int(values["calm_after_minutes"]),
+                                     "min_flagged": int(values["min_flagged"])})
+        if t.calm_after_minutes < 1 or t.min_flagged < 1:
+            raise ValueError("minuten en aantal moeten minstens 1 zijn")
+    except (ValueError, TypeError) as exc:
+        ctx = await _settings_context(request)
+        msg = str(exc) if "drempel" in str(exc) or "minstens" in str(exc) else \
+            "Vul getallen in: drempels tussen 0 en 1, minuten en aantal als geheel getal."
+        return render(request, "settings.html", {**ctx, "errors": msg}, 400)
+    if user.role not in ("leadership", "admin") or (
+            user.role == "leadership" and user.school_id != school_id):
+        return error_page(request, 403, "Geen toegang", "U kunt alleen de drempels van uw "
+                                                          "eigen school aanpassen.")
+    value = {"open_above": t.open_above, "calm_below": t.calm_below,
+             "calm_after_minutes": t.calm_after_minutes, "min_flagged": t.min_flagged}
+    async with esc(request).db.session() as s:
+        row = await s.get(SchoolSetting, (school_id, THRESHOLD_SETTING))
+        if row is None:
+            s.add(SchoolSetting(school_id=school_id, key=THRESHOLD_SETTING, value=value))
+        else:
+            row.value = value
+    raise web.HTTPSeeOther("/dashboard/settings?m=thresholds")
+
+
+async def settings_steps_check(request: web.Request) -> web.Response:
+    form = await request.post()
+    text = str(form.get("yaml", ""))
+    ctx = await _settings_context(request)
+    result = check_text(text, "ingeplakt stappenplan")
+    return render(request, "settings.html", {**ctx, "steps_text": text, "check": result},
+                  200 if result["ok"] else 422)
+
+
+def setup_routes(app: web.Application) -> None:
+    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+                         app_key=JINJA, autoescape=True)
+    app.middlewares.append(dashboard_middleware)
+    app.on_response_prepare.append(security_headers)
+    r = app.router
+    r.add_get("/dashboard", lambda _r: web.HTTPSeeOther("/dashboard/"))
+    r.add_get("/dashboard/", overview)
+    r.add_get("/dashboard/login", login_form)
+    r.add_post("/dashboard/login", login_submit)
+    r.add_post("/dashboard/logout", logout)
+    r.add_get("/dashboard/cases/{case_id}", case_page)
+    r.add_get("/dashboard/cases/{case_id}/export", case_export)
+    r.add_post("/dashboard/cases/{case_id}/outcome", case_outcome)
+    r.add_post("/dashboard/cases/{case_id}/poster", case_poster)
+    r.add_post("/dashboard/cases/{case_id}/statement", case_statement)
+    r.add_post("/dashboard/cases/{case_id}/stop-reacting", case_stop_reacting)
+    r.add_get("/dashboard/accounts", accounts_page)
+    r.add_get("/dashboard/settings", settings_page)
+    r.add_post("/dashboard/settings/thresholds", settings_thresholds)
+    r.add_post("/dashboard/settings/steps-check", settings_steps_check)
+    r.add_static("/dashboard/static/", HERE / "static", append_version=False)
