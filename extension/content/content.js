@@ -112,7 +112,9 @@
       return Promise.resolve();
     }
     if (text === st.checkedText && st.result) return Promise.resolve();
+    if (st.pending && st.pendingText === text) return st.pending;
     const seq = ++st.seq;
+    st.pendingText = text;
     setStatus(st, "busy");
     st.pending = send({ type: "check", text, seq }).then((resp) => {
       if (!resp || resp.seq !== st.seq || ns.editor.readText(st.field) !== text) return; // stale
@@ -130,14 +132,29 @@
   }
 
   function schedule(st) {
+    if (st.timer === 0 && st.checkedText !== null && ns.editor.readText(st.field) === st.checkedText) return;
     clearTimeout(st.timer);
     st.timer = setTimeout(() => check(st), DEBOUNCE_MS);
+  }
+
+  // Rich editors (Lexical, Draft.js) cancel the browser's editing and fire no "input"
+  // event: their DOM changes are the signal.
+  let observer = null;
+  function observe(field) {
+    if (observer) observer.disconnect();
+    observer = null;
+    if (!field.isContentEditable) return;
+    observer = new MutationObserver(() => {
+      if (!bypass && active && active.field === field) schedule(active);
+    });
+    observer.observe(field, { childList: true, subtree: true, characterData: true });
   }
 
   function activate(field) {
     const st = stateOf(field);
     if (active !== st) {
       active = st;
+      observe(field);
       if (st.status) ui.setStatus(field, st.status);
       else ui.hideAll();
       render(st);
@@ -160,8 +177,7 @@
 
   function applyFix(st, flag) {
     if (!flag.suggestion) return;
-    ns.editor.replaceText(st.field, flag.suggestion);
-    check(st); // at once: the finding should go away ("changed")
+    ns.editor.replaceText(st.field, flag.suggestion).then(() => check(st)); // at once: "changed"
   }
 
   // ---- the moment of posting ------------------------------------------------------------

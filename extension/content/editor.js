@@ -45,9 +45,14 @@
     sel.addRange(range);
   }
 
-  /** Replaces the whole text as if the user typed it: undo works and the site's own state
-   *  (React onChange, editor model) sees the change, so its submit sends the new text. */
-  function replaceText(el, text) {
+  const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+  /** Replaces the whole text as if the user did it: the site's own state (React onChange,
+   *  the editor's model) sees the change, so the site's submit sends the new text.
+   *  textarea/input: execCommand (keeps undo) or the native value setter + "input".
+   *  contenteditable: a paste of plain text, which Lexical, Draft.js, ProseMirror and Slate
+   *  apply to their model; plain contenteditable falls back to execCommand("insertText"). */
+  async function replaceText(el, text) {
     el.focus();
     if (isPlain(el)) {
       el.select();
@@ -56,19 +61,16 @@
       return readText(el) === text;
     }
     selectAll(el);
-    let done = false;
-    try {
-      done = el.ownerDocument.execCommand("insertText", false, text);
-    } catch {
-      done = false;
-    }
-    if (!done || readText(el).trim() !== text.trim()) {
-      // Editors that ignore execCommand still accept a paste.
+    await nextFrame(); // editors pick up the selection on "selectionchange"
+    const data = new DataTransfer();
+    data.setData("text/plain", text);
+    const paste = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
+    const handled = !el.dispatchEvent(paste);
+    if (!handled) {
       selectAll(el);
-      const data = new DataTransfer();
-      data.setData("text/plain", text);
-      el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+      el.ownerDocument.execCommand("insertText", false, text);
     }
+    await nextFrame();
     return readText(el).trim() === text.trim();
   }
 
