@@ -1,0 +1,12 @@
+"""HTTP API v1. `setup(app)` registers every route and the OpenAPI fragment of each module."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from server.api import admin, check, monitoring, system
+
+
+def setup(app: web.Application) -> None:
+    for module in (system, check, monitoring, admin):
+        module.setup(app)

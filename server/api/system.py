@@ -1,0 +1,61 @@
+"""GET /api/v1/health (no auth), GET /metrics (admin), GET /api/v1/openapi.json (no auth)."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from aiohttp import web
+
+from server import keys
+from server.api.openapi import build_spec, operation
+from server.auth import requires
+
+
+def denkna_version() -> str:
+    try:
+        return version("denkna")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+async def health(request: web.Request) -> web.Response:
+    db_ok = await request.app[keys.DB].ping()
+    pool = request.app[keys.SCORER_POOL].info
+    ok = db_ok and pool.ready
+    return web.json_response(
+        {"status": "ok" if ok else "degraded", "database": db_ok,
+         "model": {"loaded": pool.ready, "name": pool.model, "workers": pool.workers,
+                   "kind": pool.kind},
+         "version": denkna_version()},
+        status=200 if ok else 503,
+    )
+
+
+@requires("admin")
+async def metrics(request: web.Request) -> web.Response:
+    return web.Response(text=request.app[keys.METRICS].render(),
+                        content_type="text/plain", charset="utf-8")
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(build_spec(request.app))
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/api/v1/health", health)
+    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/api/v1/openapi.json", openapi)
+    frag: dict[str, Any] = {}
+    operation(frag, "GET", "/api/v1/health", summary="Gezondheid van de server", roles=None,
+              tag="system",
+              response={"type": "object", "required": ["status", "database", "model", "version"],
+                        "properties": {"status": {"enum": ["ok", "degraded"]},
+                                       "database": {"type": "boolean"},
+                                       "model": {"type": "object"},
+                                       "version": {"type": "string"}}})
+    operation(frag, "GET", "/metrics", summary="Prometheus-metrieken", roles=("admin",),
+              tag="system", content_type="text/plain", response={"type": "string"})
+    operation(frag, "GET", "/api/v1/openapi.json", summary="Deze API-beschrijving", roles=None,
+              tag="system", response={"type": "object"})
+    app[keys.OPENAPI_FRAGMENTS].append(frag)

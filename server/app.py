@@ -1,0 +1,125 @@
+"""The aiohttp application factory: `create_app(settings) -> web.Application`.
+
+State lives in `app[keys.X]`; resources (database, scorer pool, counter buffer) are opened
+and closed in `app.cleanup_ctx`. Feature modules hook in with a `setup(app)` call below.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from server import api, keys
+from server.auth import Authenticator
+from server.config import Settings, ensure_secret_key
+from server.counters import CounterBuffer
+from server.errors import Handler, error_middleware, error_response
+from server.metrics import Metrics
+from server.scoring_pool import ScorerPool
+from server.storage.db import Database
+
+log = logging.getLogger("denkna.server")
+
+CORS_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
+CORS_HEADERS = "Authorization, Content-Type"
+
+
+def _cors_middleware(allowed: frozenset[str]) -> web.middleware:  # type: ignore[valid-type]
+    @web.middleware
+    async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
+        origin = request.headers.get("Origin")
+        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+            if origin not in allowed:
+                return error_response(403, "origin_not_allowed",
+                                      "Deze extensie of website heeft geen toegang.")
+            return web.Response(status=204, headers={
+                "Access-Control-Allow-Origin": origin,
+                "Access-Control-Allow-Methods": CORS_METHODS,
+                "Access-Control-Allow-Headers": CORS_HEADERS,
+                "Access-Control-Max-Age": "600",
+                "Vary": "Origin",
+            })
+        response = await handler(request)
+        if origin and origin in allowed:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Expose-Headers"] = "Retry-After"
+            response.headers["Vary"] = "Origin"
+        return response
+
+    return cors
+
+
+@web.middleware
+async def _metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as exc:
+        status = exc.status
+        raise
+    finally:
+        resource = request.match_info.route.resource
+        route = resource.canonical if resource is not None else "unmatched"
+        request.app[keys.METRICS].observe_request(
+            request.method, route, status, time.perf_counter() - started
+        )
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(
+        client_max_size=settings.server.body_limit_bytes,
+        middlewares=[
+            _cors_middleware(frozenset(settings.cors.allowed_origins)),
+            _metrics_middleware,
+            error_middleware,
+        ],
+    )
+    app[keys.SETTINGS] = settings
+    app[keys.SECRET_KEY] = ensure_secret_key(settings)
+    db = Database(settings.database_url)
+    app[keys.DB] = db
+    app[keys.SCORER_POOL] = ScorerPool(settings.scoring.workers)
+    app[keys.METRICS] = Metrics()
+    app[keys.AUTH] = Authenticator(db, settings.rate_limit.per_second, settings.rate_limit.burst)
+    app[keys.COUNTERS] = CounterBuffer(db)
+    app[keys.THRESHOLD_CACHE] = {}
+    app[keys.COMMENT_LISTENERS] = []
+    app[keys.OPENAPI_FRAGMENTS] = []
+    app.cleanup_ctx.append(_database_ctx)
+    app.cleanup_ctx.append(_scorer_ctx)
+    app.cleanup_ctx.append(_counters_ctx)
+
+    api.setup(app)
+
+    # --- feature modules: one `setup(app)` line each (routes, listeners, OpenAPI fragments) ---
+    # e.g. server.platforms.webhooks.setup(app); server.dashboard.setup(app)
+    # --- end of feature modules ---
+    return app
+
+
+async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
+    db = app[keys.DB]
+    await db.migrate()
+    yield
+    await db.dispose()
+
+
+async def _scorer_ctx(app: web.Application) -> AsyncIterator[None]:
+    pool = app[keys.SCORER_POOL]
+    await pool.start()
+    yield
+    await pool.close()
+
+
+async def _counters_ctx(app: web.Application) -> AsyncIterator[None]:
+    counters = app[keys.COUNTERS]
+    assert isinstance(counters, CounterBuffer)
+    counters.start()
+    yield
+    await counters.close()
