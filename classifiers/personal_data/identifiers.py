@@ -22,6 +22,9 @@ _EMAIL = re.compile(r"(?<![\w.+-])(?P<local>[\w.+-]+)@[\w-]+(?:\.[\w-]+)*\.[a-zA
 _PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)31[\s.-]?(?:\(0\)[\s.-]?)?\d|\(?0\d{1,3}\)?)(?:[\s.-]?\d){6,9}(?!\d)"
 )
+# A Dutch mobile number shape (06 + 8 digits) counts even in a range not yet assigned:
+# it is someone's contact detail all the same.
+_MOBILE_SHAPE = re.compile(r"6\d{8}")
 _BSN = re.compile(r"(?<![\d.-])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}\.\d{3}\.\d{3})(?![\d]|[.-]\d)")
 _IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}[\s]?(?:[A-Za-z0-9]{4}[\s]?){2,7}[A-Za-z0-9]{1,4}\b")
 _POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
@@ -51,7 +54,10 @@ def find_phones(text: str) -> list[Hit]:
             number = phonenumbers.parse(candidate, "NL")
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(number):
+        if phonenumbers.is_valid_number(number) or (
+            number.country_code == 31
+            and _MOBILE_SHAPE.fullmatch(str(number.national_number)) is not None
+        ):
             hits.append(Hit("phone", m.start(), m.end()))
     return hits
 

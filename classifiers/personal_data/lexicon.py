@@ -88,7 +88,11 @@ def load_lexicon() -> Lexicon:
 
     health_terms = _alternation(lex["health_terms"])
     health_verbs = "|".join(lex["health_verbs_patterns"])
-    health_re = re.compile(rf"\b(?:{health_verbs})\s(?P<term>{health_terms})\b", flags)
+    health_re = re.compile(
+        rf"\b(?:{health_verbs})\s(?:{health_terms})\b"
+        rf"|\b(?:(?:een|de)\s)?(?:{health_terms})\s(?:heeft|had|hebben|hadden|heb)\b",
+        flags,
+    )
     street_suffix = _alternation(lex["street_suffixes"])
     street_re = re.compile(
         rf"\b(?:[A-Z][\w'’.-]*\s){{0,2}}\w{{2,}}(?:{street_suffix})\s\d{{1,4}}(?:\s?[a-zA-Z]\b|-\d{{1,4}}\b)?",

@@ -1,10 +1,14 @@
 """Person names, matched against deduce's first-name and surname lists.
 
-A name must be capitalised. A first name that is also a common Dutch word ("Mark", "Roos",
-"Bas", "Mei") or that opens a sentence and is such a word counts only with context: a title
-before it ("juf Roos"), a greeting cue ("Gefeliciteerd Bas"), a surname after it, or a
-class after it ("Mark uit 2B"). Any capitalised word after a title ("meester Peter",
-"mevrouw De Vries") is a name.
+- A capitalised first name from the list is a name ("Emma", "Emma de Vries"). A first name
+  that is also a common Dutch word ("Mark", "Roos", "Bas", "Mei") counts only with context:
+  a title before it ("juf Roos"), a greeting cue ("Gefeliciteerd Bas"), a surname after it,
+  or a class after it ("Mark uit 2B").
+- Any capitalised word after a title ("meester Peter", "mevrouw De Vries") is a staff name
+  (kind "staff_name"): personal data, but not a pupil's name.
+- Teen spelling writes names in lower case; a lower-case first name counts only when a
+  surname or a class follows ("dani brouwer", "kiki uit m1b") or a possessive precedes it
+  ("onze hamza"), and never when it is a common word.
 """
 
 from __future__ import annotations
@@ -16,10 +20,10 @@ from classifiers.personal_data.lexicon import Lexicon
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")
-_SENTENCE_END = re.compile(r"(?:^|[.!?\n]\s*|^\W*)$")
-
-
+_SENTENCE_START = re.compile(r"(?:^|[.!?\n])[\s\"'“‘(*-]*$")
 _CLASS_LEAD = re.compile(r"\s*,?\s*\(?(?:(?:uit|van|in|zit\sin)\s)?", re.IGNORECASE)
+_ABBREVIATED_TITLES = {"mw", "mevr", "dhr", "mr", "drs", "dr", "ir"}
+_POSSESSIVES = {"onze", "ons", "mijn", "m'n", "m’n"}
 
 
 def class_follows(text: str, pos: int, lex: Lexicon) -> re.Match[str] | None:
@@ -29,54 +33,84 @@ def class_follows(text: str, pos: int, lex: Lexicon) -> re.Match[str] | None:
 
 
 def _is_cap(word: str) -> bool:
-    return word[:1].isupper() and (len(word) == 1 or not word.isupper() or len(word) <= 2)
+    return word[:1].isupper() and (not word.isupper() or len(word) <= 2)
+
+
+class _Words:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.items = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+    def gap(self, i: int, j: int) -> str:
+        return self.text[self.items[i][2] : self.items[j][1]]
+
+
+def _surname_after(words: _Words, i: int, lex: Lexicon, lower: bool) -> int | None:
+    """Index of the surname word that continues the name at word i, if any."""
+    items = words.items
+    k = i + 1
+    while k < len(items) and items[k][0].lower() in lex.interfixes and k - i <= 3:
+        if words.gap(k - 1, k) != " ":
+            return None
+        k += 1
+    if k >= len(items) or words.gap(k - 1, k) != " ":
+        return None
+    word = _POSSESSIVE.sub("", items[k][0])
+    candidate = word.title() if lower else word
+    if not lower and not _is_cap(word):
+        return None
+    if lower and word != word.lower():
+        return None
+    with_interfix = k > i + 1
+    if candidate in lex.surnames and (candidate not in lex.first_names or with_interfix):
+        return k
+    if with_interfix and not lower and word.lower() not in lex.common_words:
+        return k
+    return None
 
 
 def find_names(text: str, lex: Lexicon) -> list[Hit]:
-    words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    words = _Words(text)
+    items = words.items
     hits: list[Hit] = []
     i = 0
-    n = len(words)
-    while i < n:
-        word, start, _ = words[i]
-        if not _is_cap(word):
-            i += 1
-            continue
+    while i < len(items):
+        word, start, _ = items[i]
         base = _POSSESSIVE.sub("", word)
-        base_end = start + len(base)
-        prev = words[i - 1][0].lower().rstrip(".") if i > 0 else ""
-        titled = prev in lex.titles and text[words[i - 1][2] : start].strip() in ("", ".")
-        known = base in lex.first_names
-        if not (known or titled):
+        prev = items[i - 1][0].lower() if i > 0 else ""
+        gap = words.gap(i - 1, i) if i > 0 else ""
+        titled = prev in lex.titles and (
+            gap == " " or (gap == ". " and prev in _ABBREVIATED_TITLES)
+        )
+        lower = word == word.lower()
+        if lower:
+            known = base.title() in lex.first_names and len(base) > 2
+        else:
+            known = _is_cap(word) and base in lex.first_names
+        if not (known or (titled and _is_cap(word))):
             i += 1
             continue
-        # Extend with interfixes and a surname: "Emma de Vries", "Liam van der Berg".
-        j = i + 1
-        name_end = base_end
-        has_surname = False
-        if base == word:
-            k = j
-            while k < n and words[k][0].lower() in lex.interfixes and k - j < 3:
-                k += 1
-            if k < n and _is_cap(words[k][0]):
-                sur = _POSSESSIVE.sub("", words[k][0])
-                gap_ok = re.fullmatch(r"[ \t]+", text[words[k - 1][2] : words[k][1]]) is not None
-                is_surname = sur in lex.surnames or (k > j and sur not in lex.common_words)
-                if gap_ok and is_surname and (sur not in lex.first_names or k > j):
-                    has_surname = True
-                    name_end = words[k][1] + len(sur)
-                    j = k + 1
-        ambiguous = base.lower() in lex.common_words
-        sentence_start = _SENTENCE_END.search(text[max(0, start - 3) : start]) is not None
-        if ambiguous and not (titled or has_surname):
-            cue = prev in lex.name_cues
-            class_after = class_follows(text, name_end, lex)
-            if not (cue or class_after):
+        sur = _surname_after(words, i, lex, lower) if base == word else None
+        end = items[sur][1] + len(_POSSESSIVE.sub("", items[sur][0])) if sur else start + len(base)
+        common = base.lower() in lex.common_words
+        if not titled and sur is None:
+            context = class_follows(text, end, lex) is not None
+            if lower:
+                context = (context or prev in _POSSESSIVES) and not common
+            elif common:
+                context = context or prev in lex.name_cues
+            else:
+                context = True
+            if not context:
                 i += 1
                 continue
-        elif sentence_start and not (titled or has_surname) and base.lower() in lex.common_words:
+        elif lower and common:
             i += 1
             continue
-        hits.append(Hit("name", start, name_end, 1.0 if (titled or has_surname) else 0.8))
-        i = j if j > i else i + 1
+        if titled:
+            kind, strength = "staff_name", 1.0
+        else:
+            kind, strength = "name", 1.0 if sur else 0.8
+        hits.append(Hit(kind, start, end, strength))
+        i = (sur + 1) if sur else i + 1
     return hits

@@ -38,6 +38,19 @@ _IDENTIFIER_SCORE = {
 }
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 _WORDS = re.compile(r"\w+")
+_CONGRATULATION = re.compile(
+    r"\b(?:gefeliciteerd|proficiat|hoera|hiep|welkom|bedankt|trots\sop|goed\sgedaan|top\sgedaan)\b",
+    re.IGNORECASE,
+)
+# "Stijn 3,6": a grade right after a pupil's name.
+_GRADE_AFTER_NAME = re.compile(r"[:\s]{1,3}(?:10|[1-9])[,.]\d\b")
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    for m in _SENTENCE.finditer(text):
+        if m.start() <= pos < m.end():
+            return m.start(), m.end()
+    return 0, len(text)
 
 
 def _weaken(score: float, strength: float) -> float:
@@ -56,6 +69,10 @@ class PersonalDataRecognizer(Recognizer):
         ids = find_identifiers(text, lex)
         names = [n for n in find_names(text, lex) if not any(n.overlaps(i) for i in ids)]
         sensitive = self._sensitive(text)
+        for n in names:
+            grade = _GRADE_AFTER_NAME.match(text, n.end)
+            if n.kind == "name" and grade and not any(h.overlaps(n) for h in sensitive):
+                sensitive.append(Hit("school_record", grade.start() + 1, grade.end()))
         if not (ids or names or sensitive):
             return []
         rewrite = redact(text, ids + names, lex.messages["placeholders"])
@@ -81,20 +98,45 @@ class PersonalDataRecognizer(Recognizer):
             findings.append(
                 self._finding(hit.kind, score, severity, [*anchor_names, hit], suggestion)
             )
+            # The name and class alone already identify the pupil (pupil_name, 002 A.2).
+            pupils = [n for n in anchor_names if n.kind == "name"]
+            if any(self._class_in_sentence(text, n) for n in pupils):
+                findings.append(
+                    self._finding("pupil_name", 0.6, Severity.MEDIUM, pupils, suggestion)
+                )
 
         rest = [n for n in names if n not in used_names]
-        if rest:
-            if lex.photo_re.search(text):
-                with_class = any(class_follows(text, n.end, lex) for n in rest)
-                severity = Severity.HIGH if with_class else Severity.MEDIUM
-                findings.append(self._finding("pupil_name", 0.75, severity, rest, suggestion))
-            else:
-                with_class = any(class_follows(text, n.end, lex) for n in rest)
-                score = 0.35 if with_class else 0.2
-                findings.append(
-                    self._finding("pupil_name", score, Severity.LOW, rest, suggestion, "name")
-                )
+        pupils = [n for n in rest if n.kind == "name"]
+        if pupils:
+            findings.append(self._pupil_names(text, pupils, suggestion))
+        staff = [n for n in rest if n.kind == "staff_name"]
+        if staff:
+            findings.append(
+                self._finding("pupil_name", 0.2, Severity.LOW, staff, suggestion, "name")
+            )
         return findings
+
+    def _pupil_names(self, text: str, pupils: list[Hit], suggestion: str | None) -> Finding:
+        """Pupils' names: with a photo (004) or a class they identify a child."""
+        lex = self.lex
+        if lex.photo_re.search(text):
+            with_class = lex.class_re.search(text) is not None
+            severity = Severity.HIGH if with_class else Severity.MEDIUM
+            return self._finding("pupil_name", 0.75, severity, pupils, suggestion)
+        with_class = [n for n in pupils if self._class_in_sentence(text, n)]
+        if with_class:
+            cue = _CONGRATULATION.search(text) is not None
+            if not cue:
+                return self._finding("pupil_name", 0.6, Severity.MEDIUM, pupils, suggestion)
+            return self._finding("pupil_name", 0.4, Severity.LOW, pupils, suggestion, "name")
+        score = 0.35 if any(n.strength >= 1.0 for n in pupils) else 0.2
+        return self._finding("pupil_name", score, Severity.LOW, pupils, suggestion, "name")
+
+    def _class_in_sentence(self, text: str, name: Hit) -> bool:
+        if class_follows(text, name.end, self.lex):
+            return True
+        s_start, s_end = _sentence_bounds(text, name.start)
+        return self.lex.class_re.search(text, s_start, s_end) is not None
 
     def _sensitive(self, text: str) -> list[Hit]:
         lex = self.lex
@@ -116,10 +158,7 @@ class PersonalDataRecognizer(Recognizer):
     ) -> tuple[float, Severity, list[Hit]] | None:
         """Who the health or school record is about, and how identifiable that makes it."""
         lex = self.lex
-        sentence = next(
-            (m for m in _SENTENCE.finditer(text) if m.start() <= hit.start < m.end()), None
-        )
-        s_start, s_end = (sentence.start(), sentence.end()) if sentence else (0, len(text))
+        s_start, s_end = _sentence_bounds(text, hit.start)
         in_sentence = [n for n in names if s_start <= n.start < s_end]
         has_class = lex.class_re.search(text, s_start, s_end) is not None
         if in_sentence:
