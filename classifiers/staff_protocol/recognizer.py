@@ -122,13 +122,23 @@ class StaffProtocolRecognizer(Recognizer):
 
     def _heated(self, text: str, reply_to: str | None) -> Finding | None:
         rule = self.rules["heated_discussion"]
-        argue = rule.finditer("argue", text)
-        if not argue or rule.search("calm", text):
+        if rule.search("calm", text):
             return None
+        argue = rule.finditer("argue", text)
+        tone = rule.finditer("tone", text)
         angry = bool(reply_to) and (
             rule.search("angry", reply_to) is not None or len(_CAPS_WORD.findall(reply_to)) >= 2
         )
-        score = rule.scores["score" if angry else "score_no_reply_to"]
+        if angry:
+            argue += tone
+        if not argue:
+            return None
+        if angry:
+            score = rule.scores["score"]
+        elif rule.search("address", text):
+            score = rule.scores["score_addressed"]
+        else:
+            score = rule.scores["score_no_reply_to"]
         return self._finding(rule, score, [Span(m.start(), m.end()) for m in argue])
 
 
