@@ -41,6 +41,7 @@ class PlatformComment:
     edited_at: datetime | None = None
     permalink: str | None = None
     hidden: bool = False
+    author_role: str | None = None  # set by server.platforms.store from the school's roles
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

@@ -76,7 +76,10 @@ async def statuses(request: web.Request) -> web.Response:
         nxt = request.url.update_query(max_id=chunk[-1].id)
         headers["Link"] = (f'<{nxt}>; rel="next", '
                            f'<{request.url.update_query(min_id=chunk[0].id)}>; rel="prev"')
-    return json_response([render_status(p, world) for p in chunk], headers=headers)
+    body: list[Any] = [render_status(p, world) for p in chunk]
+    if request.get(MALFORMED):
+        body.extend(MALFORMED_ITEMS)
+    return json_response(body, headers=headers)
 
 
 async def context(request: web.Request) -> web.Response:

@@ -1,0 +1,197 @@
+"""Storing what a connector or webhook delivered, on top of `server.ingest`.
+
+`server.ingest.ingest_comments` stores NEW comments (idempotent, scored, listeners called).
+This module adds what monitoring needs around it: author roles from the school's list, edits
+(text changed → re-scored), hidden state, deletions (`deleted_at`), and the optional per-account
+auto-hide above a threshold (recorded in audit_log, reversible through the unhide endpoint).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select, update
+
+from classifiers.document import Context
+from server import admin_ops, keys
+from server.ingest import StoredComment, ingest_comments
+from server.platforms.base import Connector, NotSupported, PlatformComment, PlatformError
+from server.platforms.roles import author_role, role_map
+from server.storage.models import Account, Comment, SchoolSetting, Thread, utcnow
+
+log = logging.getLogger("denkna.monitoring")
+
+
+@dataclass
+class BatchResult:
+    received: int = 0
+    stored: int = 0
+    edited: int = 0
+    deleted: int = 0
+    auto_hidden: int = 0
+    stored_comments: list[StoredComment] = field(default_factory=list)
+
+
+async def store_batch(app: web.Application, account_id: int,
+                      comments: Sequence[PlatformComment],
+                      complete_posts: Mapping[str, set[str]] | None = None,
+                      connector: Connector | None = None,
+                      since: datetime | None = None) -> BatchResult:
+    """Store a batch from one account. `complete_posts`: post id → every comment id it has now
+    (stored comments of such a post missing there, ingested before `since`, were deleted)."""
+    db = app[keys.DB]
+    async with db.session() as s:
+        account = await s.get(Account, account_id)
+        if account is None:
+            raise LookupError(f"account {account_id} bestaat niet")
+        roles = await role_map(s, account.school_id, account.platform)
+    roled = [replace(c, author_role=author_role(c, account, roles)) for c in comments]
+    result = BatchResult(received=len(roled))
+    ingested = await ingest_comments(app, account_id, roled)
+    result.stored = ingested.stored
+    result.stored_comments = list(ingested.comments)
+    new_ids = {c.external_id for c in ingested.comments}
+    changed = [c for c in roled if c.external_id not in new_ids]
+    if changed:
+        edited = await apply_changes(app, account, changed)
+        result.edited = len(edited)
+        await _notify(app, edited)
+    if complete_posts:
+        result.deleted = await mark_deleted(app, account, complete_posts, since or utcnow())
+    if connector is not None and result.stored_comments:
+        result.auto_hidden = await auto_hide(app, account, connector, result.stored_comments)
+    return result
+
+
+async def apply_changes(app: web.Application, account: Account,
+                        comments: Sequence[PlatformComment]) -> list[StoredComment]:
+    """Already stored comments: new text is stored and re-scored; hidden state follows the
+    platform. Returns the re-scored ones."""
+    by_id = {c.external_id: c for c in comments}
+    async with app[keys.DB].session() as s:
+        rows = list((await s.execute(select(Comment).where(
+            Comment.platform == account.platform,
+            Comment.external_id.in_(list(by_id))))).scalars())
+        edits = [r for r in rows if r.text is not None and r.deleted_at is None
+                 and by_id[r.external_id].text != r.text]
+        for row in rows:
+            row.hidden = by_id[row.external_id].hidden
+        if not edits:
+            return []
+        setting = await s.get(SchoolSetting, (account.school_id, admin_ops.THRESHOLDS_KEY))
+        thresholds = dict(setting.value) if setting else None
+        judgements = await app[keys.SCORER_POOL].score_many(
+            [(by_id[r.external_id].text,
+              Context(account_type="official", platform=account.platform,
+                      author_role=r.author_role)) for r in edits], thresholds)
+        now = utcnow()
+        for row, j in zip(edits, judgements, strict=True):
+            incoming = by_id[row.external_id]
+            row.text = incoming.text
+            row.edited_at = incoming.edited_at or now
+            row.scores = dict(j.scores)
+            row.flags = [f.to_dict("nl") for f in j.flags]
+            row.max_severity = str(j.max_severity) if j.max_severity else None
+            row.flagged = bool(j.flags)
+        await s.flush()
+        return [_stored(r) for r in edits]
+
+
+async def mark_deleted(app: web.Application, account: Account,
+                       complete_posts: Mapping[str, set[str]], since: datetime) -> int:
+    count = 0
+    async with app[keys.DB].session() as s:
+        for post_id, present in complete_posts.items():
+            thread_id = (await s.execute(select(Thread.id).where(
+                Thread.account_id == account.id,
+                Thread.external_post_id == post_id))).scalar_one_or_none()
+            if thread_id is None:
+                continue
+            stmt = (update(Comment)
+                    .where(Comment.thread_id == thread_id, Comment.deleted_at.is_(None),
+                           Comment.ingested_at < since,
+                           Comment.external_id.not_in(list(present) or [""]))
+                    .values(deleted_at=utcnow()))
+            count += (await s.execute(stmt)).rowcount or 0
+    return count
+
+
+async def mark_deleted_ids(app: web.Application, platform: str, external_ids: Sequence[str]
+                           ) -> int:
+    async with app[keys.DB].session() as s:
+        res = await s.execute(update(Comment).where(
+            Comment.platform == platform, Comment.external_id.in_(list(external_ids)),
+            Comment.deleted_at.is_(None)).values(deleted_at=utcnow()))
+        return res.rowcount or 0
+
+
+async def set_hidden(app: web.Application, platform: str, external_id: str, hidden: bool) -> int:
+    async with app[keys.DB].session() as s:
+        res = await s.execute(update(Comment).where(
+            Comment.platform == platform, Comment.external_id == external_id).values(
+            hidden=hidden))
+        return res.rowcount or 0
+
+
+def auto_hide_threshold(account: Account) -> float | None:
+    value = (account.settings or {}).get("auto_hide_threshold")
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1:
+        return float(value)
+    return None
+
+
+async def auto_hide(app: web.Application, account: Account, connector: Connector,
+                    stored: Sequence[StoredComment]) -> int:
+    """Hide new comments whose highest score reaches the account's `auto_hide_threshold`
+    (off unless set). Every hide is an audit_log row `comment.auto_hide`."""
+    threshold = auto_hide_threshold(account)
+    if threshold is None or not connector.capabilities.hide:
+        return 0
+    count = 0
+    for comment in stored:
+        top = max(comment.scores.values(), default=0.0)
+        if top < threshold or comment.author_role in ("page", "staff"):
+            continue
+        try:
+            await connector.hide(comment.external_id, True)
+        except (NotSupported, PlatformError) as exc:
+            log.warning("auto-hide of comment %s failed: %s", comment.id, type(exc).__name__)
+            continue
+        async with app[keys.DB].session() as s:
+            await s.execute(update(Comment).where(Comment.id == comment.id).values(hidden=True))
+            await admin_ops.audit(s, "comment.auto_hide", school_id=account.school_id,
+                                  target=f"comment:{comment.id}",
+                                  details={"score": round(top, 3), "threshold": threshold})
+        count += 1
+    return count
+
+
+def _stored(r: Comment) -> StoredComment:
+    return StoredComment(
+        id=r.id, school_id=r.school_id, account_id=r.account_id, thread_id=r.thread_id,
+        platform=r.platform, external_id=r.external_id, parent_external_id=r.parent_external_id,
+        author_external_id=r.author_external_id, author_role=r.author_role,
+        created_at=r.created_at, scores=r.scores, flags=r.flags, max_severity=r.max_severity,
+        flagged=r.flagged)
+
+
+async def _notify(app: web.Application, stored: list[StoredComment]) -> None:
+    """Re-scored edits go to the same listeners as new comments (a thread can derail by an
+    edit)."""
+    if not stored:
+        return
+    for listener in app[keys.COMMENT_LISTENERS]:
+        try:
+            await listener(app, stored)
+        except Exception:
+            log.exception("comment listener failed on edited comments")
+
+
+def summary(result: BatchResult) -> dict[str, Any]:
+    return {"received": result.received, "stored": result.stored, "edited": result.edited,
+            "deleted": result.deleted, "auto_hidden": result.auto_hidden}
