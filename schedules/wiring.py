@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
+from schedules.case_reminders import INTERVAL_MINUTES, case_reminders
 from schedules.context import MONITOR
 from schedules.poll_account import poll_account
 from schedules.purge_retention import purge_retention
@@ -71,6 +72,8 @@ async def start(app: web.Application) -> None:
     scheduler.add_job(purge_retention, IntervalTrigger(hours=PURGE_HOURS, jitter=600),
                       args=[app], id="purge_retention", max_instances=1, coalesce=True,
                       next_run_time=now + timedelta(seconds=60))
+    scheduler.add_job(case_reminders, IntervalTrigger(minutes=INTERVAL_MINUTES), args=[app],
+                      id="case_reminders", max_instances=1, coalesce=True)
     scheduler.start()
     log.info("monitoring scheduler started as %s", monitor.owner)
 
