@@ -18,6 +18,7 @@ from server.config import Settings, ensure_secret_key
 from server.counters import CounterBuffer
 from server.errors import Handler, error_middleware, error_response
 from server.metrics import Metrics
+from server.platforms.setup import setup as setup_monitoring
 from server.scoring_pool import ScorerPool
 from server.storage.db import Database
 
@@ -99,8 +100,7 @@ def create_app(settings: Settings) -> web.Application:
 
     # --- feature modules: one `setup(app)` line each (routes, listeners, OpenAPI fragments) ---
     # e.g. server.platforms.webhooks.setup(app); server.dashboard.setup(app)
-    from server.escalation.web import setup_escalation  # cases, alerts, /dashboard (H)
-    setup_escalation(app)
+    setup_monitoring(app)
     # --- end of feature modules ---
     return app
 
