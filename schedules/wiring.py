@@ -20,6 +20,7 @@ from schedules.poll_account import poll_account
 from schedules.purge_retention import purge_retention
 from server import keys
 from server.storage.models import Account
+from server.storage.monitoring_models import AccountCredential
 
 log = logging.getLogger("denkna.monitoring")
 PURGE_HOURS = 6
@@ -39,7 +40,10 @@ async def sync_jobs(app: web.Application) -> None:
         return
     cfg = monitor.settings
     async with app[keys.DB].session() as s:
-        rows = (await s.execute(select(Account.id, Account.status, Account.settings))).all()
+        # accounts without a stored token are not polled (nothing to poll with)
+        rows = (await s.execute(
+            select(Account.id, Account.status, Account.settings)
+            .join(AccountCredential, AccountCredential.account_id == Account.id))).all()
     wanted = {f"poll:{aid}": (aid, account_interval(st, cfg.poll_interval_seconds))
               for aid, status, st in rows if status == "active"}
     for job in scheduler.get_jobs():

@@ -15,6 +15,11 @@ from server.platforms.settings import MonitoringSettings, monitoring_settings
 
 
 def setup(app: web.Application, settings: MonitoringSettings | None = None) -> None:
+    """Idempotent: a second call (tests, tools) only replaces the settings."""
+    if MONITOR in app:
+        if settings is not None:
+            app[MONITOR].settings = settings
+        return
     app[MONITOR] = Monitor(settings=settings or monitoring_settings(app.get(keys.SETTINGS)))
     app[REAUTH_HOOKS] = []
     app[RETENTION_KEEP_THREADS] = []
