@@ -92,6 +92,7 @@ class Config:
     split_cycle: tuple[str, ...]
     slot_fractions: dict[str, float]
     default_n: int
+    n_scale: float
     word_noise: float
     glue: float
     emoji: float
@@ -106,6 +107,7 @@ def load_config(root: Path = HERE) -> Config:
         split_cycle=tuple(raw["split_cycle"]),
         slot_fractions=dict(raw["slot_fractions"]),
         default_n=int(raw["default_n"]),
+        n_scale=float(raw.get("n_scale", 1.0)),
         word_noise=float(raw["noise"]["word"]),
         glue=float(raw["noise"]["glue"]),
         emoji=float(raw["noise"]["emoji"]),
@@ -214,7 +216,13 @@ def load_templates(root: Path, config: Config) -> list[Template]:
                         hard_negative=item.get("hard_negative", block.get("hard_negative")),
                         context=context,
                         style=item.get("style", block.get("style", "plain")),
-                        n=int(item.get("n", block.get("n", config.default_n))),
+                        n=max(
+                            3,
+                            round(
+                                int(item.get("n", block.get("n", config.default_n)))
+                                * config.n_scale
+                            ),
+                        ),
                         variants=tuple(item.get("variants", block.get("variants", ()))),
                         source=path.name,
                     )
@@ -388,7 +396,10 @@ def expand(template: Template, split: str, filler: Filler, config: Config) -> li
             if variant.get("prepend") or variant.get("append"):
                 vrng = random.Random(_hash(f"{template.id}|{k}|{variant.get('suffix')}"))
                 if variant.get("prepend"):
-                    vtext = filler.fill(variant["prepend"], split, vrng) + " " + vtext
+                    lead = filler.fill(variant["prepend"], split, vrng)
+                    if lead[-1:].isalpha() or lead.endswith(","):
+                        vtext = vtext[:1].lower() + vtext[1:]
+                    vtext = lead + " " + vtext
                 if variant.get("append"):
                     vtext = vtext + " " + filler.fill(variant["append"], split, vrng)
             suffix = variant.get("suffix", "")
