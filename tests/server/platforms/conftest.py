@@ -39,3 +39,6 @@ async def env(request: pytest.FixtureRequest) -> AsyncIterator[Env]:
                         account_settings={**FAST, "base_url": server.url})
         yield Env(world, server, account, connector)
         await connector.close()
+
+# the app-with-monitoring fixtures are shared with tests/schedules
+from tests.schedules.conftest import monitored, monitoring_settings  # noqa: E402, F401
