@@ -32,6 +32,10 @@ def setup_escalation(app: web.Application, config: EscalationConfig | None = Non
         listeners = app.get(keys.COMMENT_LISTENERS)
         if listeners is not None:
             listeners.append(service.on_comments)
+        from schedules.purge_retention import RETENTION_KEEP_THREADS
+
+        if RETENTION_KEEP_THREADS in app:
+            app[RETENTION_KEEP_THREADS].append(_case_threads)
         if REPLY_POSTER not in app:
             app[REPLY_POSTER] = _connector_poster(app)
         if start_worker:
@@ -42,6 +46,16 @@ def setup_escalation(app: web.Application, config: EscalationConfig | None = Non
     app.cleanup_ctx.append(ctx)
     setup_routes(app)
     app.router.add_post("/api/v1/cases/report", report_thread)
+
+
+async def _case_threads(app: web.Application) -> set[int]:
+    """Threads that are part of a case are kept past the retention period (the dossier)."""
+    from sqlalchemy import select
+
+    from server.storage.escalation_models import Case
+
+    async with app[keys.DB].session() as s:
+        return {t for t in (await s.scalars(select(Case.thread_id))).all() if t is not None}
 
 
 def _connector_poster(app: web.Application) -> Any:
