@@ -136,7 +136,12 @@ def house_number(rng: random.Random) -> str:
     return number + rng.choice(("", "", "", "a", "b", "-2", " bis"))
 
 
+def amount(rng: random.Random) -> str:
+    return f"€{rng.choice((85, 120, 250, 340, 512, 780, 1250, 2300, 4120))}"
+
+
 GENERATED = {
+    "amount": amount,
     "n": house_number,
     "bsn": bsn,
     "iban": iban,
