@@ -202,6 +202,7 @@
       return true;
     }
     reportOutcome(cats, "cancelled");
+    st.field.focus(); // back to the text, to change it
     return false;
   }
 

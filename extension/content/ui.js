@@ -245,13 +245,11 @@
       this.ensureAttached();
       const t = this.t;
       return new Promise((resolve) => {
-        const previous = document.activeElement;
         const finish = (choice) => {
           this.backdrop.classList.remove("visible");
           this.backdrop.replaceChildren();
           document.removeEventListener("keydown", trap, true);
           resolve(choice);
-          if (choice === "edit" && previous && previous.focus) previous.focus();
         };
         const edit = h("button", { class: "btn primary", type: "button", "data-action": "edit", text: t("dialogEdit"), onclick: () => finish("edit") });
         const post = block

@@ -1,0 +1,333 @@
+"""The extension in real Chromium against the real Denkna server.
+
+One browser and one server for the whole module; the last test stops the server."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import Browser, DenknaServer, PageServer
+
+BULLYING = "Jij bent echt zo'n mongool, niemand wil jou in de klas"
+HARMLESS = "Morgen om 19:30 ouderavond in de aula"
+PUPIL = "Sanne de Vries uit 2B is ziek, bel haar moeder op 06-12345678"
+# a word no classifier or log line would produce by itself: it marks this test's drafts
+MARKER = "Zwiebelkuchen"
+
+PANEL = "denkna-ui .panel.visible"
+BADGE = "denkna-ui .badge.visible"
+DIALOG = "denkna-ui .backdrop.visible .dialog"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def ext(browser: Browser, denkna_server: DenknaServer) -> Browser:
+    browser.configure(
+        serverUrl=denkna_server.base_url,
+        token=denkna_server.staff_token,
+        sites=["facebook.com", "127.0.0.1"],
+        officialAccounts=["127.0.0.1/official"],
+        policyOfficial="warn",
+        policyPrivate="warn",
+        language="nl",
+    )
+    return browser
+
+
+@pytest.fixture
+def page(ext: Browser) -> Iterator[Any]:
+    p = ext.context.new_page()
+    yield p
+    p.close()
+
+
+def open_composer(page: Any, url: str) -> str:
+    page.goto(url)
+    field = "#composer" if "textarea" in url else "#editor"
+    if url.startswith("http://127.0.0.1"):
+        page.locator("denkna-ui").wait_for(state="attached", timeout=10_000)
+    page.click(field)
+    return field
+
+
+def clear(page: Any, field: str) -> None:
+    page.click(field)
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+
+
+def type_and_time_panel(page: Any, text: str) -> float:
+    """Types like a person and returns the seconds from the last keystroke until the panel
+    shows a marked fragment."""
+    page.keyboard.type(text, delay=15)
+    t0 = time.monotonic()
+    page.locator(f"{PANEL} mark").first.wait_for(timeout=10_000)
+    return time.monotonic() - t0
+
+
+def wait_status(page: Any, status: str, timeout: float = 10.0) -> None:
+    page.locator(f'{BADGE}[data-status="{status}"]').wait_for(timeout=timeout * 1000)
+
+
+def posted(page: Any) -> list[str]:
+    return list(page.evaluate("window.posted"))
+
+
+def wait_nudge(server: DenknaServer, key: tuple[str, str], at_least: int) -> int:
+    deadline = time.monotonic() + 8
+    n = 0
+    while time.monotonic() < deadline:
+        n = server.nudges().get(key, 0)
+        if n >= at_least:
+            return n
+        time.sleep(0.25)
+    return n
+
+
+@pytest.mark.parametrize("composer", ["textarea.html", "rich.html"])
+def test_bullying_is_marked_within_1_5_s_and_harmless_text_is_not(
+    page: Any, pages: PageServer, composer: str, artifacts: Path
+) -> None:
+    field = open_composer(page, pages.listed(composer))
+    elapsed = type_and_time_panel(page, BULLYING)
+    print(f"\n{composer}: panel with marked fragment {elapsed:.3f} s after the last keystroke")
+    assert elapsed < 1.5
+    panel = page.locator(PANEL)
+    finding = panel.locator('.finding[data-category="bullying"]')
+    assert finding.locator(".cat").inner_text() == "Pesten"
+    assert "mongool" in finding.locator("mark").first.inner_text()
+    assert finding.locator(".reason").inner_text().strip()
+    assert "Protocol" in finding.locator(".ref").inner_text()
+    assert "Doet het er toe?" in panel.inner_text()
+    assert page.locator(BADGE).get_attribute("data-status") == "warn"
+    # the live region tells a screen reader what was found
+    page.wait_for_function(
+        "() => document.querySelector('denkna-ui').shadowRoot"
+        ".querySelector('[aria-live]').textContent.includes('pesten')"
+    )
+    page.screenshot(path=str(artifacts / f"panel-nl-{composer.split('.')[0]}.png"))
+    if composer == "rich.html":
+        assert page.evaluate("window.renders") >= len(BULLYING)  # it really re-rendered
+
+    clear(page, field)
+    page.keyboard.type(HARMLESS, delay=10)
+    wait_status(page, "ok")
+    assert page.locator(PANEL).count() == 0
+
+
+@pytest.mark.parametrize("composer", ["rich.html", "textarea.html"])
+def test_one_click_redaction_reaches_the_page_state(
+    page: Any, pages: PageServer, composer: str, artifacts: Path
+) -> None:
+    open_composer(page, pages.listed(composer))
+    type_and_time_panel(page, PUPIL)
+    finding = page.locator(f'{PANEL} .finding[data-category="personal_data"]')
+    suggestion = finding.locator(".suggestion").inner_text()
+    assert "06-12345678" not in suggestion and "Sanne" not in suggestion
+    if composer == "rich.html":
+        page.screenshot(path=str(artifacts / "panel-nl-personal-data.png"))
+    button = finding.locator('button[data-fix="redact"]')
+    assert button.inner_text() == "Vervang door geanonimiseerde tekst"
+    button.click()
+    page.wait_for_function("(t) => !document.body.innerText.includes(t)", arg="06-12345678")
+    page.click("#post")
+    sent = posted(page)
+    assert len(sent) == 1
+    assert "Sanne de Vries" not in sent[0] and "06-12345678" not in sent[0]
+    assert "[telefoonnummer]" in sent[0] or "[" in sent[0]
+
+
+def test_post_button_asks_denk_na_once_and_post_anyway_sends_the_text_unchanged(
+    page: Any, pages: PageServer, artifacts: Path
+) -> None:
+    open_composer(page, pages.listed("rich.html"))
+    type_and_time_panel(page, BULLYING)
+    page.click("#post")
+    dialog = page.locator(DIALOG)
+    dialog.wait_for(timeout=5000)
+    assert "Denk na" in dialog.locator("h2").inner_text()
+    assert posted(page) == []  # held back while the dialog is open
+    page.screenshot(path=str(artifacts / "dialog-nl.png"))
+    # keyboard: focus starts on "Aanpassen", Tab moves within the dialog
+    assert page.evaluate(
+        "() => document.querySelector('denkna-ui').shadowRoot.activeElement.dataset.action"
+    ) == "edit"
+    dialog.locator('[data-action="post"]').click()
+    page.wait_for_function("() => window.posted.length === 1")
+    assert posted(page) == [BULLYING]
+    assert page.locator(DIALOG).count() == 0
+    # the same text again: no second dialog
+    page.click("#post")
+    page.wait_for_function("() => window.posted.length === 2")
+    assert page.locator(DIALOG).count() == 0
+
+
+def test_escape_in_the_dialog_means_edit(page: Any, pages: PageServer) -> None:
+    open_composer(page, pages.listed("textarea.html"))
+    type_and_time_panel(page, BULLYING)
+    page.click("#post")
+    page.locator(DIALOG).wait_for(timeout=5000)
+    page.keyboard.press("Escape")
+    assert page.locator(DIALOG).count() == 0
+    assert posted(page) == []
+    assert page.evaluate("document.activeElement.id") == "composer"
+
+
+def test_block_policy_on_official_account_has_no_post_anyway(
+    ext: Browser, denkna_server: DenknaServer, pages: PageServer
+) -> None:
+    ext.configure(serverUrl=denkna_server.base_url, sites=["127.0.0.1"],
+                  officialAccounts=["127.0.0.1/textarea.html"], policyOfficial="block",
+                  policyPrivate="warn", language="nl")
+    p = ext.context.new_page()
+    try:
+        open_composer(p, pages.listed("textarea.html"))
+        type_and_time_panel(p, BULLYING)
+        p.click("#post")
+        dialog = p.locator(DIALOG)
+        dialog.wait_for(timeout=5000)
+        assert dialog.locator('[data-action="post"]').count() == 0
+        dialog.locator('[data-action="edit"]').click()
+        assert posted(p) == []
+    finally:
+        p.close()
+        ext.configure(serverUrl=denkna_server.base_url, sites=["facebook.com", "127.0.0.1"],
+                      officialAccounts=[], policyOfficial="warn", policyPrivate="warn",
+                      language="nl")
+
+
+def test_outcomes_are_counted_and_no_draft_text_is_kept(
+    page: Any, pages: PageServer, denkna_server: DenknaServer
+) -> None:
+    before = denkna_server.nudges()
+    draft = f"{BULLYING}. {MARKER}"
+    field = open_composer(page, pages.listed("textarea.html"))
+
+    # changed: the warned text is rewritten until the finding is gone
+    type_and_time_panel(page, draft)
+    clear(page, field)
+    page.keyboard.type(f"{HARMLESS} {MARKER}", delay=5)
+    wait_status(page, "ok")
+    # cancelled: "Aanpassen" in the dialog
+    clear(page, field)
+    type_and_time_panel(page, draft)
+    page.click("#post")
+    page.locator(DIALOG).locator('[data-action="edit"]').click()
+    # posted anyway
+    page.click("#post")
+    page.locator(DIALOG).locator('[data-action="post"]').click()
+    page.wait_for_function("() => window.posted.length === 1")
+
+    for event in ("shown", "changed", "cancelled", "posted_anyway"):
+        key = ("bullying", event)
+        want = before.get(key, 0) + 1
+        got = wait_nudge(denkna_server, key, want)
+        print(f"\nnudge counter bullying/{event}: {before.get(key, 0)} -> {got}")
+        assert got >= want
+
+    # nothing of the drafts on disk or in the log
+    denkna_server.log_file.flush()
+    log = denkna_server.log_path.read_bytes()
+    assert MARKER.encode() not in log
+    assert b"mongool" not in log
+    for path in denkna_server.var_dir.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert MARKER.encode() not in data, f"draft text found in {path}"
+            assert MARKER.encode("utf-16-le") not in data, f"draft text found in {path}"
+
+
+def test_nothing_is_sent_from_a_site_not_on_the_list(
+    page: Any, pages: PageServer, denkna_server: DenknaServer
+) -> None:
+    checks = denkna_server.request_count("/api/v1/check")
+    outcomes = denkna_server.request_count("/api/v1/check/outcome")
+    page.goto(pages.unlisted("textarea.html"))
+    page.click("#composer")
+    page.keyboard.type(BULLYING, delay=10)
+    page.click("#post")
+    time.sleep(1.5)  # longer than the debounce plus a check on a listed site
+    assert page.locator("denkna-ui").count() == 0
+    assert posted(page) == [BULLYING]
+    assert denkna_server.request_count("/api/v1/check") == checks
+    assert denkna_server.request_count("/api/v1/check/outcome") == outcomes
+    # and the same page on the listed host does reach the server
+    page.goto(pages.listed("textarea.html"))
+    page.click("#composer")
+    type_and_time_panel(page, BULLYING)
+    assert denkna_server.request_count("/api/v1/check") > checks
+
+
+def test_options_page_saves_settings_in_dutch(ext: Browser, denkna_server: DenknaServer) -> None:
+    p = ext.context.new_page()
+    try:
+        p.goto(f"chrome-extension://{ext.extension_id}/options/options.html")
+        p.locator("#serverUrl").wait_for()
+        p.wait_for_function("() => document.querySelector('label[for=token]').textContent !== ''")
+        assert p.locator("label[for=token]").inner_text() == "Medewerkerstoken"
+        assert p.locator("#serverUrl").input_value() == denkna_server.base_url
+        p.fill("#serverUrl", "geen adres")
+        p.click("#save")
+        assert "geldig adres" in p.locator("#status").inner_text()
+        p.fill("#serverUrl", denkna_server.base_url + "/")
+        p.fill("#sites", "facebook.com\n127.0.0.1\nsocialschools.*")
+        p.select_option("#policyPrivate", "block")
+        p.click("#save")
+        p.wait_for_function("() => document.querySelector('#status').textContent === 'Opgeslagen.'")
+        stored = ext.worker.evaluate("() => chrome.storage.local.get('settings')")["settings"]
+        assert stored["serverUrl"] == denkna_server.base_url
+        assert stored["sites"] == ["facebook.com", "127.0.0.1", "socialschools.*"]
+        assert stored["policyPrivate"] == "block"
+        regs = ext.worker.evaluate("() => chrome.scripting.getRegisteredContentScripts()")
+        assert "*://*.socialschools.nl/*" in regs[0]["matches"]
+        p.click("#test")
+        p.wait_for_function(
+            "() => document.querySelector('#status').textContent.includes('bereikbaar')"
+        )
+        assert p.locator("#status").inner_text() == "De server is bereikbaar."
+    finally:
+        p.close()
+        ext.configure(serverUrl=denkna_server.base_url, sites=["facebook.com", "127.0.0.1"],
+                      officialAccounts=[], policyOfficial="warn", policyPrivate="warn",
+                      language="nl")
+
+
+def test_slow_then_stopped_server_gives_quiet_offline_status_and_posting_works(
+    ext: Browser, page: Any, pages: PageServer, denkna_server: DenknaServer
+) -> None:
+    # a server that accepts the connection and never answers: the ~3 s timeout applies
+    with socket.socket() as hang:
+        hang.bind(("127.0.0.1", 0))
+        hang.listen(8)
+        ext.configure(serverUrl=f"http://127.0.0.1:{hang.getsockname()[1]}",
+                      sites=["127.0.0.1"], language="nl")
+        field = open_composer(page, pages.listed("textarea.html"))
+        page.keyboard.type(BULLYING, delay=5)
+        t0 = time.monotonic()
+        wait_status(page, "offline", timeout=8)
+        waited = time.monotonic() - t0
+        print(f"\nslow server: offline status after {waited:.2f} s")
+        assert 2.5 <= waited < 5.0
+    # the real server, stopped
+    ext.configure(serverUrl=denkna_server.base_url, sites=["127.0.0.1"], language="nl")
+    denkna_server.stop()
+    assert not denkna_server.running
+    page.reload()
+    field = open_composer(page, pages.listed("textarea.html"))
+    page.keyboard.type(BULLYING, delay=5)
+    wait_status(page, "offline")
+    badge = page.locator(BADGE)
+    assert badge.get_attribute("aria-label") == "Denkna offline"
+    assert page.locator(PANEL).count() == 0
+    page.click("#post")
+    page.wait_for_function("() => window.posted.length === 1")
+    assert posted(page) == [BULLYING]
+    assert page.locator(DIALOG).count() == 0
+    assert field
