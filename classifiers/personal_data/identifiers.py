@@ -20,14 +20,18 @@ from classifiers.personal_data.lexicon import Lexicon
 _EMAIL = re.compile(r"(?<![\w.+-])(?P<local>[\w.+-]+)@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}\b")
 # +31 6 1234 5678, 0031 6.., 06-12345678, 020-1234567, (020) 123 45 67
 _PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)31[\s.-]?(?:\(0\)[\s.-]?)?\d|\(?0\d{1,3}\)?)(?:[\s.-]?\d){6,9}(?!\d)"
+    r"(?<![\d+])(?:(?:\+|00)31[\s.-]?(?:\(0\)[\s.-]?)?\d|\(?0\d{1,3}\)?)(?:[\s.-]?\d){6,9}(?!\d)"
 )
 # A Dutch mobile number shape (06 + 8 digits) counts even in a range not yet assigned:
 # it is someone's contact detail all the same.
 _MOBILE_SHAPE = re.compile(r"6\d{8}")
 _BSN = re.compile(r"(?<![\d.-])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}\.\d{3}\.\d{3})(?![\d]|[.-]\d)")
 _IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}[\s]?(?:[A-Za-z0-9]{4}[\s]?){2,7}[A-Za-z0-9]{1,4}\b")
-_POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
+_POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b")
+_PLACE = re.compile(r"[ \t]*,?[ \t]*([^\W\d_][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)")
+_ADDRESS_CUE = re.compile(
+    r"(?:woon\w*|adres|op|naar|afzender|:)\s*$|^(?:\s*[:,]?\s*)$", re.IGNORECASE
+)
 _CAP_WORD = re.compile(r"\s*,?\s*([A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)")
 _JOINER = re.compile(r"[ \t]*,?[ \t]*")
 _LIVES = re.compile(
@@ -88,14 +92,31 @@ def find_ibans(text: str) -> list[Hit]:
 def find_addresses(text: str, lex: Lexicon) -> list[Hit]:
     """Street + number, postcode (+ place), or "woont in <place>"; adjacent parts merge."""
     parts: list[tuple[int, int, float]] = []
+    all_lower = text == text.lower()
     for m in lex.street_re.finditer(text):
         parts.append((m.start(), m.end(), 1.0))
+    for m in lex.street_any_case_re.finditer(text):
+        cue = _ADDRESS_CUE.search(text, max(0, m.start() - 12), m.start())
+        if (all_lower or cue) and not any(s <= m.start() < e for s, e, _ in parts):
+            parts.append((m.start(), m.end(), 1.0))
+    streets_end = {e for _, e, _ in parts}
     for m in _POSTCODE.finditer(text):
+        letters_ok = m.group()[-2:].isupper()
+        after_street = any(
+            _JOINER.fullmatch(text[e : m.start()]) for e in streets_end if e <= m.start()
+        )
         end = m.end()
-        place = _CAP_WORD.match(text, end)
-        if place and place.group(1) in lex.places:
+        place = _PLACE.match(text, end)
+        if place and place.group(1).title() in lex.places:
             end = place.end()
-        parts.append((m.start(), end, 1.0))
+        elif not letters_ok and not after_street:
+            continue
+        if letters_ok or after_street or end > m.end():
+            parts.append((m.start(), end, 1.0))
+    for e in streets_end:
+        place = _PLACE.match(text, e)
+        if place and place.group(1).title() in lex.places and "," in text[e : place.start(1)]:
+            parts.append((e, place.end(), 1.0))
     for m in _LIVES.finditer(text):
         place = re.match(r"[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?", text[m.end() :])
         if place and (place.group() in lex.places or place.group().split()[0] in lex.places):

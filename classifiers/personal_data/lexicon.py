@@ -43,7 +43,9 @@ class Lexicon:
     school_record_re: re.Pattern[str]
     photo_re: re.Pattern[str]
     birth_re: re.Pattern[str]
+    date_re: re.Pattern[str]  # a full date with a year
     street_re: re.Pattern[str]
+    street_any_case_re: re.Pattern[str]  # for lower-case text or after an address cue
     messages: dict[str, Any]
 
 
@@ -93,11 +95,13 @@ def load_lexicon() -> Lexicon:
         rf"|\b(?:(?:een|de)\s)?(?:{health_terms})\s(?:heeft|had|hebben|hadden|heb)\b",
         flags,
     )
-    street_suffix = _alternation(lex["street_suffixes"])
+    # Street names are capitalised ("Kerkstraat 12"); the suffix itself is matched in any case.
+    street_suffix = "(?i:" + _alternation(lex["street_suffixes"]) + ")"
+    house_number = r"\s\d{1,4}(?:\s?[a-zA-Z]\b|-\d{1,4}\b)?"
     street_re = re.compile(
-        rf"\b(?:[A-Z][\w'’.-]*\s){{0,2}}\w{{2,}}(?:{street_suffix})\s\d{{1,4}}(?:\s?[a-zA-Z]\b|-\d{{1,4}}\b)?",
-        re.UNICODE,
+        rf"\b(?:[A-Z][\w'’.-]*\s){{0,2}}[A-Z]\w+(?:{street_suffix}){house_number}", re.UNICODE
     )
+    street_any_case_re = re.compile(rf"\b\w{{2,}}(?:{street_suffix}){house_number}", flags)
     months = _alternation(lex["months"])
     date = (
         rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})\b"
@@ -123,6 +127,11 @@ def load_lexicon() -> Lexicon:
         school_record_re=re.compile("|".join(lex["school_record_patterns"]), flags),
         photo_re=re.compile("|".join(lex["photo_patterns"]), flags),
         birth_re=birth_re,
+        date_re=re.compile(
+            rf"\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)\d{{2}}\b|\d{{1,2}}\s(?:{months})\.?\s(?:19|20)\d{{2}}\b",
+            flags,
+        ),
         street_re=street_re,
+        street_any_case_re=street_any_case_re,
         messages=messages,
     )

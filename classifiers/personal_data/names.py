@@ -23,6 +23,7 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?\n])[\s\"'“‘(*-]*$")
 _CLASS_LEAD = re.compile(r"\s*,?\s*\(?(?:(?:uit|van|in|zit\sin)\s)?", re.IGNORECASE)
 _ABBREVIATED_TITLES = {"mw", "mevr", "dhr", "mr", "drs", "dr", "ir"}
+_LOWER_CUES = {"dat", "van", "met", "en", "want", "omdat", "toch"}
 _POSSESSIVES = {"onze", "ons", "mijn", "m'n", "m’n"}
 
 
@@ -73,9 +74,16 @@ def find_names(text: str, lex: Lexicon) -> list[Hit]:
     words = _Words(text)
     items = words.items
     hits: list[Hit] = []
+    all_lower = text == text.lower()
     i = 0
     while i < len(items):
         word, start, _ = items[i]
+        if start > 0 and text[start - 1] == "@":
+            # "@Rafael Hendriks": a platform mention of the person addressed, not a disclosure.
+            i += 1
+            while i < len(items) and words.gap(i - 1, i) == " " and _is_cap(items[i][0]):
+                i += 1
+            continue
         base = _POSSESSIVE.sub("", word)
         prev = items[i - 1][0].lower() if i > 0 else ""
         gap = words.gap(i - 1, i) if i > 0 else ""
@@ -87,6 +95,12 @@ def find_names(text: str, lex: Lexicon) -> list[Hit]:
             known = base.title() in lex.first_names and len(base) > 2
         else:
             known = _is_cap(word) and base in lex.first_names
+        next_cap = i + 1 < len(items) and _is_cap(items[i + 1][0])
+        if titled and word in lex.interfixes and next_cap and words.gap(i, i + 1) == " ":
+            # "mevrouw de Wit", "meneer van Dam"
+            hits.append(Hit("staff_name", start, items[i + 1][2]))
+            i += 2
+            continue
         if not (known or (titled and _is_cap(word))):
             i += 1
             continue
@@ -96,7 +110,10 @@ def find_names(text: str, lex: Lexicon) -> list[Hit]:
         if not titled and sur is None:
             context = class_follows(text, end, lex) is not None
             if lower:
-                context = (context or prev in _POSSESSIVES) and not common
+                # In text written all in lower case capitals carry no signal: a listed,
+                # uncommon first name after a short function word still counts.
+                cue = prev in _POSSESSIVES or (all_lower and (i == 0 or prev in _LOWER_CUES))
+                context = (context or cue) and not common
             elif common:
                 context = context or prev in lex.name_cues
             else:

@@ -43,6 +43,7 @@ _CONGRATULATION = re.compile(
     re.IGNORECASE,
 )
 # "Stijn 3,6": a grade right after a pupil's name.
+_DATE_GAP = re.compile(r"[ \t]*[:,(]?[ \t]*")
 _GRADE_AFTER_NAME = re.compile(r"[:\s]{1,3}(?:10|[1-9])[,.]\d\b")
 
 
@@ -68,6 +69,7 @@ class PersonalDataRecognizer(Recognizer):
         lex = self.lex
         ids = find_identifiers(text, lex)
         names = [n for n in find_names(text, lex) if not any(n.overlaps(i) for i in ids)]
+        ids += self._dates_after_names(text, names, ids)
         sensitive = self._sensitive(text)
         for n in names:
             grade = _GRADE_AFTER_NAME.match(text, n.end)
@@ -129,14 +131,29 @@ class PersonalDataRecognizer(Recognizer):
             if not cue:
                 return self._finding("pupil_name", 0.6, Severity.MEDIUM, pupils, suggestion)
             return self._finding("pupil_name", 0.4, Severity.LOW, pupils, suggestion, "name")
-        score = 0.35 if any(n.strength >= 1.0 for n in pupils) else 0.2
-        return self._finding("pupil_name", score, Severity.LOW, pupils, suggestion, "name")
+        full = [n for n in pupils if n.strength >= 1.0]
+        if full and not _CONGRATULATION.search(text):
+            # First name and surname: the pupil is identifiable without any class (002 A.2).
+            return self._finding("pupil_name", 0.55, Severity.MEDIUM, pupils, suggestion)
+        return self._finding("pupil_name", 0.2, Severity.LOW, pupils, suggestion, "name")
 
     def _class_in_sentence(self, text: str, name: Hit) -> bool:
         if class_follows(text, name.end, self.lex):
             return True
         s_start, s_end = _sentence_bounds(text, name.start)
         return self.lex.class_re.search(text, s_start, s_end) is not None
+
+    def _dates_after_names(self, text: str, names: list[Hit], ids: list[Hit]) -> list[Hit]:
+        """ "Eva Schouten 10 oktober 2011": a full date right after a name is a birth date."""
+        found = []
+        for n in names:
+            gap = _DATE_GAP.match(text, n.end)
+            date = self.lex.date_re.match(text, gap.end()) if gap else None
+            if date:
+                hit = Hit("birth_date", date.start(), date.end())
+                if not any(hit.overlaps(i) for i in ids):
+                    found.append(hit)
+        return found
 
     def _sensitive(self, text: str) -> list[Hit]:
         lex = self.lex
@@ -161,6 +178,11 @@ class PersonalDataRecognizer(Recognizer):
         s_start, s_end = _sentence_bounds(text, hit.start)
         in_sentence = [n for n in names if s_start <= n.start < s_end]
         has_class = lex.class_re.search(text, s_start, s_end) is not None
+        if hit.kind == "school_record":
+            # A pupil's file; a staff member's discipline is a protocol matter (confidential).
+            in_sentence = [n for n in in_sentence if n.kind == "name"]
+            if not in_sentence and any(n.kind == "staff_name" for n in names):
+                return None
         if in_sentence:
             return (0.92 if has_class else 0.85), Severity.HIGH, in_sentence
         before = [w.lower() for w in _WORDS.findall(text[s_start : hit.start])]
@@ -169,8 +191,11 @@ class PersonalDataRecognizer(Recognizer):
         pronoun = any(w in lex.pronouns for w in before[-3:])
         if pronoun and names:
             return 0.8, Severity.HIGH, names
-        if has_class or pronoun or any(w in lex.relatives for w in before[-4:]):
+        if has_class:
             return 0.6, Severity.MEDIUM, []
+        if pronoun or any(w in lex.relatives for w in before[-4:]):
+            # "mijn oma heeft kanker": health data, but nobody a reader can identify.
+            return 0.45, Severity.LOW, []
         return None
 
     def _finding(
