@@ -50,6 +50,7 @@ class Template:
     n: int
     variants: tuple[dict[str, Any], ...]
     source: str
+    noisy: frozenset[str] = frozenset()
 
     @property
     def stratum(self) -> str:
@@ -155,7 +156,15 @@ class Slots:
             self._simple[path.stem] = values
         for path in sorted((root / "slots").glob("*.yaml")):
             items = yaml.safe_load(path.read_text(encoding="utf-8"))
-            self._records[path.stem] = [(item, item.get("split", "all")) for item in items]
+            records: list[tuple[dict[str, Any], str]] = []
+            for item in items:
+                split = item.pop("split", None) or _slot_split(
+                    json.dumps(item, sort_keys=True), path.stem, config.slot_fractions
+                )
+                if split not in ("all", *SPLITS):
+                    raise CorpusError(f"{path.name}: unknown split {split!r} in {item!r}")
+                records.append((item, split))
+            self._records[path.stem] = records
 
     def names(self) -> set[str]:
         return set(self._simple) | set(self._records)
@@ -225,6 +234,7 @@ def load_templates(root: Path, config: Config) -> list[Template]:
                         ),
                         variants=tuple(item.get("variants", block.get("variants", ()))),
                         source=path.name,
+                        noisy=frozenset(item.get("noisy", block.get("noisy", ()))),
                     )
                 )
     for t in templates:
@@ -287,13 +297,16 @@ class Filler:
         self.slots = slots
         self.config = config
 
-    def fill(self, text: str, split: str, rng: random.Random) -> str:
+    def fill(
+        self, text: str, split: str, rng: random.Random, noisy: frozenset[str] = frozenset()
+    ) -> str:
         chosen: dict[str, Any] = {}
         used: dict[str, set[str]] = {}
+        noisy = self.config.noisy_slots | noisy
         for _ in range(4):  # slot values may contain slots themselves
             if "{" not in text:
                 break
-            text = SLOT_RE.sub(lambda m: self._value(m, split, rng, chosen, used), text)
+            text = SLOT_RE.sub(lambda m: self._value(m, split, rng, chosen, used, noisy), text)
         if "{" in text or "}" in text:
             raise CorpusError(f"unresolved slot in {text!r}")
         return text
@@ -305,6 +318,7 @@ class Filler:
         rng: random.Random,
         chosen: dict[str, Any],
         used: dict[str, set[str]],
+        noisy: frozenset[str],
     ) -> str:
         slot, nth, fieldname = match.group(1), match.group(2) or "", match.group(3)
         key = slot + nth
@@ -317,11 +331,11 @@ class Filler:
             picked = value[fieldname]
             if isinstance(picked, list):
                 picked = rng.choice(picked)
-            return self._noisy(f"{slot}.{fieldname}", str(picked), rng)
-        return self._noisy(slot, str(value), rng)
+            return self._noisy(f"{slot}.{fieldname}", str(picked), rng, noisy)
+        return self._noisy(slot, str(value), rng, noisy)
 
-    def _noisy(self, slot: str, value: str, rng: random.Random) -> str:
-        if slot in self.config.noisy_slots and rng.random() < self.config.word_noise:
+    def _noisy(self, slot: str, value: str, rng: random.Random, noisy: frozenset[str]) -> str:
+        if slot in noisy and rng.random() < self.config.word_noise:
             return spelling.vary_word(value, rng)
         return value
 
@@ -377,7 +391,7 @@ def expand(template: Template, split: str, filler: Filler, config: Config) -> li
     k = 0
     while k < template.n and attempts < template.n * 8:
         attempts += 1
-        text = filler.fill(template.text, split, rng)
+        text = filler.fill(template.text, split, rng, template.noisy)
         teen_roll = rng.random()
         key = near_duplicate_key(text)
         if key in seen:
