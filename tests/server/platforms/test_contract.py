@@ -167,3 +167,22 @@ def test_mastodon_html_to_text() -> None:
     from server.platforms.mastodon import html_to_text
     assert html_to_text("<p>Hoi &amp; welkom<br />juf</p><p>tot <a href='x'>morgen</a></p>") == (
         "Hoi & welkom\njuf\n\ntot morgen")
+
+
+async def test_the_fake_sees_overlapping_polls_of_one_account() -> None:
+    """The detector the two-instance test relies on: unguarded concurrent polls are caught."""
+    import asyncio
+
+    from server.platforms.facebook import FacebookConnector
+    from server.platforms.fakes import FakePlatformServer, FakeWorld
+    world = FakeWorld(latency=0.05)
+    account = world.add_account("facebook")
+    post = world.add_post(account.id, "Nieuws")
+    world.add_comment(post.id, "hoi")
+    async with FakePlatformServer(world, "facebook") as server:
+        conns = [FacebookConnector(account_external_id=account.id, token=account.token,
+                                   account_settings={"base_url": server.url}) for _ in range(2)]
+        await asyncio.gather(*(c.list_new(None) for c in conns))
+        for c in conns:
+            await c.close()
+    assert world.overlaps[account.id] > 0

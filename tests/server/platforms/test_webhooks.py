@@ -41,7 +41,8 @@ async def _comments(m: Monitored) -> dict[str, Comment]:
 
 async def test_verification_handshake(monitored: Monitored) -> None:
     ok = await monitored.client.get("/webhooks/meta", params={
-        "hub.mode": "subscribe", "hub.verify_token": "verifieer-mij", "hub.challenge": "1158201444"})
+        "hub.mode": "subscribe", "hub.verify_token": "verifieer-mij",
+        "hub.challenge": "1158201444"})
     assert ok.status == 200 and await ok.text() == "1158201444"
     bad = await monitored.client.get("/webhooks/meta", params={
         "hub.mode": "subscribe", "hub.verify_token": "fout", "hub.challenge": "1"})
