@@ -26,6 +26,12 @@ _NOT_STAFF = {"child", "adult"}
 _CAPS_WORD = re.compile(r"\b[A-Z]{4,}\b")
 
 
+def _sentence_before(text: str, pos: int) -> str:
+    """The part of the sentence that precedes position `pos`."""
+    start = max(text.rfind(c, 0, pos) for c in ".!?\n") + 1
+    return text[start:pos]
+
+
 def _severity(score: float) -> Severity:
     if score >= 0.75:
         return Severity.HIGH
@@ -93,8 +99,13 @@ class StaffProtocolRecognizer(Recognizer):
         rule = self.rules["confidential"]
         strong = rule.finditer("strong", text)
         topic = rule.finditer("topic", text)
+        secrecy = rule.finditer("secrecy", text)
+        if secrecy and (topic or rule.search("internal", text)):
+            strong += secrecy
         if strong:
             score = rule.scores["score_strong"]
+        elif secrecy:
+            score, topic = rule.scores["score_secrecy"], secrecy
         elif topic and rule.search("disclosure", text):
             score = rule.scores["score_topic_disclosed"]
         elif topic:
@@ -114,7 +125,12 @@ class StaffProtocolRecognizer(Recognizer):
 
     def _private_contact(self, text: str) -> Finding | None:
         rule = self.rules["private_contact"]
-        hits = rule.finditer("patterns", text)
+        hits = [
+            m
+            for m in rule.finditer("patterns", text)
+            if not rule.search("negation", _sentence_before(text, m.start()))
+            and not rule.search("negation", m.group())
+        ]
         if not hits:
             return None
         score = rule.scores["score_pupils" if rule.search("pupil", text) else "score"]
