@@ -30,6 +30,7 @@ class Lexicon:
     surnames: frozenset[str]
     places: frozenset[str]
     common_words: frozenset[str]  # lower case; names that are also Dutch words
+    not_names: frozenset[str]  # lower case; brands and namesakes ("albert heijn")
     titles: frozenset[str]
     name_cues: frozenset[str]
     interfixes: frozenset[str]
@@ -114,6 +115,7 @@ def load_lexicon() -> Lexicon:
         surnames=frozenset(surnames),
         places=frozenset(places),
         common_words=frozenset(common),
+        not_names=frozenset(n.lower() for n in lex["not_names"]),
         titles=frozenset(lex["titles"]),
         name_cues=frozenset(lex["name_cues"]),
         interfixes=frozenset(lex["interfixes"]),

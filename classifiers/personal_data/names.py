@@ -124,6 +124,9 @@ def find_names(text: str, lex: Lexicon) -> list[Hit]:
         elif lower and common:
             i += 1
             continue
+        if text[start:end].lower() in lex.not_names:
+            i = (sur + 1) if sur else i + 1
+            continue
         if titled:
             kind, strength = "staff_name", 1.0
         else:
