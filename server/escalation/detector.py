@@ -136,6 +136,10 @@ class DerailmentScore:
         return [r.text for r in self.reasons]
 
 
+def _n(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _clamp(x: float) -> float:
     return max(0.0, min(1.0, x))
 
@@ -224,7 +228,8 @@ def score_thread(
     if threats:
         parts.append(Reason(
             "threat",
-            f"{len(threats)} reactie(s) bevatten een bedreiging of doodswens.",
+            f"{_n(len(threats), 'reactie bevat', 'reacties bevatten')} een bedreiging of "
+            "doodswens.",
             0.45 if len(threats) == 1 else 0.6,
         ))
 
@@ -237,7 +242,8 @@ def score_thread(
     if pdata:
         parts.append(Reason(
             "personal_data",
-            f"{len(pdata)} reactie(s) noemen persoonsgegevens (bijvoorbeeld van een leerling).",
+            f"{_n(len(pdata), 'reactie noemt', 'reacties noemen')} persoonsgegevens "
+            "(bijvoorbeeld van een leerling).",
             0.35 if len(pdata) == 1 else 0.5,
         ))
 

@@ -15,6 +15,7 @@ import yaml
 DEFAULT_STEPS = Path(__file__).parent / "steps" / "scala.yaml"
 ROLES = ("leadership", "board", "teacher", "staff")
 POSTERS = ("staff", "adult", "child", "unknown")
+OUTCOME_FIELDS = frozenset({"id", "label", "next", "poster"})
 ROLE_LABELS = {
     "leadership": "directie",
     "board": "bestuur",
@@ -151,6 +152,11 @@ def parse_plan(text: str, *, origin: str = "stappenplan") -> Plan:
             if not isinstance(o, dict) or not isinstance(o.get("id"), str):
                 problems.append(f"{where}: uitkomst zonder 'id'")
                 continue
+            extra = sorted(str(k) for k in o if k not in OUTCOME_FIELDS)
+            if extra:
+                problems.append(f"{where}: uitkomst '{o['id']}' heeft onbekende velden "
+                                f"{', '.join(extra)} (staat er een komma in een label? Zet het "
+                                "label dan tussen aanhalingstekens)")
             if not isinstance(o.get("label"), str):
                 problems.append(f"{where}: uitkomst '{o['id']}' heeft geen 'label'")
             poster = o.get("poster")

@@ -62,14 +62,24 @@ def _connector_poster(app: web.Application) -> Any:
     """Post a reply through the account's connector (G's platforms), token from the DB."""
 
     async def post(account: Account, thread: Thread, text: str) -> str:
+        from server.platforms.base import load_settings
         from server.platforms.credentials import load_token
         from server.platforms.registry import connector_class
 
-        secret = app[keys.SECRET_KEY]
         async with app[keys.DB].session() as s:
-            token = await load_token(s, secret, account.id)
+            token = await load_token(s, app[keys.SECRET_KEY], account.id)
+        overrides = dict((account.settings or {}).get("api", {}))
+        try:
+            from schedules.context import MONITOR
+
+            if MONITOR in app:
+                overrides = {**app[MONITOR].settings.platforms.get(account.platform, {}),
+                             **overrides}
+        except ImportError:  # monitoring not installed in this build
+            pass
         connector = connector_class(account.platform)(
             account_external_id=account.external_id, token=token,
+            settings=load_settings(account.platform, overrides),
             account_settings=account.settings or {})
         try:
             return await connector.post_reply(thread.external_post_id, text)

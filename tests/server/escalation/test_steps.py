@@ -85,3 +85,15 @@ steps:
 def test_broken_yaml_gives_line() -> None:
     result = check_text("steps:\n  - id: a\n   title: [", "x.yaml")
     assert not result["ok"] and "regel" in result["problems"][0]
+
+
+def test_comma_in_unquoted_label_is_caught() -> None:
+    text = """
+start: a
+final: a
+steps:
+  - {id: a, title: A, role: leadership, deadline_hours: 2,
+     outcomes: [{id: k, label: Klaar, zaak gesloten, next: null}]}
+"""
+    problems = check_text(text)["problems"]
+    assert any("aanhalingstekens" in p and "stap 'a'" in p for p in problems)
