@@ -47,18 +47,21 @@ function syncContentScripts() {
     const settings = await readSettings();
     const matches = DenknaSettings.matchPatterns(settings.sites);
     const existing = await chrome.scripting.getRegisteredContentScripts({ ids: [CONTENT_SCRIPT_ID] });
-    if (existing.length) await chrome.scripting.unregisterContentScripts({ ids: [CONTENT_SCRIPT_ID] });
-    if (!matches.length) return;
-    await chrome.scripting.registerContentScripts([
-      {
-        id: CONTENT_SCRIPT_ID,
-        matches,
-        js: CONTENT_FILES,
-        runAt: "document_idle",
-        allFrames: false,
-        persistAcrossSessions: true,
-      },
-    ]);
+    if (!matches.length) {
+      if (existing.length) await chrome.scripting.unregisterContentScripts({ ids: [CONTENT_SCRIPT_ID] });
+      return;
+    }
+    const script = {
+      id: CONTENT_SCRIPT_ID,
+      matches,
+      js: CONTENT_FILES,
+      runAt: "document_idle",
+      allFrames: false,
+      persistAcrossSessions: true,
+    };
+    // update in place: no moment in which a listed site is without the script
+    if (existing.length) await chrome.scripting.updateContentScripts([script]);
+    else await chrome.scripting.registerContentScripts([script]);
   }).catch((err) => console.warn("Denkna: registering content scripts failed", err));
   return registering;
 }

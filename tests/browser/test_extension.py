@@ -27,17 +27,23 @@ DIALOG = "denkna-ui .backdrop.visible .dialog"
 pytestmark = pytest.mark.browser
 
 
+def school_settings(server: DenknaServer, **overrides: Any) -> dict[str, Any]:
+    """The module's settings: 127.0.0.1 is listed, pages under /official are the school's own
+    (so the test pages count as a staff member's private account), "warn" everywhere."""
+    return {
+        "serverUrl": server.base_url,
+        "sites": ["facebook.com", "127.0.0.1"],
+        "officialAccounts": ["127.0.0.1/official"],
+        "policyOfficial": "warn",
+        "policyPrivate": "warn",
+        "language": "nl",
+        **overrides,
+    }
+
+
 @pytest.fixture(scope="module")
 def ext(browser: Browser, denkna_server: DenknaServer) -> Browser:
-    browser.configure(
-        serverUrl=denkna_server.base_url,
-        token=denkna_server.staff_token,
-        sites=["facebook.com", "127.0.0.1"],
-        officialAccounts=["127.0.0.1/official"],
-        policyOfficial="warn",
-        policyPrivate="warn",
-        language="nl",
-    )
+    browser.configure(token=denkna_server.staff_token, **school_settings(denkna_server))
     return browser
 
 
@@ -138,6 +144,7 @@ def test_one_click_redaction_reaches_the_page_state(
     button.click()
     page.wait_for_function("(t) => !document.body.innerText.includes(t)", arg="06-12345678")
     page.click("#post")
+    page.wait_for_function("() => window.posted.length === 1")
     sent = posted(page)
     assert len(sent) == 1
     assert "Sanne de Vries" not in sent[0] and "06-12345678" not in sent[0]
@@ -169,6 +176,38 @@ def test_post_button_asks_denk_na_once_and_post_anyway_sends_the_text_unchanged(
     assert page.locator(DIALOG).count() == 0
 
 
+def test_add_disclaimer_in_one_click(page: Any, pages: PageServer) -> None:
+    opinion = ("Ik vind het echt schandalig hoe onze school met de nieuwe roosters omgaat, "
+               "de directie luistert niet")
+    open_composer(page, pages.listed("rich.html"))
+    type_and_time_panel(page, opinion)
+    finding = page.locator(f'{PANEL} .finding[data-category="protocol"]')
+    assert finding.locator(".cat").inner_text() == "Protocolregel"
+    button = finding.locator('button[data-fix="disclaimer"]')
+    assert button.inner_text() == "Voeg disclaimer toe"
+    button.click()
+    page.wait_for_function("() => window.editorModel().includes('mening')")
+    page.click("#post")  # held until the new text is checked, then let through
+    page.wait_for_function("() => window.posted.length === 1")
+    assert page.locator(DIALOG).count() == 0
+    sent = posted(page)
+    assert sent[-1].startswith(opinion)
+    assert "persoonlijke mening" in sent[-1][len(opinion):]
+
+
+def test_enter_in_a_one_line_reply_asks_first(page: Any, pages: PageServer) -> None:
+    open_composer(page, pages.listed("textarea.html"))
+    page.click("#reply")
+    type_and_time_panel(page, BULLYING)
+    page.keyboard.press("Enter")
+    dialog = page.locator(DIALOG)
+    dialog.wait_for(timeout=5000)
+    assert posted(page) == []
+    dialog.locator('[data-action="post"]').click()
+    page.wait_for_function("() => window.posted.length === 1")
+    assert posted(page) == [BULLYING]
+
+
 def test_escape_in_the_dialog_means_edit(page: Any, pages: PageServer) -> None:
     open_composer(page, pages.listed("textarea.html"))
     type_and_time_panel(page, BULLYING)
@@ -183,9 +222,8 @@ def test_escape_in_the_dialog_means_edit(page: Any, pages: PageServer) -> None:
 def test_block_policy_on_official_account_has_no_post_anyway(
     ext: Browser, denkna_server: DenknaServer, pages: PageServer
 ) -> None:
-    ext.configure(serverUrl=denkna_server.base_url, sites=["127.0.0.1"],
-                  officialAccounts=["127.0.0.1/textarea.html"], policyOfficial="block",
-                  policyPrivate="warn", language="nl")
+    ext.configure(**school_settings(denkna_server, officialAccounts=["127.0.0.1/textarea.html"],
+                                    policyOfficial="block"))
     p = ext.context.new_page()
     try:
         open_composer(p, pages.listed("textarea.html"))
@@ -198,9 +236,7 @@ def test_block_policy_on_official_account_has_no_post_anyway(
         assert posted(p) == []
     finally:
         p.close()
-        ext.configure(serverUrl=denkna_server.base_url, sites=["facebook.com", "127.0.0.1"],
-                      officialAccounts=[], policyOfficial="warn", policyPrivate="warn",
-                      language="nl")
+        ext.configure(**school_settings(denkna_server))
 
 
 def test_outcomes_are_counted_and_no_draft_text_is_kept(
@@ -294,9 +330,7 @@ def test_options_page_saves_settings_in_dutch(ext: Browser, denkna_server: Denkn
         assert p.locator("#status").inner_text() == "De server is bereikbaar."
     finally:
         p.close()
-        ext.configure(serverUrl=denkna_server.base_url, sites=["facebook.com", "127.0.0.1"],
-                      officialAccounts=[], policyOfficial="warn", policyPrivate="warn",
-                      language="nl")
+        ext.configure(**school_settings(denkna_server))
 
 
 def test_slow_then_stopped_server_gives_quiet_offline_status_and_posting_works(
@@ -306,8 +340,8 @@ def test_slow_then_stopped_server_gives_quiet_offline_status_and_posting_works(
     with socket.socket() as hang:
         hang.bind(("127.0.0.1", 0))
         hang.listen(8)
-        ext.configure(serverUrl=f"http://127.0.0.1:{hang.getsockname()[1]}",
-                      sites=["127.0.0.1"], language="nl")
+        ext.configure(**school_settings(denkna_server,
+                                        serverUrl=f"http://127.0.0.1:{hang.getsockname()[1]}"))
         field = open_composer(page, pages.listed("textarea.html"))
         page.keyboard.type(BULLYING, delay=5)
         t0 = time.monotonic()
@@ -316,7 +350,7 @@ def test_slow_then_stopped_server_gives_quiet_offline_status_and_posting_works(
         print(f"\nslow server: offline status after {waited:.2f} s")
         assert 2.5 <= waited < 5.0
     # the real server, stopped
-    ext.configure(serverUrl=denkna_server.base_url, sites=["127.0.0.1"], language="nl")
+    ext.configure(**school_settings(denkna_server))
     denkna_server.stop()
     assert not denkna_server.running
     page.reload()
