@@ -1,0 +1,100 @@
+"""School context decides whether a name is sensitive (002 A.2, 004 teamafspraken)."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.categories import Severity
+
+from .conftest import flagged, spans_text
+
+
+def test_name_with_class_and_health_is_flagged_high_with_both_spans(analyze):
+    text = "Sanne uit 2B heeft ADHD, houd daar rekening mee."
+    found = flagged(analyze(text))
+    assert found["health"].severity == Severity.HIGH
+    assert spans_text(text, found["health"]) == ["Sanne", "heeft ADHD"]
+
+
+def test_name_with_grade_is_a_school_record(analyze):
+    text = "Bas uit 2B kreeg een 3 voor wiskunde"
+    found = flagged(analyze(text))
+    assert spans_text(text, found["school_record"]) == ["Bas", "een 3 voor wiskunde"]
+    assert found["school_record"].severity == Severity.HIGH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Daan is geschorst tot vrijdag.",
+        "Yusuf uit v1c moet vandaag nablijven.",
+        "Mila is dit jaar al 40 uur ongeoorloofd afwezig.",
+        "Wist je dat Stijn blijft zitten?",
+    ],
+)
+def test_punishment_and_absence_of_a_named_pupil_are_flagged(analyze, text):
+    assert "school_record" in flagged(analyze(text))
+
+
+def test_staff_health_is_personal_data(analyze):
+    text = "Juf Anja is ziek, de invaller komt morgen."
+    found = flagged(analyze(text))
+    assert spans_text(text, found["health"]) == ["Anja", "is ziek"]
+
+
+def test_consented_school_news_with_a_name_is_not_flagged(analyze):
+    findings = analyze("Gefeliciteerd Emma met je zwemdiploma!")
+    assert flagged(findings) == {}
+    assert [f.subtype for f in findings] == ["pupil_name"]  # seen, but low
+    assert findings[0].severity == Severity.LOW
+
+
+def test_names_with_a_photo_break_the_team_agreement(analyze):
+    text = "Op de foto: Emma en Liam uit groep 5"
+    found = flagged(analyze(text))
+    assert spans_text(text, found["pupil_name"]) == ["Emma", "Liam"]
+    assert "004" in found["pupil_name"].protocol_ref
+
+
+def test_staff_names_with_a_photo_are_not_pupil_names(analyze):
+    assert flagged(analyze("Juf Nienke presenteert het plan. Meer foto's volgen.")) == {}
+
+
+def test_health_without_a_person_is_not_personal_data(analyze):
+    assert flagged(analyze("De KWF-actie tegen kanker bracht 500 euro op.")) == {}
+    assert flagged(analyze("Kinderen met ADHD hebben baat bij structuur.")) == {}
+
+
+def test_health_of_an_unnamed_relative_stays_below_the_threshold(analyze):
+    findings = analyze("Mijn oma heeft kanker, dus ik ben er even niet.")
+    assert [f.subtype for f in findings] == ["health"]
+    assert flagged(findings) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mark je agenda voor de sportdag.",
+        "Roos is een mooie bloem.",
+        "We gaan met de bus naar het museum.",
+        "ik vind mark een raar woord",
+        "Kijk maar uit bij de Albert Heijn.",
+    ],
+)
+def test_common_words_that_are_also_names_are_no_names(analyze, text):
+    assert analyze(text) == []
+
+
+def test_ambiguous_name_counts_with_a_title_or_class(analyze):
+    text = "Roos uit 2B heeft autisme."
+    assert spans_text(text, flagged(analyze(text))["health"]) == ["Roos", "heeft autisme"]
+
+
+def test_lower_case_name_with_a_surname_is_recognised(analyze):
+    text = "cijferlijst rekenen: dani brouwer 1,5"
+    found = flagged(analyze(text))
+    assert spans_text(text, found["school_record"])[0] == "dani brouwer"
+
+
+def test_platform_mentions_are_not_disclosures(analyze):
+    assert flagged(analyze("@Rafael Hendriks, dank voor uw bericht.")) == {}
