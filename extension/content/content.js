@@ -98,6 +98,7 @@
       ui.announce(t("announceClear"));
     }
     setStatus(st, now.length ? "warn" : "ok");
+    if (active === st) ui.highlight(st.field, text, ((result && result.flags) || []).flatMap((f) => f.spans || []));
     render(st);
   }
 
@@ -155,6 +156,7 @@
     if (active !== st) {
       active = st;
       observe(field);
+      ui.clearHighlight();
       if (st.status) ui.setStatus(field, st.status);
       else ui.hideAll();
       render(st);
@@ -167,6 +169,7 @@
     const field = ns.editor.fieldOf(e.target);
     if (!field) return;
     const st = activate(field);
+    if (ui.mirrorFor === field) ui.clearHighlight(); // offsets no longer fit the text
     schedule(st);
   }
 

@@ -34,9 +34,20 @@ button:focus-visible, summary:focus-visible, .panel:focus-visible {
 .badge[data-status="offline"] { color: #52606d; background: #f5f7fa; }
 @keyframes pulse { 50% { opacity: .35; } }
 
+/* in-place marks over a textarea/input */
+.mirror {
+  position: fixed; z-index: 2147483645; display: none; overflow: hidden; pointer-events: none;
+  color: transparent; border-style: solid; border-color: transparent; background: transparent; margin: 0;
+}
+.mirror.visible { display: block; }
+.mirror .hl {
+  color: transparent; background: rgba(255, 214, 102, .38); border-radius: 2px; padding: 0; box-shadow: none;
+  text-decoration: underline wavy #b42318; text-decoration-skip-ink: none; text-underline-offset: 3px;
+}
+
 /* findings panel */
 .panel {
-  position: fixed; z-index: 2147483646; display: none; width: 400px; max-width: calc(100vw - 16px);
+  position: fixed; z-index: 2147483646; display: none; width: 440px; max-width: calc(100vw - 16px);
   max-height: min(70vh, 620px); overflow: auto; background: #ffffff; border: 1px solid #d9dee5;
   border-radius: 12px; box-shadow: 0 12px 32px rgba(15, 23, 42, .18), 0 2px 6px rgba(15, 23, 42, .08);
 }

@@ -95,7 +95,9 @@
         }
       });
       this.backdrop = h("div", { class: "backdrop" });
-      this.root.append(this.live, this.badge, this.panel, this.backdrop);
+      this.mirror = h("div", { class: "mirror", "aria-hidden": "true" });
+      this.mirrorFor = null;
+      this.root.append(this.live, this.mirror, this.badge, this.panel, this.backdrop);
       this.shadow.append(style, this.root);
       this.anchor = null;
       this.panelOpen = false;
@@ -128,7 +130,50 @@
       this.reposition();
     }
 
+    /** Marks the spans in place for a textarea/input: a mirror with the same box and font
+     *  lies over the field; its text is transparent, only the marks show. */
+    highlight(field, text, spans) {
+      const plain = field instanceof HTMLTextAreaElement || field instanceof HTMLInputElement;
+      if (!plain || !spans.length) {
+        this.clearHighlight();
+        return;
+      }
+      const cs = getComputedStyle(field);
+      const copy = [
+        "fontFamily", "fontSize", "fontWeight", "fontStyle", "fontStretch", "letterSpacing",
+        "lineHeight", "textTransform", "wordSpacing", "textIndent", "textAlign", "tabSize",
+        "paddingTop", "paddingRight", "paddingBottom", "paddingLeft", "borderTopWidth",
+        "borderRightWidth", "borderBottomWidth", "borderLeftWidth", "boxSizing", "direction",
+      ];
+      const st = this.mirror.style;
+      for (const k of copy) st[k] = cs[k];
+      st.whiteSpace = field instanceof HTMLTextAreaElement ? "pre-wrap" : "pre";
+      st.overflowWrap = field instanceof HTMLTextAreaElement ? "break-word" : "normal";
+      const sorted = [...spans].sort((a, b) => a.start - b.start);
+      const parts = [];
+      let pos = 0;
+      for (const sp of sorted) {
+        const start = Math.max(pos, sp.start);
+        const end = Math.min(text.length, sp.end);
+        if (end <= start) continue;
+        parts.push(text.slice(pos, start), h("mark", { class: "hl", text: text.slice(start, end) }));
+        pos = end;
+      }
+      parts.push(`${text.slice(pos)}\u200b`);
+      this.mirror.replaceChildren(...parts);
+      this.mirrorFor = field;
+      this.mirror.classList.add("visible");
+      this.reposition();
+    }
+
+    clearHighlight() {
+      this.mirrorFor = null;
+      this.mirror.classList.remove("visible");
+      this.mirror.replaceChildren();
+    }
+
     hideAll() {
+      this.clearHighlight();
       this.badge.classList.remove("visible");
       this.hidePanel();
       this.anchor = null;
@@ -222,6 +267,17 @@
         return;
       }
       const r = el.getBoundingClientRect();
+      if (this.mirrorFor === el) {
+        const m = this.mirror.style;
+        const scrollbar = el.offsetWidth - el.clientWidth - el.clientLeft * 2;
+        m.left = `${r.left}px`;
+        m.top = `${r.top}px`;
+        m.width = `${r.width}px`;
+        m.height = `${r.height}px`;
+        m.paddingRight = `calc(${getComputedStyle(el).paddingRight} + ${Math.max(0, scrollbar)}px)`;
+        this.mirror.scrollTop = el.scrollTop;
+        this.mirror.scrollLeft = el.scrollLeft;
+      }
       const vw = document.documentElement.clientWidth;
       const vh = document.documentElement.clientHeight;
       const bw = this.badge.offsetWidth || 80;

@@ -119,6 +119,8 @@ def test_bullying_is_marked_within_1_5_s_and_harmless_text_is_not(
         ".querySelector('[aria-live]').textContent.includes('pesten')"
     )
     page.screenshot(path=str(artifacts / f"panel-nl-{composer.split('.')[0]}.png"))
+    if composer == "textarea.html":  # marked in place too, over the textarea
+        assert "mongool" in page.locator("denkna-ui .mirror.visible mark.hl").first.inner_text()
     if composer == "rich.html":
         assert page.evaluate("window.renders") >= len(BULLYING)  # it really re-rendered
 
