@@ -121,7 +121,8 @@ async def _alert_for(session: AsyncSession, case: Case, kind: str, base_url: str
     account = await session.get(Account, case.account_id) if case.account_id else None
     return Alert(
         kind=kind, case_id=case.id, school=school.name if school else "",
-        account=(f"{account.name} ({account.platform})" if account else "onbekend account"),
+        account=(f"{account.name} ({account.platform.capitalize()})" if account
+                 else "onbekend account"),
         link=f"{base_url.rstrip('/')}/dashboard/cases/{case.id}",
         categories=tuple(case.categories or ()), severity=case.severity, score=case.score,
         **extra,
