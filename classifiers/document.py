@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from classifiers.normalise import NormalisedText, normalise
 
@@ -34,6 +36,14 @@ class Document:
     def __init__(self, text: str, context: Context | None = None) -> None:
         self.text = text
         self.context = context or Context()
+        self._views: dict[str, Any] = {}
+
+    def view(self, key: str, factory: Callable[[Document], Any]) -> Any:
+        """A view of this text computed once and shared by recognizers (e.g. the abuse
+        analysis used by the bullying, discrimination and profanity recognizers)."""
+        if key not in self._views:
+            self._views[key] = factory(self)
+        return self._views[key]
 
     @cached_property
     def normalised(self) -> NormalisedText:

@@ -4,14 +4,41 @@
 match against and whose `.to_original(start, end)` turns a span in that form back into a
 span of the original text (end exclusive).
 
-This first version folds case and accents only; teen spelling (leet, repeated letters,
-spaced-out letters, emoji) is added by the lexicon work on top of the same contract.
+It undoes the teen spelling that can be undone without a lexicon:
+- case and accents ("KÁNKER" -> "kanker"), zero-width characters and emoji modifiers;
+- emoji that carry meaning become words ("🐷" -> " varken "), all pointing at the emoji;
+- letters spaced out ("k a n k e r", "m.o.n.g.o.o.l", "k-a-n-k-e-r") are joined;
+- leet inside words ("k4nk3r", "h0er", "$let", "l@ngzaam", "d!k") -> letters;
+- a masked letter inside a word ("k*nker", "k#nker") becomes the wildcard "_";
+- letters repeated three times or more are cut to two ("loooser" -> "looser"); the lexicon
+  matcher compares squeezed forms, so "looser" still finds "loser".
+Dropped or swapped letters and glued words need the lexicon: see classifiers/abuse/lexicon.py.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+WILDCARD = "_"
+EMOJI_FILE = Path(__file__).parent / "lexicons" / "emoji.tsv"
+
+_DROP = frozenset(
+    "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\ufe0e\ufe0f"
+)
+_LEET = {"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "0": "o", "$": "s", "5": "s", "7": "t"}
+_LEET_CHARS = "4@31!0$57"
+# letters written one at a time with the same separator: at least three of them
+_SPACED = re.compile(
+    r"(?<![\w$@!])[a-z0-9$@!](?P<sep>[ .\-_*·])(?:[a-z0-9$@!](?P=sep)){1,}[a-z0-9$@!](?![\w$@])"
+)
+# a run of letters and leet characters (candidates for leet undoing)
+_WORDISH = re.compile(r"[a-z0-9$@!*#]*[0-9$@!*#][a-z0-9$@!*#]*")
+_PROTECTED = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|www\.\S+", re.ASCII)
+_REPEAT = re.compile(r"([a-z])\1{2,}")
 
 
 @dataclass(frozen=True)
@@ -31,23 +58,138 @@ class NormalisedText:
         o_start = self.origin[start]
         o_end = self.origin[end - 1] + 1
         # include combining marks / variation selectors that belong to the last char
-        while o_end < len(self.original) and unicodedata.combining(self.original[o_end]):
+        while o_end < len(self.original) and (
+            unicodedata.combining(self.original[o_end]) or self.original[o_end] in _DROP
+        ):
             o_end += 1
         return (o_start, o_end)
 
 
+@lru_cache(maxsize=1)
+def emoji_words() -> dict[str, str]:
+    """Emoji that carry meaning, mapped to a Dutch word (data: lexicons/emoji.tsv)."""
+    table: dict[str, str] = {}
+    for line in EMOJI_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        emoji, word = line.split("\t")[:2]
+        table[emoji.strip()] = word.strip()
+    return table
+
+
 def normalise(text: str) -> NormalisedText:
+    chars, origin = _fold(text)
+    s = "".join(chars)
+    s, origin = _join_spaced(s, origin)
+    s = _undo_leet(s)
+    s, origin = _cut_repeats(s, origin)
+    return NormalisedText(original=text, text=s, origin=tuple(origin))
+
+
+def _fold(text: str) -> tuple[list[str], list[int]]:
+    if text.isascii():
+        lowered = text.lower()
+        return list(lowered), list(range(len(text)))
+    emoji = emoji_words()
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        for folded in _fold(ch):
-            out.append(folded)
+        if ch.isascii():
+            out.append(ch.lower())
             origin.append(i)
-    return NormalisedText(original=text, text="".join(out), origin=tuple(origin))
+            continue
+        if ch in _DROP or "\U0001f3fb" <= ch <= "\U0001f3ff":
+            continue
+        word = emoji.get(ch)
+        if word is not None:
+            piece = f" {word} "
+            out.extend(piece)
+            origin.extend([i] * len(piece))
+            continue
+        folded = _fold_char(ch)
+        out.extend(folded)
+        origin.extend([i] * len(folded))
+    return out, origin
 
 
-def _fold(ch: str) -> str:
-    lowered = ch.lower()
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return kept
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", ch.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _join_spaced(s: str, origin: list[int]) -> tuple[str, list[int]]:
+    if len(s) < 5 or not _SPACED.search(s):
+        return s, origin
+    parts: list[str] = []
+    new_origin: list[int] = []
+    last = 0
+    for m in _SPACED.finditer(s):
+        letters = m.group()[::2]
+        if sum(c.isalpha() for c in letters) < 2:
+            continue
+        parts.append(s[last : m.start()])
+        new_origin.extend(origin[last : m.start()])
+        parts.append(letters)
+        new_origin.extend(origin[m.start() : m.end() : 2])
+        last = m.end()
+    if last == 0:
+        return s, origin
+    parts.append(s[last:])
+    new_origin.extend(origin[last:])
+    return "".join(parts), new_origin
+
+
+def _undo_leet(s: str) -> str:
+    """Same-length substitution, so the origin map is unchanged."""
+    if not any(c in s for c in "0134578$@!*#"):
+        return s
+    protected = [m.span() for m in _PROTECTED.finditer(s)] if "@" in s or "/" in s else []
+    chars = list(s)
+    changed = False
+    for m in _WORDISH.finditer(s):
+        start = m.start()
+        if any(ps <= start < pe for ps, pe in protected):
+            continue
+        word = m.group()
+        letters = sum(c.isalpha() for c in word)
+        digits = sum(c.isdigit() for c in word)
+        if letters < 2 or digits > 3:
+            continue
+        for j, c in enumerate(word):
+            inside = 0 < j < len(word) - 1
+            if c in "*#":
+                if inside:
+                    chars[start + j] = WILDCARD
+                    changed = True
+            elif c == "@":
+                if j > 0:  # "@jan" at the start is a handle
+                    chars[start + j] = "a"
+                    changed = True
+            elif c == "!":
+                if inside:
+                    chars[start + j] = "i"
+                    changed = True
+            elif c in _LEET_CHARS:
+                chars[start + j] = _LEET[c]
+                changed = True
+    return "".join(chars) if changed else s
+
+
+def _cut_repeats(s: str, origin: list[int]) -> tuple[str, list[int]]:
+    if not _REPEAT.search(s):
+        return s, origin
+    parts: list[str] = []
+    new_origin: list[int] = []
+    last = 0
+    for m in _REPEAT.finditer(s):
+        start = m.start()
+        parts.append(s[last : start + 2])
+        new_origin.extend(origin[last : start + 2])
+        last = m.end()
+        # keep the origin of the last repeated letter for the second one, so a span
+        # ending on it covers the whole run in the original text
+        new_origin[-1] = origin[m.end() - 1]
+    parts.append(s[last:])
+    new_origin.extend(origin[last:])
+    return "".join(parts), new_origin

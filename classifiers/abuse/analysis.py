@@ -1,0 +1,234 @@
+"""The shared view of a text for the abuse rules: lexicon-tagged tokens, sentences, quotes,
+and a "tag string" that the phrase patterns run over.
+
+Each token is written in the tag string as `,tag1,tag2,:lemma ` (tags sorted), sentence
+ends as `# `. Phrase patterns (classifiers/abuse/phrases.py) compile to regexes over it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from classifiers.abuse.lexicon import Entry, Lexicon
+from classifiers.document import Document
+
+_SENTENCE_END = frozenset(".!?\n;")
+_CLAUSE_END = frozenset(".!?\n;,:")
+_QUOTES = frozenset('"“”„«»')
+_SINGLE_QUOTES = frozenset("'‘’`")
+
+
+def _is_quote_mark(text: str, i: int) -> bool:
+    """A single quote that opens or closes a quotation, not an apostrophe ("zo'n", "'s")."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if before.isalnum() and after.isalnum():
+        return False
+    # 's ochtends, 't, 'n are apostrophes too
+    return text[i + 1 : i + 3] not in {"s ", "t ", "n "}
+
+
+@dataclass
+class Tok:
+    lemma: str
+    tags: frozenset[str]
+    start: int  # original offsets
+    end: int
+    sentence: int
+    index: int = 0
+    severity: int = 0
+    groups: frozenset[str] = frozenset()
+    capitalised: bool = False
+    quoted: bool = False
+    clause: int = 0  # commas and sentence ends start a new clause
+    how: str = ""
+    curse_prefix: str = ""
+    entries: tuple[Entry, ...] = field(default=(), repr=False)
+
+    def has(self, *tags: str) -> bool:
+        return any(t in self.tags for t in tags)
+
+
+@dataclass
+class Analysis:
+    text: str
+    toks: list[Tok]
+    sentences: list[tuple[int, int]]  # token index ranges [start, end)
+    tag_string: str
+    tok_offsets: list[int]  # start offset of each token in tag_string
+
+    def tok_at(self, offset: int) -> int:
+        """Index of the token covering a tag-string offset."""
+        return max(0, bisect.bisect_right(self.tok_offsets, offset) - 1)
+
+    def sentence_toks(self, sentence: int) -> list[Tok]:
+        start, end = self.sentences[sentence]
+        return self.toks[start:end]
+
+
+def analyse(doc: Document, lexicon: Lexicon) -> Analysis:
+    norm = doc.normalised
+    ntext = norm.text
+    toks: list[Tok] = []
+    sentence = 0
+    clause = 0
+    in_quote = False
+    prev_end = 0
+    for dtok in doc.tokens:
+        gap = ntext[prev_end : dtok.norm_start]
+        if toks and any(c in _SENTENCE_END for c in gap):
+            sentence += 1
+        if toks and any(c in _CLAUSE_END for c in gap):
+            clause += 1
+        for k, c in enumerate(gap):
+            at = dtok.norm_start - len(gap) + k
+            if c in _QUOTES or (c in _SINGLE_QUOTES and _is_quote_mark(ntext, at)):
+                in_quote = not in_quote
+        prev_end = dtok.norm_end
+        original = doc.text[dtok.start : dtok.end]
+        capitalised = original[:1].isupper() and not original.isupper()
+        pieces = lexicon.match(dtok.text)
+        if not pieces:
+            is_name = dtok.text in lexicon.first_names or (
+                dtok.start and doc.text[dtok.start - 1] == "@"
+            )
+            toks.append(
+                Tok(dtok.text, frozenset({"name"}) if is_name else frozenset(), dtok.start,
+                    dtok.end, sentence, capitalised=capitalised, quoted=in_quote,
+                    clause=clause)
+            )
+            continue
+        for piece in pieces:
+            if len(pieces) == 1:
+                start, end = dtok.start, dtok.end
+            else:
+                start, end = doc.to_original(
+                    dtok.norm_start + piece.start, dtok.norm_start + piece.end
+                )
+            toks.append(
+                Tok(
+                    piece.lemma,
+                    frozenset(e.kind for e in piece.entries),
+                    start,
+                    end,
+                    sentence,
+                    severity=max((e.severity for e in piece.entries), default=0),
+                    groups=frozenset(e.group for e in piece.entries if e.group),
+                    capitalised=capitalised and piece.start == 0,
+                    quoted=in_quote,
+                    clause=clause,
+                    how=piece.how,
+                    curse_prefix=piece.curse_prefix,
+                    entries=piece.entries,
+                )
+            )
+    toks = _merge_multiword(toks, lexicon)
+    for i, t in enumerate(toks):
+        t.index = i
+    _resolve_group_references(toks)
+    sentences: list[tuple[int, int]] = []
+    begin = 0
+    for i in range(1, len(toks) + 1):
+        if i == len(toks) or toks[i].sentence != toks[i - 1].sentence:
+            sentences.append((begin, i))
+            begin = i
+    # renumber sentences densely
+    for n, (s, e) in enumerate(sentences):
+        for t in toks[s:e]:
+            t.sentence = n
+    parts: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for i, t in enumerate(toks):
+        if i and t.sentence != toks[i - 1].sentence:
+            parts.append("# ")
+            pos += 2
+        tags = "," + ",".join(sorted(t.tags)) + "," if t.tags else ","
+        piece = f"{tags}:{t.lemma.replace(' ', '_')} "
+        offsets.append(pos)
+        parts.append(piece)
+        pos += len(piece)
+    return Analysis(doc.text, toks, sentences, "".join(parts), offsets)
+
+
+def _merge_multiword(toks: list[Tok], lexicon: Lexicon) -> list[Tok]:
+    if not any(t.lemma in lexicon.multi or "disease" in t.tags for t in toks):
+        return toks
+    out: list[Tok] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        merged = False
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if (
+            nxt is not None
+            and "disease" in t.tags
+            and nxt.sentence == t.sentence
+            and nxt.tags & {"person", "insult", "slur", "group"}
+        ):
+            # "kanker kind", "tyfus lijer": a curse compound written as two words
+            out.append(
+                Tok(nxt.lemma, nxt.tags, t.start, nxt.end, t.sentence, severity=3,
+                    groups=nxt.groups, quoted=t.quoted, clause=t.clause, how="compound",
+                    curse_prefix=t.lemma, entries=nxt.entries)
+            )
+            i += 2
+            continue
+        for words, entries in lexicon.multi.get(t.lemma, ()):
+            n = len(words)
+            window = toks[i : i + n]
+            if len(window) == n and all(
+                w.lemma == words[k] or _plain(w.lemma) == words[k] for k, w in enumerate(window)
+            ):
+                out.append(
+                    Tok(
+                        " ".join(words),
+                        frozenset(e.kind for e in entries),
+                        window[0].start,
+                        window[-1].end,
+                        t.sentence,
+                        severity=max(e.severity for e in entries),
+                        groups=frozenset(e.group for e in entries if e.group),
+                        quoted=t.quoted,
+                        clause=t.clause,
+                        how="multiword",
+                        entries=tuple(entries),
+                    )
+                )
+                i += n
+                merged = True
+                break
+        if not merged:
+            out.append(t)
+            i += 1
+    return out
+
+
+_GROUP_PRONOUNS = frozenset({"ze", "zij", "die", "deze", "hun", "hen", "zulke"})
+_GROUP_NOUNS = frozenset({"mensen", "lui", "types", "figuren", "soort", "volk"})
+
+
+def _resolve_group_references(toks: list[Tok]) -> None:
+    """Tag pronouns that refer back to a protected group mentioned earlier ("gref")."""
+    last_groups: frozenset[str] = frozenset()
+    for i, t in enumerate(toks):
+        if "group" in t.tags:
+            last_groups = t.groups or frozenset({"group"})
+            continue
+        if not last_groups:
+            continue
+        nxt = toks[i + 1].lemma if i + 1 < len(toks) else ""
+        prev = toks[i - 1].lemma if i else ""
+        refers = (
+            (t.lemma in _GROUP_PRONOUNS and "you" not in t.tags)
+            or (t.lemma == "het" and nxt in {"zijn", "blijven", "waren"})
+            or (t.lemma in _GROUP_NOUNS and prev in {"die", "deze", "zulke", "dat", "dit"})
+        )
+        if refers:
+            t.tags = t.tags | {"gref"}
+            t.groups = last_groups
+
+
+def _plain(word: str) -> str:
+    return word[:-1] if word.endswith("e") else word

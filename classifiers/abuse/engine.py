@@ -1,0 +1,111 @@
+"""The abuse engine: lexicon, phrases and rules built once, run once per document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from classifiers.abuse.analysis import Analysis, analyse
+from classifiers.abuse.lexicon import LEXICON_DIR, Lexicon
+from classifiers.abuse.phrases import load_phrases
+from classifiers.abuse.rules import (
+    AttributeRule,
+    GroupRule,
+    GroupUpgradeRule,
+    Hit,
+    InsultRule,
+    PhraseRule,
+    ProfanityRule,
+    SlurRule,
+    Stance,
+    Targets,
+    drop_aimed_profanity,
+)
+from classifiers.categories import Severity
+from classifiers.document import Document
+from classifiers.judgement import Finding, Span
+
+SEVERITIES = {1: Severity.LOW, 2: Severity.MEDIUM, 3: Severity.HIGH}
+
+
+@dataclass(frozen=True)
+class Message:
+    protocol_ref: str
+    reason: str
+    reason_en: str
+    suggestion: str
+
+
+class AbuseEngine:
+    def __init__(self, directory: Path = LEXICON_DIR) -> None:
+        self.lexicon = Lexicon(directory)
+        phrases = load_phrases(directory / "phrases.tsv")
+        self.counter = [p for p in phrases if p.category == "stance"]
+        self.rules = (
+            PhraseRule([p for p in phrases if p.category != "stance"]),
+            InsultRule(),
+            AttributeRule(),
+            GroupRule(),
+            SlurRule(),
+            ProfanityRule(),
+        )
+        self.upgrade = GroupUpgradeRule()
+        raw = yaml.safe_load((directory / "messages.yaml").read_text(encoding="utf-8"))
+        self.messages = {
+            (cat, sub): Message(m["protocol_ref"], m["reason"], m["reason_en"], m["suggestion"])
+            for cat, subs in raw.items()
+            for sub, m in subs.items()
+        }
+
+    def analysis(self, doc: Document) -> Analysis:
+        return doc.view("abuse.analysis", lambda d: analyse(d, self.lexicon))
+
+    def hits(self, doc: Document) -> list[Hit]:
+        return doc.view("abuse.hits", self._hits)
+
+    def _hits(self, doc: Document) -> list[Hit]:
+        an = self.analysis(doc)
+        if not an.toks:
+            return []
+        stance = Stance(an, self.counter)
+        targets = Targets(an, doc.text)
+        hits: list[Hit] = []
+        for rule in self.rules:
+            hits.extend(rule.run(an, stance, targets))
+        hits.extend(self.upgrade.upgrade(an, stance, hits))
+        return drop_aimed_profanity(hits)
+
+    def findings(self, doc: Document, category: str, source: str) -> list[Finding]:
+        out: list[Finding] = []
+        for hit in self.hits(doc):
+            if hit.category != category:
+                continue
+            msg = self.messages[(hit.category, hit.subtype)]
+            spans = sorted({Span(t.start, t.end) for t in hit.toks})
+            if len(hit.toks) > 1 and hit.rule.split(".")[0] not in {"group"}:
+                spans = [Span(hit.toks[0].start, hit.toks[-1].end)]
+            words = ", ".join(f"'{doc.text[s.start:s.end]}'" for s in spans)
+            out.append(
+                Finding(
+                    category=hit.category,
+                    subtype=hit.subtype,
+                    score=hit.score,
+                    severity=SEVERITIES[hit.severity],
+                    spans=spans,
+                    reason=msg.reason.format(words=words),
+                    reason_en=msg.reason_en.format(words=words),
+                    protocol_ref=msg.protocol_ref,
+                    suggestion=msg.suggestion,
+                    source=f"{source}:{hit.rule}",
+                )
+            )
+        return out
+
+
+@cache
+def default_engine() -> AbuseEngine:
+    """The engine over the packaged lexicons, built once per process (read-only after)."""
+    return AbuseEngine()

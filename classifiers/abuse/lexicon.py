@@ -1,0 +1,331 @@
+"""The abuse lexicon (data: classifiers/lexicons/terms.tsv, vocab.txt) and the term matcher.
+
+The matcher turns one normalised token into lexicon entries, trying in order: the token,
+simple inflections ("domme" -> "dom", "homo's" -> "homo"), its squeezed form (repeated
+letters collapsed, "looser" -> "loser"), a masked letter ("k_nker"), a curse compound
+("kankerprinter" = curse + "printer", "borstkanker" = health), one dropped, added, swapped
+or changed letter (Damerau-Levenshtein 1 through a prebuilt deletion index, words of five
+letters or more that are not ordinary words), and glued words ("jijbentzodom").
+Everything is a dict lookup: no scan over the lexicon per token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
+
+# kinds that take part in fuzzy and glued matching (content words of abuse)
+FUZZY_KINDS = frozenset(
+    {"insult", "slur", "dehum", "disease", "profanity", "group", "negnoun", "negadj"}
+)
+CURSE_PREFIXES = (
+    "kanker", "kenker", "kankah", "kkr", "kk", "tering", "tyfus", "tiefus", "klere", "kolere",
+    "pleuris", "tbc", "pest", "kut", "klote", "fucking", "fuck", "godver", "hoere", "hoeren",
+)
+# function-word kinds: only exact matches ("zijn" is not an inflection of "zij")
+CLOSED_KINDS = frozenset({"you", "pron3s", "pron3p", "det", "neg", "intens", "healthverb"})
+# a curse or slur word glued to a group term makes a slur ("rotjood", "kutmarokkanen")
+GROUP_SLUR_PREFIXES = ("rot", "vuile", "vuil", "gore", "kut", "kanker", "tyfus", "tering", "klote")
+HEALTH_SUFFIX_KANKER = "kanker"
+MEDICAL_RESTS = frozenset(
+    (  # noqa: SIM905 - a word list reads best as one string
+        "bestrijding onderzoek onderzoeker patient patienten patiente fonds centrum cel cellen "
+        "behandeling afdeling vereniging gezwel risico soort soorten verwekkend verwekkende "
+        "zorg diagnose preventie screening specialist arts artsen ziekenhuis instituut "
+        "genezing medicijn medicijnen run actie week collecte poli"
+    ).split()
+)
+_WORD_SPLIT = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Entry:
+    term: str
+    kind: str
+    severity: int
+    group: str
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A lexicon reading of (part of) a token; start/end are offsets inside the token."""
+
+    start: int
+    end: int
+    lemma: str
+    entries: tuple[Entry, ...]
+    how: str  # exact | inflection | squeeze | wildcard | fuzzy | compound | glued | health
+    curse_prefix: str = ""
+
+
+def squeeze(word: str) -> str:
+    out: list[str] = []
+    for ch in word:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+class Lexicon:
+    def __init__(self, directory: Path = LEXICON_DIR) -> None:
+        self.entries: dict[str, list[Entry]] = defaultdict(list)
+        self.multi: dict[str, list[tuple[tuple[str, ...], list[Entry]]]] = defaultdict(list)
+        self._load_terms(directory / "terms.tsv")
+        self.vocab: frozenset[str] = self._load_vocab(directory / "vocab.txt")
+        self.squeezed: dict[str, str] = {}
+        for term in self.entries:
+            self.squeezed.setdefault(squeeze(term), term)
+        # deletion index for Damerau-Levenshtein-1 look-ups
+        self.deletions: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for term, entries in self.entries.items():
+            if len(term) >= 5 and any(e.kind in FUZZY_KINDS for e in entries):
+                for i in range(len(term)):
+                    self.deletions[term[:i] + term[i + 1 :]].append((term, i))
+        self.common_words = _deduce_list("whitelist/lst_common_word/items.txt")
+        excluded = _deduce_list("names/lst_first_name/exceptions.txt")
+        self.first_names = frozenset(
+            n for n in _deduce_list("names/lst_first_name/items.txt")
+            if len(n) >= 3 and n not in excluded and n not in self.common_words
+            and n not in self.vocab and n not in self.entries
+        )
+        self.segment_words = frozenset(self.vocab | set(self.entries) | self.first_names)
+        self.max_segment = max(len(w) for w in self.segment_words)
+
+    def _load_terms(self, path: Path) -> None:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if len(cols) < 2:
+                raise ValueError(f"{path.name}: bad line {line!r}")
+            term, kind = cols[0].strip().lower(), cols[1].strip()
+            severity = int(cols[2]) if len(cols) > 2 and cols[2].strip() else 2
+            group = cols[3].strip() if len(cols) > 3 else ""
+            entry = Entry(term, kind, severity, group)
+            words = tuple(_WORD_SPLIT.split(term))
+            if len(words) > 1:
+                self.multi[words[0]].append((words, [entry]))
+            else:
+                self.entries[term].append(entry)
+
+    @staticmethod
+    def _load_vocab(path: Path) -> frozenset[str]:
+        words: set[str] = set()
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                continue
+            words.update(w for w in line.split() if w)
+        return frozenset(words)
+
+    # -- single-token look-ups -------------------------------------------------------
+
+    def exact(self, word: str) -> list[Entry]:
+        return self.entries.get(word, [])
+
+    def inflected(self, word: str) -> tuple[str, list[Entry]] | None:
+        for stem in _stems(word):
+            found = [e for e in self.entries.get(stem, ()) if e.kind not in CLOSED_KINDS]
+            if found:
+                return stem, found
+        return None
+
+    def match(self, token: str) -> list[Piece]:
+        """Lexicon readings of one normalised token (empty when none)."""
+        word = token.replace("-", "") if "-" in token else token
+        n = len(word)
+        found = self.entries.get(token) or self.entries.get(word)
+        if found:
+            return [Piece(0, len(token), found[0].term, tuple(found), "exact")]
+        if word in self.vocab:
+            return []
+        if n >= 8:
+            grouped = self._group_compound(token, word)
+            if grouped:
+                return grouped
+        infl = self.inflected(word)
+        if infl:
+            return [Piece(0, len(token), infl[0], tuple(infl[1]), "inflection")]
+        sq = self.squeezed.get(squeeze(word))
+        if sq:
+            return [Piece(0, len(token), sq, tuple(self.entries[sq]), "squeeze")]
+        if "_" in word and n >= 3:
+            hit = self._wildcard(word)
+            if hit:
+                return [Piece(0, len(token), hit, tuple(self.entries[hit]), "wildcard")]
+        compound = self._compound(token, word)
+        if compound:
+            return compound
+        if n >= 5:
+            hit = self._fuzzy(word)
+            if hit:
+                return [Piece(0, len(token), hit, tuple(self.entries[hit]), "fuzzy")]
+        if 7 <= n <= 40 and word == token:
+            return self._glued(word)
+        if "-" in token:
+            return self._hyphenated(token)
+        return []
+
+    def _hyphenated(self, token: str) -> list[Piece]:
+        """"dikzak-lijf", "homo-haters": read the parts on their own."""
+        pieces: list[Piece] = []
+        pos = 0
+        for part in token.split("-"):
+            if len(part) >= 2:
+                for p in self.match(part):
+                    pieces.append(Piece(pos + p.start, pos + p.end, p.lemma, p.entries, p.how,
+                                        p.curse_prefix))
+            pos += len(part) + 1
+        return pieces
+
+    def _wildcard(self, word: str) -> str | None:
+        pos = word.index("_")
+        key = word[:pos] + word[pos + 1 :]
+        if "_" in key:
+            return None
+        for term, i in self.deletions.get(key, ()):
+            if i == pos:
+                return term
+        return None
+
+    def _group_compound(self, token: str, word: str) -> list[Piece]:
+        """"rotjood" (curse + group) and "moslimtuig" (group + insult) read as slurs."""
+        for prefix in GROUP_SLUR_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+                rest = word[len(prefix) :]
+                found = self.entries.get(rest) or (self.inflected(rest) or ("", []))[1]
+                if any(e.kind == "group" for e in found):
+                    group = next(e.group for e in found if e.kind == "group")
+                    slur = Entry(word, "slur", 3, group)
+                    return [Piece(0, len(token), word, (slur, *found), "compound")]
+        if len(word) >= 8:
+            for cut in range(4, len(word) - 2):
+                head, rest = word[:cut], word[cut:]
+                head_entries = self.entries.get(head) or (self.inflected(head) or ("", []))[1]
+                if not any(e.kind == "group" for e in head_entries):
+                    continue
+                rest_entries = self.entries.get(rest, [])
+                if any(e.kind in {"insult", "dehum", "negnoun"} for e in rest_entries):
+                    group = next(e.group for e in head_entries if e.kind == "group")
+                    slur = Entry(word, "slur", 3, group)
+                    return [Piece(0, len(token), word, (slur, *head_entries), "compound")]
+        return []
+
+    def _compound(self, token: str, word: str) -> list[Piece]:
+        grouped = self._group_compound(token, word)
+        if grouped:
+            return grouped
+        if word.endswith(HEALTH_SUFFIX_KANKER) and len(word) > 7:
+            head = word[: -len(HEALTH_SUFFIX_KANKER)]
+            if not any(head.startswith(p) for p in CURSE_PREFIXES):
+                return [Piece(0, len(token), word, (Entry(word, "health", 1, ""),), "health")]
+        for prefix in CURSE_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+                rest = word[len(prefix) :]
+                if rest in MEDICAL_RESTS and prefix in {"kanker", "tbc", "pest"}:
+                    return [Piece(0, len(token), word, (Entry(word, "health", 1, ""),), "health")]
+                rest_entries = self.entries.get(rest) or (self.inflected(rest) or ("", []))[1]
+                if not rest_entries and len(rest) >= 5:
+                    hit = self._fuzzy(rest)
+                    rest_entries = self.entries[hit] if hit else []
+                curse = Entry(prefix, "curse_compound", 2, "")
+                lemma = rest_entries[0].term if rest_entries else rest
+                return [Piece(0, len(token), lemma, (curse, *rest_entries), "compound", prefix)]
+        return []
+
+    def _fuzzy(self, word: str) -> str | None:
+        if word in self.vocab or word in self.common_words or word in self.first_names:
+            return None
+        candidates: list[str] = []
+        # the token lost a letter
+        for term, _ in self.deletions.get(word, ()):
+            candidates.append(term)
+        for i in range(len(word)):
+            key = word[:i] + word[i + 1 :]
+            # the token has one letter too many
+            fuzzy_entry = any(e.kind in FUZZY_KINDS for e in self.entries.get(key, ()))
+            if fuzzy_entry and len(key) >= 5:
+                candidates.append(key)
+            # one letter changed (same position) or two neighbours swapped
+            for term, j in self.deletions.get(key, ()):
+                if j == i or (abs(j - i) == 1 and _is_swap(word, term)):
+                    candidates.append(term)
+        if len(word) < 7:
+            candidates = [t for t in candidates if t[0] == word[0]]
+        if not candidates:
+            return None
+        # prefer the candidate sharing the first letter, then the longest
+        candidates.sort(key=lambda t: (t[0] != word[0], -len(t)))
+        return candidates[0]
+
+    def _glued(self, word: str) -> list[Piece]:
+        n = len(word)
+        best: list[list[str] | None] = [None] * (n + 1)
+        best[0] = []
+        for i in range(n):
+            current = best[i]
+            if current is None:
+                continue
+            for j in range(i + 1, min(n, i + self.max_segment) + 1):
+                part = word[i:j]
+                if part in self.segment_words and (len(part) > 1 or part == "u"):
+                    candidate = [*current, part]
+                    existing = best[j]
+                    if existing is None or len(candidate) < len(existing):
+                        best[j] = candidate
+        parts = best[n]
+        if not parts or len(parts) < 2:
+            return []
+        if not any(self.entries.get(p) for p in parts):
+            return []
+        pieces: list[Piece] = []
+        pos = 0
+        for part in parts:
+            entries = tuple(self.entries.get(part, ()))
+            pieces.append(Piece(pos, pos + len(part), part, entries, "glued"))
+            pos += len(part)
+        return pieces
+
+
+def _deduce_list(relative: str) -> frozenset[str]:
+    """A word list shipped with deduce (first names, common Dutch words), lower-cased."""
+    try:
+        import deduce
+    except ImportError:  # pragma: no cover - deduce is a dependency
+        return frozenset()
+    path = Path(deduce.__file__).parent / "data" / "lookup" / "src" / relative
+    if not path.exists():
+        return frozenset()
+    words = path.read_text(encoding="utf-8").split("\n")
+    return frozenset(w.strip().lower() for w in words if w.strip())
+
+
+def _is_swap(word: str, term: str) -> bool:
+    if len(word) != len(term):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(word, term, strict=True)) if a != b]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == term[diff[1]]
+
+
+def _stems(word: str) -> list[str]:
+    stems: list[str] = []
+    if word.endswith("'s"):
+        stems.append(word[:-2])
+    if word.endswith("je") and len(word) > 4:
+        stems.append(word[:-2])
+    for suffix in ("en", "e", "s", "n"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            stem = word[: -len(suffix)]
+            stems.append(stem)
+            if len(stem) >= 2 and stem[-1] == stem[-2]:
+                stems.append(stem[:-1])  # domme -> dom
+            if stem.endswith("z"):
+                stems.append(stem[:-1] + "s")  # vieze -> vies
+            if stem.endswith("v"):
+                stems.append(stem[:-1] + "f")
+            if len(stem) >= 3 and stem[-2] in "aeiou" and stem[-3] not in "aeiou":
+                stems.append(stem[:-1] + stem[-2] + stem[-1])  # grote -> groot
+    return stems

@@ -1,0 +1,435 @@
+"""Targeting and stance rules for bullying, discrimination and profanity.
+
+Each rule is a small annotator class: it reads the shared Analysis (lexicon-tagged tokens,
+sentences, tag string) and returns Hits. Stance (negation, quotes, reported speech,
+counter-speech, health talk, abuse at objects) is decided by the Stance helper that all
+rules share. The words and phrases themselves are data (classifiers/lexicons/).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from classifiers.abuse.analysis import Analysis, Tok
+from classifiers.abuse.phrases import Phrase
+
+NEGATORS = frozenset(
+    {"niet", "geen", "nooit", "niemand", "niets", "niks", "nergens", "nimmer", "minder"}
+)
+OPINION_VERBS = frozenset(
+    {"vindt", "vind", "vinden", "denkt", "denk", "gelooft", "geloof", "waar", "zegt", "beweert",
+     "onzin", "klopt"}
+)
+RHETORICAL_AFTER_NEG = frozenset({"gewoon", "alleen", "ook", "eens", "allemaal", "echt"})
+DETERMINERS = frozenset({"die", "deze", "dat", "dit"})
+COPULA_SINGULAR = frozenset({"is", "was", "blijft", "wordt", "="})
+EXCLAIM = frozenset({"wat", "zo'n", "zon", "dikke", "vieze", "vuile", "gore", "stomme", "zielige"})
+REPORT_CONJ = frozenset({"dat", "voor", "uit"})
+FIRST_PERSON = frozenset({"ik", "we", "wij", "ikke"})
+
+
+@dataclass
+class Hit:
+    category: str
+    subtype: str
+    severity: int  # 1 low, 2 medium, 3 high
+    score: float
+    toks: list[Tok]
+    rule: str
+    words: list[str] = field(default_factory=list)
+
+
+class Stance:
+    """Questions about the stance of a speaker towards the words they use."""
+
+    def __init__(self, an: Analysis, counter: list[Phrase]) -> None:
+        self.an = an
+        self.counter_sentences: set[int] = set()
+        ts = an.tag_string
+        for t in an.toks:
+            if t.has("counter"):
+                self.counter_sentences.add(t.sentence)
+        for phrase in counter:
+            for m in phrase.regex.finditer(ts):
+                self.counter_sentences.add(an.toks[an.tok_at(m.start())].sentence)
+        self.has_counter = bool(self.counter_sentences)
+        self.unquoted_words = sum(1 for t in an.toks if not t.quoted)
+
+    def negated(self, tok: Tok, window: int = 3) -> bool:
+        """A negation shortly before the token in the same sentence ("geen loser")."""
+        toks = self.an.toks
+        for k in range(tok.index - 1, max(-1, tok.index - window - 1), -1):
+            prev = toks[k]
+            if prev.clause != tok.clause:
+                return False
+            if prev.lemma in NEGATORS:
+                after = toks[k + 1].lemma if k + 1 < len(toks) else ""
+                # "zijn X niet gewoon dieven?" is a rhetorical question, not a denial
+                return not (after in RHETORICAL_AFTER_NEG and k + 1 != tok.index)
+        return False
+
+    def negated_in_sentence_before(self, tok: Tok) -> bool:
+        for t in self.an.sentence_toks(tok.sentence):
+            if t.index >= tok.index:
+                break
+            if t.lemma in {"nooit", "niemand"}:
+                return True
+        return False
+
+    def reported(self, tok: Tok) -> bool:
+        """The words are quoted, reported or rejected rather than meant."""
+        if tok.quoted and self.unquoted_words >= 3:
+            return True
+        if tok.sentence in self.counter_sentences:
+            return True
+        sentence = self.an.sentence_toks(tok.sentence)
+        for i, t in enumerate(sentence):
+            if not t.has("report"):
+                continue
+            before = sentence[i - 1].lemma if i else ""
+            if before in FIRST_PERSON or (i + 1 < len(sentence) and sentence[i + 1].lemma in
+                                          FIRST_PERSON and t.lemma in {"zeg", "zei"}):
+                continue  # "ik zeg het gewoon: ..." is the speaker's own voice
+            if t.index != tok.index:
+                return True
+        # counter-speech in the next sentence ("... Dat kan echt niet.")
+        return tok.sentence + 1 in self.counter_sentences
+
+    def health(self, tok: Tok) -> bool:
+        """A disease word used as health talk ("mijn oma heeft kanker")."""
+        sentence = self.an.sentence_toks(tok.sentence)
+        if any(t.has("health") for t in sentence):
+            return True
+        k = tok.index - 1
+        while k >= 0 and self.an.toks[k].lemma in {"de", "een", "het", "aan", "geen"}:
+            if self.an.toks[k].lemma == "aan":
+                return True
+            k -= 1
+        return k >= 0 and self.an.toks[k].sentence == tok.sentence and self.an.toks[k].has(
+            "healthverb"
+        )
+
+
+class Targets:
+    """Who a sentence is aimed at: the reader (jij/je/jullie), a named person, a group."""
+
+    def __init__(self, an: Analysis, text: str) -> None:
+        self.an = an
+        n = len(an.sentences)
+        self.you = [False] * n
+        self.person = [False] * n
+        self.group = [False] * n
+        self.npgroup = [False] * n
+        for s, (start, end) in enumerate(an.sentences):
+            toks = an.toks[start:end]
+            for i, t in enumerate(toks):
+                if t.has("you"):
+                    self.you[s] = True
+                if t.has("group", "gref"):
+                    self.group[s] = True
+                if t.has("npgroup"):
+                    self.npgroup[s] = True
+                if _names_person(toks, i, text):
+                    self.person[s] = True
+        self.short = len(an.toks) <= 7
+        # "die printer", "de chromebook": a thing (or something unknown) named as subject
+        self.thing = [False] * n
+        for i, t in enumerate(an.toks):
+            after_det = i > 0 and an.toks[i - 1].lemma in DETERMINERS | {"de", "het"}
+            if after_det and (t.has("object") or (not t.tags and not t.capitalised)):
+                self.thing[t.sentence] = True
+
+    def aimed(self, tok: Tok) -> str | None:
+        s = tok.sentence
+        if self.you[s]:
+            return "you"
+        if self.group[s] or self.npgroup[s]:
+            return None
+        if self.person[s]:
+            return "person"
+        toks = self.an.toks
+        if self.thing[s] or any(t.has("object") for t in self.an.sentence_toks(s)):
+            return None
+        if tok.has("slur"):
+            return None  # a slur without a person in sight is aimed at the group
+        if tok.index and toks[tok.index - 1].lemma in EXCLAIM:
+            return "exclaim"
+        if tok.index and toks[tok.index - 1].lemma in DETERMINERS | {"de"}:
+            before = toks[tok.index - 2].lemma if tok.index >= 2 else ""
+            after = toks[tok.index + 1].lemma if tok.index + 1 < len(toks) else ""
+            if before != "al" and after not in {"zijn", "horen", "moeten", "mogen", "waren"}:
+                return "exclaim"  # "die achterlijke gek", "de loser is er weer"
+        if tok.index >= 2 and [t.lemma for t in toks[tok.index - 2 : tok.index]] == ["wat", "een"]:
+            return "exclaim"
+        if self.short:
+            return "short"
+        return None
+
+
+def drop_aimed_profanity(hits: list[Hit]) -> list[Hit]:
+    """A curse inside an insult, threat or death wish ("krijg de tering") is part of that
+    abuse, not swearing of its own: keep the profanity hit only for untargeted words."""
+    covered: set[int] = set()
+    for h in hits:
+        if h.category != "profanity" and h.score >= 0.5:
+            first, last = h.toks[0].index, h.toks[-1].index
+            covered.update(range(min(first, last) - 1, max(first, last) + 2))
+    return [h for h in hits if h.category != "profanity" or h.toks[0].index not in covered]
+
+
+class GroupUpgradeRule:
+    """A threat or exclusion of a person because of their group ("Fleur is jood, dus die
+    krijgt klappen") is discrimination as well as bullying. Runs on the hits so far."""
+
+    SUBTYPES = {"threat": "threat", "death_wish": "threat", "exclusion": "exclusion"}
+
+    def upgrade(self, an: Analysis, stance: Stance, hits: list[Hit]) -> list[Hit]:
+        group_toks = [t for t in an.toks if t.has("group") and not t.has("npgroup")]
+        if not group_toks:
+            return []
+        extra: list[Hit] = []
+        for h in hits:
+            if h.category != "bullying" or h.subtype not in self.SUBTYPES:
+                continue
+            s = h.toks[0].sentence
+            near = [g for g in group_toks if g.sentence in {s, s - 1}]
+            if not near or any(stance.reported(g) for g in near):
+                continue
+            extra.append(
+                Hit("discrimination", self.SUBTYPES[h.subtype], h.severity, h.score - 0.04,
+                    [near[0], *h.toks], f"upgrade.{h.rule}")
+            )
+            # aimed at someone *because of* the group: discrimination, not a personal feud
+            h.score = min(h.score, 0.45)
+        return extra
+
+
+def _names_person(toks: list[Tok], i: int, text: str) -> bool:
+    """Does toks[i] point at one person: a name, @handle, "die gast", "hij", "X is ..."?"""
+    t = toks[i]
+    if t.has("name") or (t.start and text[t.start - 1] == "@"):
+        return True
+    if t.has("person") and i and toks[i - 1].lemma in DETERMINERS:
+        return True
+    if t.capitalised and not t.tags and i and len(t.lemma) > 1:
+        return True
+    if t.lemma in COPULA_SINGULAR and i and _person_subject(toks, i - 1):
+        return True
+    return t.has("pron3s") and t.lemma in {"hij", "hem"}
+
+
+def _person_subject(toks: list[Tok], i: int) -> bool:
+    """Is toks[i] (just before "is") a person: a name, "die gast", "hij"?"""
+    t = toks[i]
+    if t.has("name", "person", "pron3s", "you"):
+        return True
+    if t.tags or (i and toks[i - 1].lemma in DETERMINERS | {"de", "het", "een", "mijn", "onze"}):
+        return False
+    return t.capitalised
+
+
+class PhraseRule:
+    """Multi-word patterns from phrases.tsv (threats, exclusion, death wishes, ...)."""
+
+    def __init__(self, phrases: list[Phrase]) -> None:
+        self.phrases = phrases
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        hits: list[Hit] = []
+        lemmas = {t.lemma for t in an.toks}
+        tags = {tag for t in an.toks for tag in t.tags}
+        for p in self.phrases:
+            if (p.needs_lemmas or p.needs_tags) and not (
+                p.needs_lemmas & lemmas or p.needs_tags & tags
+            ):
+                continue
+            for m in p.regex.finditer(an.tag_string):
+                first = an.tok_at(m.start())
+                last = an.tok_at(max(m.start(), m.end() - 2))
+                toks = an.toks[first : last + 1]
+                if not toks:
+                    continue
+                if not p.allows_negation and (
+                    any(t.lemma in NEGATORS for t in toks) or stance.negated(toks[0], 2)
+                ):
+                    continue
+                if any(stance.reported(t) for t in toks[:1]) or stance.reported(toks[-1]):
+                    continue
+                disease = [t for t in toks if t.has("disease")]
+                if disease and any(stance.health(t) for t in disease):
+                    continue
+                hits.append(Hit(p.category, p.subtype, p.severity, p.score, toks, p.id))
+        return hits
+
+
+class InsultRule:
+    """A term of abuse aimed at the reader or a named person (bullying)."""
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        hits: list[Hit] = []
+        for t in an.toks:
+            insult = t.has("insult", "slur") or (t.curse_prefix and t.has("person", "group"))
+            if not insult and not (t.has("dehum") and t.has("insult")):
+                continue
+            if t.curse_prefix and t.has("object"):
+                continue
+            if stance.negated(t) or stance.reported(t):
+                continue
+            aim = targets.aimed(t)
+            severity = max(t.severity, 3 if t.curse_prefix else 0) or 2
+            if aim is None:
+                hits.append(Hit("bullying", "insult", severity, 0.35, [t], "insult.untargeted"))
+                continue
+            score = {3: 0.93, 2: 0.86, 1: 0.72}[severity]
+            if aim in {"short", "exclaim"}:
+                if not an.text[t.start : t.start + 1].isalnum():
+                    continue  # an emoji alone (🤡) is no target of its own
+                score -= 0.06
+            hits.append(Hit("bullying", "insult", severity, score, [t], f"insult.{aim}"))
+        return hits
+
+
+class AttributeRule:
+    """"jij bent zo dom": a negative attribute given to the reader or a named person."""
+
+    COPULA = frozenset({"bent", "ben", "is", "was", "blijft", "lijkt", "=", "zijn"})
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        hits: list[Hit] = []
+        toks = an.toks
+        for t in toks:
+            if not t.has("negadj", "body"):
+                continue
+            if t.has("group", "gref"):
+                continue
+            s = t.sentence
+            if not (targets.you[s] or targets.person[s]) or targets.group[s]:
+                continue
+            window = [x for x in toks[max(0, t.index - 5) : t.index] if x.sentence == s]
+            if not any(x.lemma in self.COPULA for x in window) and not (
+                window and window[-1].has("you")
+            ):
+                continue
+            if stance.negated(t, 4) or stance.reported(t):
+                continue
+            subtype = "humiliation" if t.has("body") else "insult"
+            hits.append(Hit("bullying", subtype, 2, 0.8, [t], f"attribute.{subtype}"))
+        return hits
+
+
+class GroupRule:
+    """Derogation or dehumanisation of a protected group, including pronoun references
+    across sentences ("Ik ken veel moslims. Het zijn allemaal ...")."""
+
+    DEROGATORY = ("insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body")
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        hits: list[Hit] = []
+        for s, (start, end) in enumerate(an.sentences):
+            if not targets.group[s]:
+                continue
+            sentence = an.toks[start:end]
+            groups = [t for t in sentence if t.has("group", "gref")]
+            if any(self._generalisation_negated(an, g) for g in groups):
+                continue
+            if self._opinion_negated(sentence, groups):
+                continue
+            personal = targets.person[s]
+            for t in sentence:
+                if t in groups and not t.has(*self.DEROGATORY):
+                    continue
+                derogatory = t.has(*self.DEROGATORY) or (t.curse_prefix and t.has("group"))
+                negated = stance.negated(t, 4)
+                if t.has("posadj") and not t.has(*self.DEROGATORY):
+                    if not negated:
+                        continue
+                elif not derogatory or negated:
+                    continue
+                if stance.reported(t) or any(stance.reported(g) for g in groups):
+                    continue
+                if t.has("npgroup"):
+                    continue
+                if personal and not t.has("slur", "dehum", "hateverb"):
+                    continue  # an insult of one person who happens to be named with a group
+                dehum = t.has("dehum")
+                subtype = "dehumanisation" if dehum else "derogation"
+                score = 0.9 if dehum or t.has("slur", "hateverb") else 0.82
+                near = min(groups, key=lambda g: abs(g.index - t.index))
+                hits.append(
+                    Hit("discrimination", subtype, 3 if dehum else 2, score, [near, t],
+                        f"group.{subtype}")
+                )
+        return hits
+
+    @staticmethod
+    def _opinion_negated(sentence: list[Tok], groups: list[Tok]) -> bool:
+        """"Niemand vindt dat X ...", "Het is niet waar dat X ...", "Ik haat X niet"."""
+        group_idx = {g.index for g in groups}
+        first_group = min(group_idx)
+        for i, t in enumerate(sentence):
+            nxt = sentence[i + 1] if i + 1 < len(sentence) else None
+            hated_not = nxt is not None and nxt.lemma == "niet" and i > 0
+            if t.index in group_idx and hated_not and sentence[i - 1].has("hateverb"):
+                return True
+            denies = t.index < first_group and t.lemma in NEGATORS and t.lemma != "minder"
+            if denies and any(x.lemma in OPINION_VERBS for x in sentence[i + 1 : i + 4]):
+                return True
+        return False
+
+    @staticmethod
+    def _generalisation_negated(an: Analysis, group: Tok) -> bool:
+        """"niet alle moslims ..." denies the generalisation."""
+        k = group.index - 1
+        if k >= 0 and an.toks[k].lemma in {"alle", "elke", "iedere"}:
+            k -= 1
+        return k >= 0 and an.toks[k].lemma == "niet" and an.toks[k].sentence == group.sentence
+
+
+class SlurRule:
+    """A slur for a group: discrimination wherever it is used, unless quoted or rejected."""
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        hits: list[Hit] = []
+        for t in an.toks:
+            slur = t.has("slur") or (t.curse_prefix and t.has("group"))
+            if not slur:
+                continue
+            if stance.reported(t):
+                continue
+            slur_severity = max((e.severity for e in t.entries if e.kind == "slur"), default=0)
+            strong = slur_severity >= 3 or bool(t.curse_prefix)
+            if not strong and not targets.group[t.sentence]:
+                # "wat een mongool": an insult of a person; the InsultRule reports it
+                continue
+            hits.append(Hit("discrimination", "slur", 3, 0.92 if strong else 0.8, [t], "slur"))
+        return hits
+
+
+class ProfanityRule:
+    """Swearing and disease curses not aimed at anyone ("kankerleuk", "die kutprinter")."""
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        hits: list[Hit] = []
+        for t in an.toks:
+            if t.tags and stance.reported(t):
+                continue  # a quoted or reported word is not the speaker swearing
+            if t.curse_prefix:
+                if t.has("insult", "slur", "person"):
+                    continue  # a compound insult: bullying or discrimination, not swearing
+                subtype = "disease_curse" if t.curse_prefix in _DISEASE_PREFIXES else "swearing"
+                hits.append(Hit("profanity", subtype, 2, 0.85, [t], "profanity.compound"))
+            elif t.has("disease"):
+                if stance.health(t):
+                    continue
+                hits.append(Hit("profanity", "disease_curse", 2, 0.85, [t], "profanity.disease"))
+            elif t.has("profanity"):
+                if t.has("sexual") and t.has("insult"):
+                    continue
+                hits.append(Hit("profanity", "swearing", 2, 0.8, [t], "profanity.swearing"))
+        return hits
+
+
+_DISEASE_PREFIXES = frozenset(
+    {"kanker", "kenker", "kankah", "kkr", "kk", "tering", "tyfus", "tiefus", "klere", "kolere",
+     "pleuris", "tbc", "pest"}
+)

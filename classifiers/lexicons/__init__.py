@@ -1,0 +1,1 @@
+"""Data files of the abuse lexicons (terms, phrases, messages, emoji, vocabulary)."""
