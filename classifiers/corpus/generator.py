@@ -7,6 +7,7 @@ that never occur in train.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import random
@@ -275,17 +276,90 @@ def validate_labels(
 # ---------------------------------------------------------------- splitting
 
 
-def assign_splits(templates: list[Template], config: Config) -> dict[str, str]:
-    """Stratified by primary subtype / hard-negative kind, deterministic by template id."""
-    strata: dict[str, list[Template]] = {}
+# Slots that only decorate a message; they do not make two templates different.
+DECORATION_SLOTS = frozenset(
+    {"emoji", "emoji_pos", "tail", "intj", "news_tail", "reply_tail", "conf_lead", "addressee"}
+)
+
+
+def skeleton(text: str) -> frozenset[str]:
+    """Words and slot names of a template, without decoration slots."""
+    tokens = {m.group(1) for m in SLOT_RE.finditer(text) if m.group(1) not in DECORATION_SLOTS}
+    words = re.findall(r"\w+", SLOT_RE.sub(" ", text).lower())
+    return frozenset(tokens | {f"w:{w}" for w in words})
+
+
+def skeleton_string(text: str) -> str:
+    """The template as a string with slot names in brackets and decoration slots removed."""
+
+    def slot(m: re.Match[str]) -> str:
+        return "" if m.group(1) in DECORATION_SLOTS else f"<{m.group(1)}>"
+
+    folded = SLOT_RE.sub(slot, text.lower())
+    return re.sub(r"\s+", " ", re.sub(r"[^\w<> ]", " ", folded)).strip()
+
+
+def similar_skeletons(a: frozenset[str], b: frozenset[str]) -> bool:
+    """True when one template is a variant of the other (near-identical wording and slots)."""
+    if not a or not b:
+        return False
+    small, large = sorted((a, b), key=len)
+    if len(small & large) / len(small | large) >= 0.75:
+        return True
+    return small <= large and len(small) >= 2 and len(small) / len(large) >= 0.6
+
+
+def template_families(templates: list[Template]) -> dict[str, str]:
+    """Union templates whose skeletons are similar; a family lives in one split."""
+    parent = {t.id: t.id for t in templates}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    skeletons = []
     for t in templates:
-        strata.setdefault(t.stratum, []).append(t)
+        text = skeleton_string(t.text)
+        bigrams = frozenset(text[i : i + 2] for i in range(len(text) - 1))
+        skeletons.append((t.id, skeleton(t.text), text, bigrams))
+    for i, (id_a, sk_a, str_a, bi_a) in enumerate(skeletons):
+        matcher = difflib.SequenceMatcher(None, b=str_a, autojunk=False)  # b is cached
+        for id_b, sk_b, str_b, bi_b in skeletons[i + 1 :]:
+            if similar_skeletons(sk_a, sk_b):
+                parent[find(id_a)] = find(id_b)
+                continue
+            # cheap filter on shared character bigrams before the character-level ratio
+            if len(bi_a & bi_b) < 0.4 * len(bi_a | bi_b):
+                continue
+            matcher.set_seq1(str_b)
+            if matcher.real_quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
+                parent[find(id_a)] = find(id_b)
+    return {t.id: find(t.id) for t in templates}
+
+
+def assign_splits(templates: list[Template], config: Config) -> dict[str, str]:
+    """Stratified by primary subtype / hard-negative kind, deterministic by template id.
+
+    Near-identical templates form a family and are dealt out together.
+    """
+    families = template_families(templates)
+    members: dict[str, list[Template]] = {}
+    for t in templates:
+        members.setdefault(families[t.id], []).append(t)
+    strata: dict[str, list[str]] = {}
+    for root, group in members.items():
+        stratum = Counter(t.stratum for t in group).most_common(1)[0][0]
+        strata.setdefault(stratum, []).append(root)
     result: dict[str, str] = {}
-    for key, group in sorted(strata.items()):
-        ordered = sorted(group, key=lambda t: _hash(f"{config.seed}|{t.id}"))
+    for key, roots in sorted(strata.items()):
+        ordered = sorted(roots, key=lambda r: _hash(f"{config.seed}|{r}"))
         offset = _hash(key) % 3  # not every stratum starts its cycle at the same place
-        for i, t in enumerate(ordered):
-            result[t.id] = config.split_cycle[(i + offset) % len(config.split_cycle)]
+        for i, root in enumerate(ordered):
+            split = config.split_cycle[(i + offset) % len(config.split_cycle)]
+            for t in members[root]:
+                result[t.id] = split
     return result
 
 

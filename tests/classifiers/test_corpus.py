@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import unicodedata
@@ -115,6 +116,39 @@ def test_no_duplicate_or_near_duplicate_text_across_splits(corpus):
         for row in rows:
             if owner.setdefault(_key(row["text"]), split) != split:
                 clashes.append(row["text"])
+    assert clashes == []
+
+
+def _template_shape(text: str) -> str:
+    """A template with slots as <name>; emoji, interjections and sign-offs dropped."""
+    decoration = {"emoji", "emoji_pos", "tail", "intj", "news_tail", "reply_tail"}
+    decoration |= {"conf_lead", "addressee"}
+
+    def slot(m: re.Match[str]) -> str:
+        return "" if m.group(1) in decoration else f"<{m.group(1)}>"
+
+    folded = re.sub(r"\{([a-z_0-9]+)(#\d+)?(\.[a-z_]+)?\}", slot, text.lower())
+    return re.sub(r"\s+", " ", re.sub(r"[^\w<> ]", " ", folded)).strip()
+
+
+def test_no_template_is_a_variant_of_a_template_in_another_split(corpus):
+    """'jij bent echt een {insult}' in train and 'jij bent echt een {insult} 🤡' in test
+    would let test measure memory instead of generalisation."""
+    owner = {row["template"]: split for split, rows in corpus.items() for row in rows}
+    root = generator.HERE
+    templates = generator.load_templates(root, generator.load_config(root))
+    shapes = [(owner[t.id], _template_shape(t.text)) for t in templates if t.id in owner]
+    grams = [frozenset(s[i : i + 2] for i in range(len(s) - 1)) for _, s in shapes]
+    clashes = []
+    for i, (split_a, shape_a) in enumerate(shapes):
+        matcher = difflib.SequenceMatcher(None, b=shape_a, autojunk=False)
+        for j in range(i + 1, len(shapes)):
+            split_b, shape_b = shapes[j]
+            if split_a == split_b or len(grams[i] & grams[j]) < 0.3 * len(grams[i] | grams[j]):
+                continue
+            matcher.set_seq1(shape_b)
+            if matcher.ratio() >= 0.85:
+                clashes.append((shape_a, split_a, shape_b, split_b))
     assert clashes == []
 
 
