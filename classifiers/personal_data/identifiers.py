@@ -29,15 +29,14 @@ _BSN = re.compile(r"(?<![\d.-])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}\.\d{3}\.\d{3})
 _IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}[\s]?(?:[A-Za-z0-9]{4}[\s]?){2,7}[A-Za-z0-9]{1,4}\b")
 _POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b")
 _PLACE = re.compile(r"[ \t]*,?[ \t]*([^\W\d_][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)")
-_ADDRESS_CUE = re.compile(
-    r"(?:woon\w*|adres|op|naar|afzender|:)\s*$|^(?:\s*[:,]?\s*)$", re.IGNORECASE
-)
+_ADDRESS_CUE = re.compile(r"(?:woon\w*|adres|op|naar|afzender|:)\s*$|^(?:\s*[:,]?\s*)$")
 _CAP_WORD = re.compile(r"\s*,?\s*([A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)")
 _JOINER = re.compile(r"[ \t]*,?[ \t]*")
+_CAP_BEFORE = re.compile(r"\b[A-Z][\w'’.-]*\s$")
+_WORD_NUMBER = re.compile(r"\b([^\W\d_]{3,})\s\d{1,4}(?:\s?[a-z]\b|-\d{1,4}\b)?")
 _LIVES = re.compile(
     r"\b(?:woont|wonen|woonde|woonachtig|verhuisd|verhuist)\s(?:\w+\s)?"
-    r"(?:in|op|aan|naar)\s(?:de\s|het\s)?",
-    re.IGNORECASE,
+    r"(?:in|op|aan|naar)\s(?:de\s|het\s)?"
 )
 
 
@@ -89,16 +88,34 @@ def find_ibans(text: str) -> list[Hit]:
     return hits
 
 
-def find_addresses(text: str, lex: Lexicon) -> list[Hit]:
+def _is_place(word: str, lex: Lexicon) -> bool:
+    return word in lex.places or word.title() in lex.places
+
+
+def _capitalised_words_before(text: str, start: int, most: int = 2) -> int:
+    """Extend a street name back over capitalised words ("Prins Hendrikkade 5")."""
+    for _ in range(most):
+        m = _CAP_BEFORE.search(text, 0, start)
+        if not m:
+            break
+        start = m.start()
+    return start
+
+
+def find_addresses(text: str, lex: Lexicon, low: str) -> list[Hit]:
     """Street + number, postcode (+ place), or "woont in <place>"; adjacent parts merge."""
     parts: list[tuple[int, int, float]] = []
-    all_lower = text == text.lower()
-    for m in lex.street_re.finditer(text):
-        parts.append((m.start(), m.end(), 1.0))
-    for m in lex.street_any_case_re.finditer(text):
-        cue = _ADDRESS_CUE.search(text, max(0, m.start() - 12), m.start())
-        if (all_lower or cue) and not any(s <= m.start() < e for s, e, _ in parts):
-            parts.append((m.start(), m.end(), 1.0))
+    all_lower = text == low
+    for m in _WORD_NUMBER.finditer(low):
+        word = m.group(1)
+        if not any(word.endswith(x) and len(word) > len(x) + 1 for x in lex.street_suffixes):
+            continue
+        start = m.start()
+        if text[start].isupper():
+            start = _capitalised_words_before(text, start)
+        elif not (all_lower or _ADDRESS_CUE.search(low, max(0, start - 12), start)):
+            continue
+        parts.append((start, m.end(), 1.0))
     streets_end = {e for _, e, _ in parts}
     for m in _POSTCODE.finditer(text):
         letters_ok = m.group()[-2:].isupper()
@@ -107,7 +124,7 @@ def find_addresses(text: str, lex: Lexicon) -> list[Hit]:
         )
         end = m.end()
         place = _PLACE.match(text, end)
-        if place and place.group(1).title() in lex.places:
+        if place and _is_place(place.group(1), lex):
             end = place.end()
         elif not letters_ok and not after_street:
             continue
@@ -115,9 +132,9 @@ def find_addresses(text: str, lex: Lexicon) -> list[Hit]:
             parts.append((m.start(), end, 1.0))
     for e in streets_end:
         place = _PLACE.match(text, e)
-        if place and place.group(1).title() in lex.places and "," in text[e : place.start(1)]:
+        if place and _is_place(place.group(1), lex) and "," in text[e : place.start(1)]:
             parts.append((e, place.end(), 1.0))
-    for m in _LIVES.finditer(text):
+    for m in _LIVES.finditer(low):
         place = re.match(r"[A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?", text[m.end() :])
         if place and (place.group() in lex.places or place.group().split()[0] in lex.places):
             name = place.group() if place.group() in lex.places else place.group().split()[0]
@@ -135,24 +152,26 @@ def find_addresses(text: str, lex: Lexicon) -> list[Hit]:
     return merged
 
 
-def find_birth_dates(text: str, lex: Lexicon) -> list[Hit]:
+def find_birth_dates(low: str, lex: Lexicon) -> list[Hit]:
     hits = []
-    for m in lex.birth_re.finditer(text):
+    for m in lex.birth_re.finditer(low):
         date = m.group("date")
         has_year = bool(re.search(r"\d{4}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2}", date))
         hits.append(Hit("birth_date", m.start("date"), m.end("date"), 1.0 if has_year else 0.6))
     return hits
 
 
-def find_identifiers(text: str, lex: Lexicon) -> list[Hit]:
-    """All contact details and identifiers in `text`, without overlaps (first kind wins)."""
+def find_identifiers(text: str, lex: Lexicon, low: str) -> list[Hit]:
+    """All contact details and identifiers in `text`, without overlaps (first kind wins).
+
+    `low` is `lower_same_length(text)`."""
     if not any(c.isdigit() or c == "@" for c in text):
-        return find_addresses(text, lex)
+        return find_addresses(text, lex, low)
     found: list[Hit] = []
     found += find_ibans(text)
     found += find_emails(text, lex)
-    found += [h for h in find_birth_dates(text, lex) if not any(h.overlaps(o) for o in found)]
+    found += [h for h in find_birth_dates(low, lex) if not any(h.overlaps(o) for o in found)]
     found += [h for h in find_phones(text) if not any(h.overlaps(o) for o in found)]
     found += find_bsns(text, found)
-    found += [h for h in find_addresses(text, lex) if not any(h.overlaps(o) for o in found)]
+    found += [h for h in find_addresses(text, lex, low) if not any(h.overlaps(o) for o in found)]
     return sorted(found, key=lambda h: h.start)

@@ -21,16 +21,18 @@ from classifiers.personal_data.lexicon import Lexicon
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?\n])[\s\"'“‘(*-]*$")
-_CLASS_LEAD = re.compile(r"\s*,?\s*\(?(?:(?:uit|van|in|zit\sin)\s)?", re.IGNORECASE)
+_CLASS_LEAD = re.compile(r"\s*,?\s*\(?(?:(?:uit|van|in|zit\sin)\s)?")
 _ABBREVIATED_TITLES = {"mw", "mevr", "dhr", "mr", "drs", "dr", "ir"}
 _LOWER_CUES = {"dat", "van", "met", "en", "want", "omdat", "toch"}
 _POSSESSIVES = {"onze", "ons", "mijn", "m'n", "m’n"}
 
 
-def class_follows(text: str, pos: int, lex: Lexicon) -> re.Match[str] | None:
-    """The class reference right after position `pos` ("Sanne uit 2B", "Liam (groep 7)")."""
-    lead = _CLASS_LEAD.match(text, pos)
-    return lex.class_re.match(text, lead.end() if lead else pos)
+def class_follows(low: str, pos: int, lex: Lexicon) -> re.Match[str] | None:
+    """The class reference right after position `pos` ("Sanne uit 2B", "Liam (groep 7)").
+
+    `low` is the lower-cased text (lexicon.lower_same_length)."""
+    lead = _CLASS_LEAD.match(low, pos)
+    return lex.class_re.match(low, lead.end() if lead else pos)
 
 
 def _is_cap(word: str) -> bool:
@@ -70,11 +72,11 @@ def _surname_after(words: _Words, i: int, lex: Lexicon, lower: bool) -> int | No
     return None
 
 
-def find_names(text: str, lex: Lexicon) -> list[Hit]:
+def find_names(text: str, lex: Lexicon, low: str) -> list[Hit]:
     words = _Words(text)
     items = words.items
     hits: list[Hit] = []
-    all_lower = text == text.lower()
+    all_lower = text == low
     i = 0
     while i < len(items):
         word, start, _ = items[i]
@@ -108,7 +110,7 @@ def find_names(text: str, lex: Lexicon) -> list[Hit]:
         end = items[sur][1] + len(_POSSESSIVE.sub("", items[sur][0])) if sur else start + len(base)
         common = base.lower() in lex.common_words
         if not titled and sur is None:
-            context = class_follows(text, end, lex) is not None
+            context = class_follows(low, end, lex) is not None
             if lower:
                 # In text written all in lower case capitals carry no signal: a listed,
                 # uncommon first name after a short function word still counts.

@@ -22,7 +22,7 @@ from classifiers.document import Document
 from classifiers.judgement import Finding, Span
 from classifiers.personal_data.hits import Hit
 from classifiers.personal_data.identifiers import find_identifiers
-from classifiers.personal_data.lexicon import Lexicon, load_lexicon
+from classifiers.personal_data.lexicon import Lexicon, load_lexicon, lower_same_length
 from classifiers.personal_data.names import class_follows, find_names
 from classifiers.personal_data.redact import redact
 from classifiers.recognizer import Recognizer, register
@@ -39,8 +39,7 @@ _IDENTIFIER_SCORE = {
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 _WORDS = re.compile(r"\w+")
 _CONGRATULATION = re.compile(
-    r"\b(?:gefeliciteerd|proficiat|hoera|hiep|welkom|bedankt|trots\sop|goed\sgedaan|top\sgedaan)\b",
-    re.IGNORECASE,
+    r"\b(?:gefeliciteerd|proficiat|hoera|hiep|welkom|bedankt|trots\sop|goed\sgedaan|top\sgedaan)\b"
 )
 # "Stijn 3,6": a grade right after a pupil's name.
 _DATE_GAP = re.compile(r"[ \t]*[:,(]?[ \t]*")
@@ -67,10 +66,11 @@ class PersonalDataRecognizer(Recognizer):
     def analyze(self, doc: Document) -> list[Finding]:
         text = doc.text
         lex = self.lex
-        ids = find_identifiers(text, lex)
-        names = [n for n in find_names(text, lex) if not any(n.overlaps(i) for i in ids)]
-        ids += self._dates_after_names(text, names, ids)
-        sensitive = self._sensitive(text)
+        low = lower_same_length(text)
+        ids = find_identifiers(text, lex, low)
+        names = [n for n in find_names(text, lex, low) if not any(n.overlaps(i) for i in ids)]
+        ids += self._dates_after_names(low, names, ids)
+        sensitive = self._sensitive(low)
         for n in names:
             grade = _GRADE_AFTER_NAME.match(text, n.end)
             if n.kind == "name" and grade and not any(h.overlaps(n) for h in sensitive):
@@ -92,7 +92,7 @@ class PersonalDataRecognizer(Recognizer):
 
         used_names: set[Hit] = set()
         for hit in sensitive:
-            anchored = self._anchor(text, hit, names)
+            anchored = self._anchor(low, hit, names)
             if anchored is None:
                 continue
             score, severity, anchor_names = anchored
@@ -102,7 +102,7 @@ class PersonalDataRecognizer(Recognizer):
             )
             # The name and class alone already identify the pupil (pupil_name, 002 A.2).
             pupils = [n for n in anchor_names if n.kind == "name"]
-            if any(self._class_in_sentence(text, n) for n in pupils):
+            if any(self._class_in_sentence(low, n) for n in pupils):
                 findings.append(
                     self._finding("pupil_name", 0.6, Severity.MEDIUM, pupils, suggestion)
                 )
@@ -110,7 +110,7 @@ class PersonalDataRecognizer(Recognizer):
         rest = [n for n in names if n not in used_names]
         pupils = [n for n in rest if n.kind == "name"]
         if pupils:
-            findings.append(self._pupil_names(text, pupils, suggestion))
+            findings.append(self._pupil_names(low, pupils, suggestion))
         staff = [n for n in rest if n.kind == "staff_name"]
         if staff:
             findings.append(

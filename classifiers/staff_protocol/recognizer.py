@@ -19,7 +19,7 @@ from classifiers.categories import Severity
 from classifiers.document import Document
 from classifiers.judgement import Finding, Span
 from classifiers.recognizer import Recognizer, register
-from classifiers.staff_protocol.rules import Rule, load_rules
+from classifiers.staff_protocol.rules import Rule, load_rules, lower_same_length
 
 CATEGORY = "protocol"
 _NOT_STAFF = {"child", "adult"}
@@ -51,12 +51,13 @@ class StaffProtocolRecognizer(Recognizer):
         if (ctx.author_role or "unknown") in _NOT_STAFF:
             return []
         text = doc.text
+        low = lower_same_length(text)
         findings = [
-            self._disclaimer(text, ctx.account_type),
-            self._confidential(text),
-            self._quoting(text),
-            self._private_contact(text),
-            self._heated(text, ctx.reply_to),
+            self._disclaimer(text, low, ctx.account_type),
+            self._confidential(low),
+            self._quoting(low),
+            self._private_contact(low),
+            self._heated(low, ctx.reply_to),
         ]
         return [f for f in findings if f is not None]
 
@@ -76,15 +77,15 @@ class StaffProtocolRecognizer(Recognizer):
             source=self.name,
         )
 
-    def _disclaimer(self, text: str, account_type: str) -> Finding | None:
+    def _disclaimer(self, text: str, low: str, account_type: str) -> Finding | None:
         rule = self.rules["missing_disclaimer"]
-        if account_type != "private" or rule.search("disclaimer", text):
+        if account_type != "private" or rule.search("disclaimer", low):
             return None
-        school = rule.finditer("school", text)
+        school = rule.finditer("school", low)
         if not school:
             return None
-        negative = rule.finditer("opinion", text)
-        positive = rule.finditer("positive", text)
+        negative = rule.finditer("opinion", low)
+        positive = rule.finditer("positive", low)
         if negative:
             score, marks = rule.scores["score_negative"], negative
         elif positive:
@@ -143,7 +144,8 @@ class StaffProtocolRecognizer(Recognizer):
         argue = rule.finditer("argue", text)
         tone = rule.finditer("tone", text)
         angry = bool(reply_to) and (
-            rule.search("angry", reply_to) is not None or len(_CAPS_WORD.findall(reply_to)) >= 2
+            rule.search("angry", lower_same_length(reply_to)) is not None
+            or len(_CAPS_WORD.findall(reply_to)) >= 2
         )
         if angry:
             argue += tone

@@ -1,4 +1,6 @@
-"""Loading the staff-protocol rule data (data/rules.yaml) into compiled patterns."""
+"""Loading the staff-protocol rule data (data/rules.yaml) into compiled patterns.
+
+Patterns are matched against `lower_same_length(text)`."""
 
 from __future__ import annotations
 
@@ -10,7 +12,20 @@ from typing import Any
 
 import yaml
 
-_FLAGS = re.IGNORECASE | re.UNICODE
+
+def lower_same_length(text: str) -> str:
+    """`text` in lower case with every character kept at its offset (spans stay valid)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str]:
+    # Rules match lower-cased text (cheaper than re.IGNORECASE); a capital in a pattern
+    # ("[A-Z]") therefore means any letter.
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(joined.replace("[A-Z]", r"[^\W\d_]"), re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -35,7 +50,7 @@ class Rule:
 
 def _rule(subtype: str, raw: dict[str, Any]) -> Rule:
     patterns = {
-        key.removesuffix("_patterns"): re.compile("|".join(f"(?:{p})" for p in value), _FLAGS)
+        key.removesuffix("_patterns"): _compile(value)
         for key, value in raw.items()
         if key.endswith("_patterns") or key == "patterns"
     }
