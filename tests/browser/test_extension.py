@@ -221,6 +221,60 @@ def test_escape_in_the_dialog_means_edit(page: Any, pages: PageServer) -> None:
     assert page.evaluate("document.activeElement.id") == "composer"
 
 
+def test_panel_is_reachable_by_keyboard(page: Any, pages: PageServer) -> None:
+    open_composer(page, pages.listed("rich.html"))
+    type_and_time_panel(page, PUPIL)
+    page.keyboard.press("Alt+Shift+D")  # from the field into the panel
+    focused = "() => document.querySelector('denkna-ui').shadowRoot.activeElement?.className"
+    assert page.evaluate(focused) in ("fix", "close")
+    page.keyboard.press("Escape")
+    assert page.locator(PANEL).count() == 0
+    assert page.evaluate("document.activeElement.id") == "editor"
+    # the badge brings it back
+    page.locator(BADGE).click()
+    page.locator(PANEL).wait_for()
+
+
+def test_site_list_matching_in_the_worker(ext: Browser) -> None:
+    listed = ext.worker.evaluate(
+        """() => {
+          const sites = ["facebook.com", "socialschools.*", "127.0.0.1"];
+          const hosts = ["facebook.com", "www.facebook.com", "m.facebook.com", "notfacebook.com",
+                         "facebook.com.evil.nl", "app.socialschools.nl", "socialschools.eu",
+                         "127.0.0.1", "localhost", "evil.127.0.0.1"];
+          return Object.fromEntries(hosts.map((h) => [h, DenknaSettings.hostListed(h, sites)]));
+        }"""
+    )
+    assert listed == {
+        "facebook.com": True, "www.facebook.com": True, "m.facebook.com": True,
+        "notfacebook.com": False, "facebook.com.evil.nl": False, "app.socialschools.nl": True,
+        "socialschools.eu": True, "127.0.0.1": True, "localhost": False, "evil.127.0.0.1": False,
+    }
+    kinds = ext.worker.evaluate(
+        """() => ["https://www.facebook.com/AmadeusLyceum/posts/1",
+                  "https://www.facebook.com/AmadeusLyceumFan", "https://x.com/juf_annemiek"]
+             .map((u) => DenknaSettings.accountType(u, ["facebook.com/AmadeusLyceum"]))"""
+    )
+    assert kinds == ["official", "private", "private"]
+
+
+def test_english_when_the_school_picks_english(
+    ext: Browser, denkna_server: DenknaServer, pages: PageServer
+) -> None:
+    ext.configure(**school_settings(denkna_server, language="en"))
+    p = ext.context.new_page()
+    try:
+        open_composer(p, pages.listed("textarea.html"))
+        type_and_time_panel(p, BULLYING)
+        panel = p.locator(PANEL)
+        assert panel.locator(".title").inner_text() == "Think before you post"
+        assert panel.locator('.finding[data-category="bullying"] .cat').inner_text() == "Bullying"
+        assert p.locator(BADGE).inner_text() == "take care"
+    finally:
+        p.close()
+        ext.configure(**school_settings(denkna_server))
+
+
 def test_block_policy_on_official_account_has_no_post_anyway(
     ext: Browser, denkna_server: DenknaServer, pages: PageServer
 ) -> None:
