@@ -18,11 +18,12 @@ AUTHOR_ROLE_NL = {**POSTER_LABELS, "adult": "volwassene", "page": "schoolaccount
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
-def when(dt: datetime | None) -> str:
+def when(dt: datetime | None, *, seconds: bool = False) -> str:
     if dt is None:
         return "–"
     local = dt.astimezone(TZ)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
+    clock = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {clock}"
 
 
 def category_label(cat: str) -> str:

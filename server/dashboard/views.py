@@ -266,7 +266,7 @@ async def _case_context(s: Any, service: Escalation, case: Case, user: User) -> 
         },
         "step": step,
         "comments": [vm.comment_view(c, set(case.trigger_comment_ids or [])) for c in comments],
-        "dossier": [{"at": vm.when(e.at), "actor": e.actor_label, "action": e.action,
+        "dossier": [{"at": vm.when(e.at, seconds=True), "actor": e.actor_label, "action": e.action,
                      "text": e.detail, "step": titles.get(e.step_id or "", e.step_id)}
                     for e in events],
         "posters": list(case_ops.POSTER_LABELS.items()),

@@ -299,8 +299,9 @@ async def send_stop_reacting(session: AsyncSession, case: Case, *, user: User, n
                      now=now)
     case.stop_reacting_sent_at = now
     await log_event(session, case, action="stop_reacting",
-                    detail=f"Alle medewerkers gevraagd niet meer te reageren ({n} berichten "
-                           "klaargezet).", now=now, user=user)
+                    detail="Alle medewerkers gevraagd niet meer te reageren "
+                           f"({n} {'bericht' if n == 1 else 'berichten'} klaargezet).",
+                    now=now, user=user)
     return n
 
 

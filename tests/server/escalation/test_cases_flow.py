@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -35,11 +34,14 @@ class Clock:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    d = Database(f"sqlite+aiosqlite:///{tmp_path / 'e.sqlite3'}")
-    await d.migrate()
-    yield d
-    await d.dispose()
+async def db(sqlite_database: Database) -> AsyncIterator[Database]:
+    yield sqlite_database
+
+
+@pytest.fixture
+async def both_db(database: Database) -> AsyncIterator[Database]:
+    """SQLite and PostgreSQL (tests/conftest.py `database`)."""
+    yield database
 
 
 @pytest.fixture
@@ -59,7 +61,8 @@ async def n_cases(db: Database) -> int:
         return int(await s.scalar(select(func.count(Case.id))) or 0)
 
 
-async def test_derailing_thread_opens_one_case_and_one_alert_mail(db, sink) -> None:
+async def test_derailing_thread_opens_one_case_and_one_alert_mail(both_db, sink) -> None:
+    db = both_db
     w = await make_world(db)
     clock = Clock()
     esc = service(db, sink, clock)
@@ -138,7 +141,8 @@ async def test_missed_deadline_reminds_then_escalates_to_the_board(db, sink) -> 
     assert actions == ["opened", "reminder", "escalated"]
 
 
-async def test_dossier_is_append_only_at_the_database(db, sink) -> None:
+async def test_dossier_is_append_only_at_the_database(both_db, sink) -> None:
+    db = both_db
     w = await make_world(db)
     esc = service(db, sink, Clock())
     tid = await make_thread(db, w)
@@ -176,3 +180,31 @@ async def test_leadership_sees_only_its_school_board_reads_all(db, sink) -> None
         other = next(c for c in seen_b if c.school_id == w.school_ids[1])
         assert not case_ops.can_read(lead1, other)
         assert case_ops.can_read(board, other) and not case_ops.can_act(board, other)
+
+
+async def test_one_open_case_per_thread_is_enforced_by_the_database(both_db, sink) -> None:
+    """Two instances detecting at the same moment: the unique index keeps it to one case."""
+    from sqlalchemy.exc import IntegrityError
+
+    db = both_db
+    w = await make_world(db)
+    tid = await make_thread(db, w)
+
+    def racing_case() -> Case:
+        return Case(school_id=w.school_ids[0], thread_id=tid, source="detector", state="open",
+                    plan_name="Scala-stappenplan", step_started_at=T0, reminders_sent=0,
+                    poster_role="unknown", assigned_role="leadership", reasons=[],
+                    categories=[], trigger_comment_ids=[], created_at=T0)
+
+    async with db.session() as s:
+        s.add(racing_case())
+    with pytest.raises(IntegrityError):
+        async with db.session() as s:  # bypasses open_case's own check, as a racer would
+            s.add(racing_case())
+    assert await n_cases(db) == 1
+    async with db.session() as s:  # a closed case does not block a new one
+        first = (await s.scalars(select(Case))).one()
+        first.state = "closed"
+    async with db.session() as s:
+        s.add(racing_case())
+    assert await n_cases(db) == 2
