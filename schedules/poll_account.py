@@ -103,7 +103,7 @@ async def poll_account(app: web.Application, account_id: int) -> PollResult:
             if new_cursor == cursor or not items:
                 break
             cursor = new_cursor
-        await _succeeded(app, account_id)
+        await _succeeded(app, account_id, connector.usage_pct)
         return result
     except AuthExpired as exc:
         await _needs_reauth(app, account_id, exc)
@@ -122,11 +122,23 @@ async def poll_account(app: web.Application, account_id: int) -> PollResult:
         await leases.release(db, account_id, monitor.owner)
 
 
-async def _succeeded(app: web.Application, account_id: int) -> None:
+USAGE_SLOW_DOWN = 80.0  # percent of a Meta usage budget (X-App-Usage, ...-Usage headers)
+
+
+async def _succeeded(app: web.Application, account_id: int, usage_pct: float = 0.0) -> None:
+    """Healthy again. Near a platform's usage budget the next poll waits longer (the more
+    of the budget is used, the longer), before the platform starts refusing."""
+    cfg = app[MONITOR].settings
+    pause = None
+    if usage_pct >= USAGE_SLOW_DOWN:
+        factor = 2 ** ((usage_pct - USAGE_SLOW_DOWN) / 5)  # 80% → 1x, 100% → 16x
+        pause = utcnow() + timedelta(seconds=min(cfg.backoff_max_seconds,
+                                                 cfg.backoff_base_seconds * factor)
+                                     * random.uniform(1.0, 1.25))
     async with app[keys.DB].session() as s:
         await s.execute(update(PollState).where(PollState.account_id == account_id).values(
             last_success=utcnow(), last_error=None, consecutive_failures=0,
-            next_attempt_at=None))
+            next_attempt_at=pause))
 
 
 async def _failed(app: web.Application, account_id: int, error: str, wait: float | None,

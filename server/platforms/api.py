@@ -10,15 +10,14 @@ from aiohttp import web
 from pydantic import Field
 from sqlalchemy import delete, select, update
 
-from schedules.context import MONITOR
 from server import admin_ops, keys
 from server.api.body import Str, Strict, path_int, read_json
 from server.api.openapi import operation
 from server.auth import principal_of, requires
 from server.errors import ApiError
-from server.platforms.base import NotSupported, PlatformError, load_settings
-from server.platforms.credentials import CredentialError, load_token, store_token
-from server.platforms.registry import connector_class
+from server.platforms.access import connector_for
+from server.platforms.base import NotSupported, PlatformError
+from server.platforms.credentials import CredentialError, store_token
 from server.storage.models import Account, Comment, utcnow
 from server.storage.monitoring_models import AuthorRole, PollState
 
@@ -180,19 +179,10 @@ async def _moderate(request: web.Request, hidden: bool) -> web.Response:
         comment = await s.get(Comment, path_int(request, "id"))
         if comment is None or not principal.can_read_school(comment.school_id):
             raise ApiError(404, "not_found", "Deze reactie bestaat niet.")
-        account = await s.get(Account, comment.account_id)
-        assert account is not None
-        try:
-            token = await load_token(s, app[keys.SECRET_KEY], account.id)
-        except CredentialError as exc:
-            raise ApiError(409, "no_token", str(exc)) from None
-    monitor = app[MONITOR]
-    cls = connector_class(account.platform)
-    overrides = {**monitor.settings.platforms.get(account.platform, {}),
-                 **(account.settings or {}).get("api", {})}
-    connector = cls(account_external_id=account.external_id, token=token,
-                    settings=load_settings(account.platform, overrides),
-                    session=monitor.session(), account_settings=account.settings)
+    try:
+        connector = await connector_for(app, comment.account_id)
+    except CredentialError as exc:
+        raise ApiError(409, "no_token", str(exc)) from None
     try:
         await connector.hide(comment.external_id, hidden)
     except NotSupported as exc:

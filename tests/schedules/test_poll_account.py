@@ -178,3 +178,43 @@ async def test_auto_hide_is_off_by_default_and_reversible(monitored: Monitored) 
                                headers={"Authorization": f"Bearer {m.admin_token}"})
     assert resp.status == 200, await resp.text()
     assert not m.world.comments[row.external_id].hidden
+
+
+async def test_near_the_usage_budget_the_next_poll_waits(monitored: Monitored) -> None:
+    m = monitored
+    account_id, fake = await m.add_account("facebook")
+    m.world.add_comment(m.world.add_post(fake.id, "Nieuws").id, "hoi")
+    m.world.usage_pct = 95
+    assert (await poll_account(m.app, account_id)).outcome == Outcome.OK
+    assert (await poll_account(m.app, account_id)).outcome == Outcome.WAITING
+    requests = m.world.requests[fake.id]
+    assert (await poll_account(m.app, account_id)).outcome == Outcome.WAITING
+    assert m.world.requests[fake.id] == requests, "no request while backing off"
+
+
+async def test_account_api_rejects_bad_input(monitored: Monitored) -> None:
+    m = monitored
+    account_id, _ = await m.add_account("facebook")
+    admin = {"Authorization": f"Bearer {m.admin_token}"}
+    r = await m.client.put(f"/api/v1/accounts/{account_id}/token", json={"token": "kort"},
+                           headers=admin)
+    assert r.status == 422 and (await r.json())["error"]["code"] == "validation_error"
+    r = await m.client.put(f"/api/v1/accounts/{account_id}/token", data=b"{kapot",
+                           headers={**admin, "Content-Type": "application/json"})
+    assert r.status == 400
+    r = await m.client.get("/api/v1/accounts/999999/health", headers=admin)
+    assert r.status == 404
+    r = await m.client.get(f"/api/v1/accounts/{account_id}/health")
+    assert r.status == 401
+    r = await m.client.post(f"/api/v1/schools/{m.school_id}/author-roles", headers=admin,
+                            json={"platform": "myspace", "author_external_id": "x",
+                                  "role": "adult"})
+    assert r.status == 422
+    r = await m.client.put(f"/api/v1/accounts/{account_id}/monitoring", headers=admin,
+                           json={"poll_interval_seconds": 1})
+    assert r.status == 422
+    r = await m.client.put(f"/api/v1/accounts/{account_id}/monitoring", headers=admin,
+                           json={"poll_interval_seconds": 300, "auto_hide_threshold": 0.9})
+    assert r.status == 200 and (await r.json())["auto_hide_threshold"] == 0.9
+    r = await m.client.post("/api/v1/comments/424242/unhide", headers=admin)
+    assert r.status == 404

@@ -212,9 +212,17 @@ async def delete_object(request: web.Request) -> web.Response:
     return json_response({"success": True})
 
 
+async def _usage_header(request: web.Request, response: web.StreamResponse) -> None:
+    pct = request.app[WORLD].usage_pct
+    if pct:
+        response.headers["X-App-Usage"] = json.dumps(
+            {"call_count": pct, "total_cputime": pct / 2, "total_time": pct / 2})
+
+
 def make_graph_app(world: FakeWorld) -> web.Application:
     app = web.Application(middlewares=[fake_middleware(SHAPES)])
     app[WORLD] = world
+    app.on_response_prepare.append(_usage_header)
     app.router.add_get("/{version}/{obj}/{edge}", edge)
     app.router.add_post("/{version}/{obj}/{edge}", create_reply)
     app.router.add_post("/{version}/{obj}", write_object)

@@ -62,6 +62,7 @@ class Fault:
 @dataclass
 class FakeWorld:
     latency: float = 0.0  # seconds every request takes (makes overlapping polls visible)
+    usage_pct: float = 0.0  # Graph: reported in X-App-Usage on every answer when > 0
     accounts: dict[str, FakeAccount] = field(default_factory=dict)
     posts: dict[str, FakePost] = field(default_factory=dict)
     comments: dict[str, FakeComment] = field(default_factory=dict)
