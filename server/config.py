@@ -80,6 +80,7 @@ class Settings(BaseModel):
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     scoring: ScoringSettings = Field(default_factory=ScoringSettings)
+    monitoring: dict[str, Any] = Field(default_factory=dict)  # server.platforms.settings
     # overrides of the model's per-category thresholds for every school (a school may override)
     thresholds: dict[str, float] = Field(default_factory=dict)
 

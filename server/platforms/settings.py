@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
 class MonitoringSettings(BaseModel):
@@ -31,9 +31,15 @@ def monitoring_settings(server_settings: Any = None,
                         env: Mapping[str, str] | None = None) -> MonitoringSettings:
     section = getattr(server_settings, "monitoring", None)
     if isinstance(section, BaseModel):
-        return MonitoringSettings.model_validate(section.model_dump())
-    if isinstance(section, Mapping):
-        return MonitoringSettings.model_validate(dict(section))
+        section = section.model_dump()
+    if isinstance(section, Mapping) and section:
+        try:
+            return MonitoringSettings.model_validate(dict(section))
+        except ValidationError as exc:
+            from server.config import ConfigError, validation_message
+
+            raise ConfigError(validation_message(exc).replace("config: ",
+                                                              "config: monitoring.")) from None
     env = os.environ if env is None else env
     prefix = "DENKNA_MONITORING_"
     values = {k[len(prefix):].lower(): v for k, v in env.items() if k.startswith(prefix)}
