@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
 import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -98,10 +99,25 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
 # --- the app ---------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per session; `settings` copies it (migrating is slow)."""
+    path = tmp_path_factory.mktemp("template") / "denkna.sqlite3"
+
+    async def migrate() -> None:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        await db.migrate()
+        await db.dispose()
+
+    asyncio.run(migrate())
+    return path
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Any:
+def settings(tmp_path: Path, migrated_sqlite_template: Path) -> Any:
     from server.config import Settings
 
+    shutil.copyfile(migrated_sqlite_template, tmp_path / "denkna.sqlite3")
     return Settings.model_validate(
         {
             "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'denkna.sqlite3'}"},
@@ -190,8 +206,3 @@ async def seeded(aiohttp_client: Any, app_factory: Callable[..., Any]) -> tuple[
     cli = await aiohttp_client(app)
     seed = await seed_database(app[keys.DB])
     return cli, seed
-
-
-@pytest.fixture
-def event_loop_policy() -> asyncio.AbstractEventLoopPolicy:
-    return asyncio.DefaultEventLoopPolicy()
