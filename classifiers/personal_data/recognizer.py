@@ -41,6 +41,10 @@ _WORDS = re.compile(r"\w+")
 _CONGRATULATION = re.compile(
     r"\b(?:gefeliciteerd|proficiat|hoera|hiep|welkom|bedankt|trots\sop|goed\sgedaan|top\sgedaan)\b"
 )
+_VOCATIVE_BEFORE = re.compile(
+    r"(?:^|[,!?.]\s*|\b(?:hoi|hé|he|hey|hallo|beste|lieve|jij|vooral)\s)$"
+)
+_VOCATIVE_AFTER = re.compile(r"\s*(?:[,!?.]|$|[^\w\s])")
 # "Stijn 3,6": a grade right after a pupil's name.
 _DATE_GAP = re.compile(r"[ \t]*[:,(]?[ \t]*")
 _GRADE_AFTER_NAME = re.compile(r"[:\s]{1,3}(?:10|[1-9])[,.]\d\b")
@@ -51,6 +55,13 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
         if m.start() <= pos < m.end():
             return m.start(), m.end()
     return 0, len(text)
+
+
+def _is_vocative(low: str, name: Hit) -> bool:
+    """ "Hoi Julia, ..." / "..., jij vooral Romy": the person addressed, not talked about."""
+    return bool(_VOCATIVE_BEFORE.search(low, 0, name.start)) and bool(
+        _VOCATIVE_AFTER.match(low, name.end)
+    )
 
 
 def _weaken(score: float, strength: float) -> float:
@@ -125,7 +136,9 @@ class PersonalDataRecognizer(Recognizer):
             with_class = lex.class_re.search(text) is not None
             severity = Severity.HIGH if with_class else Severity.MEDIUM
             return self._finding("pupil_name", 0.75, severity, pupils, suggestion)
-        with_class = [n for n in pupils if self._class_in_sentence(text, n)]
+        with_class = [
+            n for n in pupils if self._class_in_sentence(text, n) and not _is_vocative(text, n)
+        ]
         if with_class:
             cue = _CONGRATULATION.search(text) is not None
             if not cue:
