@@ -186,3 +186,18 @@ async def test_the_fake_sees_overlapping_polls_of_one_account() -> None:
         for c in conns:
             await c.close()
     assert world.overlaps[account.id] > 0
+
+
+async def test_mastodon_follows_the_link_header() -> None:
+    from server.platforms.fakes import FakePlatformServer, FakeWorld
+    from server.platforms.mastodon import MastodonConnector
+    world = FakeWorld()
+    account = world.add_account("mastodon")
+    posts = [world.add_post(account.id, f"toot {i}") for i in range(45)]
+    ids = {world.add_comment(p.id, "reactie").id for p in posts}
+    async with FakePlatformServer(world, "mastodon") as server:
+        conn = MastodonConnector(account_external_id=account.id, token=account.token,
+                                 account_settings={"base_url": server.url, "recent_posts": 60})
+        async with conn:
+            items, _ = await conn.list_new(None)
+    assert {c.external_id for c in items} == ids
