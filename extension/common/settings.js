@@ -95,9 +95,7 @@ var DenknaSettings = (() => {
     const here = (u.hostname.replace(/^(www|m|mobile)\./, "") + u.pathname).toLowerCase();
     for (const p of patterns) {
       const base = p.replace(/\/+$/, "");
-      if (here === base || here.startsWith(`${base}/`) || (!base.includes("/") && here.startsWith(`${base}/`))) {
-        return "official";
-      }
+      if (here === base || here.startsWith(`${base}/`)) return "official";
     }
     return "private";
   }

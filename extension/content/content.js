@@ -209,14 +209,17 @@
     return false;
   }
 
+  /** The field whose text a post button sends: the one typed in last, when the button
+   *  belongs to the same composer (same form, same dialog, or a near ancestor). */
   function fieldForAction(target) {
-    if (!active || !active.field.isConnected) return null;
-    const form = target.closest && target.closest("form");
-    if (form && form.contains(active.field)) return active;
+    if (!active || !active.field.isConnected || active.field.contains(target)) return null;
     const field = active.field;
-    // the post button of a composer sits near its field: share a container of modest size
+    const form = target.closest && target.closest("form");
+    if (form && form.contains(field)) return active;
+    const dialog = field.closest('[role="dialog"]');
+    if (dialog && dialog.contains(target)) return active;
     let box = field.parentElement;
-    for (let i = 0; box && i < 6; i += 1, box = box.parentElement) {
+    for (let i = 0; box && i < 8; i += 1, box = box.parentElement) {
       if (box.contains(target)) return active;
     }
     return null;
@@ -230,9 +233,9 @@
     return isSubmit || SUBMIT_WORDS.test(label) ? btn : null;
   }
 
-  function intercept(event, replay) {
+  function intercept(event, replay, fieldState) {
     if (bypass || !event.isTrusted) return;
-    const st = fieldForAction(event.target);
+    const st = fieldState || fieldForAction(event.target);
     if (!st) return;
     const text = ns.editor.readText(st.field);
     if (!text.trim() || st.confirmedText === text) return;
@@ -273,10 +276,14 @@
     const oneLine = field instanceof HTMLInputElement || (field.isContentEditable && field.getAttribute("aria-multiline") === "false");
     if (!oneLine) return;
     const init = { key: "Enter", code: "Enter", keyCode: 13, which: 13, bubbles: true, cancelable: true };
-    intercept(e, () => {
-      const ok = field.dispatchEvent(new KeyboardEvent("keydown", init));
-      if (ok && field instanceof HTMLInputElement && field.form) field.form.requestSubmit();
-    });
+    intercept(
+      e,
+      () => {
+        const ok = field.dispatchEvent(new KeyboardEvent("keydown", init));
+        if (ok && field instanceof HTMLInputElement && field.form) field.form.requestSubmit();
+      },
+      activate(field)
+    );
   }
 
   function onSubmit(e) {
