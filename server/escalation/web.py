@@ -46,6 +46,9 @@ def setup_escalation(app: web.Application, config: EscalationConfig | None = Non
     app.cleanup_ctx.append(ctx)
     setup_routes(app)
     app.router.add_post("/api/v1/cases/report", report_thread)
+    app.router.add_put("/api/v1/admin/users/{user_id}/password", set_password)
+    if keys.OPENAPI_FRAGMENTS in app:
+        app[keys.OPENAPI_FRAGMENTS].append(OPENAPI)
 
 
 async def _case_threads(app: web.Application) -> set[int]:
@@ -147,6 +150,77 @@ async def report_thread(request: web.Request) -> web.Response:
         return web.json_response({"case_id": case_id, "created": True}, status=201)
 
     return await handle(request)
+
+
+async def set_password(request: web.Request) -> web.Response:
+    """Admin sets a dashboard password: {"password": "..."} (12 to 200 characters)."""
+    from server.auth import principal_of, requires
+    from server.dashboard.sessions import hash_password
+    from server.errors import ApiError
+    from server.storage.models import User
+
+    @requires("admin")
+    async def handle(request: web.Request) -> web.Response:
+        try:
+            user_id = int(request.match_info["user_id"])
+            body = await request.json()
+        except ValueError:
+            raise ApiError(400, "invalid_request", "Stuur JSON met 'password'.") from None
+        password = body.get("password") if isinstance(body, dict) else None
+        if not isinstance(password, str) or not 12 <= len(password) <= 200:
+            raise ApiError(400, "weak_password", "Een wachtwoord heeft 12 tot 200 tekens.")
+        async with request.app[keys.DB].session() as s:
+            user = await s.get(User, user_id)
+            if user is None:
+                raise ApiError(404, "not_found", "Deze gebruiker bestaat niet.")
+            user.password_hash = hash_password(password)
+            from server.admin_ops import audit
+
+            await audit(s, "user.password", actor=principal_of(request).user_id,
+                        school_id=user.school_id, target=f"user:{user.id}", details={})
+        return web.json_response({"user_id": user_id, "password_set": True})
+
+    return await handle(request)
+
+
+_ERR = {"$ref": "#/components/schemas/Error"}
+OPENAPI: dict[str, Any] = {
+    "paths": {
+        "/api/v1/cases/report": {"post": {
+            "summary": "Een medewerker meldt een ontsporende discussie (stap 1 stappenplan)",
+            "security": [{"bearer": []}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "additionalProperties": False,
+                "properties": {"thread_id": {"type": "integer"},
+                               "comment_id": {"type": "integer"},
+                               "note": {"type": "string", "maxLength": 1000}}}}}},
+            "responses": {
+                "201": {"description": "zaak geopend", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {
+                        "case_id": {"type": "integer"}, "created": {"type": "boolean"}}}}}},
+                "200": {"description": "er was al een open zaak voor deze discussie"},
+                "400": {"description": "ongeldig verzoek", "content": {
+                    "application/json": {"schema": _ERR}}},
+                "401": {"description": "niet aangemeld"},
+                "403": {"description": "rol heeft geen toegang"},
+                "404": {"description": "onbekend bericht"},
+            }}},
+        "/api/v1/admin/users/{user_id}/password": {"put": {
+            "summary": "Wachtwoord voor het dashboard instellen (alleen beheer)",
+            "security": [{"bearer": []}],
+            "parameters": [{"name": "user_id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["password"],
+                "properties": {"password": {"type": "string", "minLength": 12,
+                                            "maxLength": 200}}}}}},
+            "responses": {"200": {"description": "ingesteld"},
+                          "400": {"description": "ongeldig wachtwoord"},
+                          "401": {"description": "niet aangemeld"},
+                          "403": {"description": "alleen beheer"},
+                          "404": {"description": "onbekende gebruiker"}}}},
+    },
+}
 
 
 __all__ = ["ESCALATION_CONFIG", "setup_escalation"]

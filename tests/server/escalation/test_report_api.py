@@ -1,0 +1,78 @@
+"""POST /api/v1/cases/report (a staff member reports a thread) and the admin password API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from server import keys
+from server.storage.escalation_models import Case, CaseEvent, OutboxMessage
+from server.storage.models import Thread, User
+
+
+async def _thread(app: Any, school_id: int, account_id: int) -> int:
+    async with app[keys.DB].session() as s:
+        t = Thread(school_id=school_id, account_id=account_id, external_post_id="p-1",
+                   title="Sportdag")
+        s.add(t)
+        await s.flush()
+        return t.id
+
+
+async def test_staff_reports_a_thread_once_and_the_rules_hold(seeded) -> None:
+    client, seed = seeded
+    app = client.server.app
+    school = seed.schools[0]
+    tid = await _thread(app, school.id, school.account_id)
+    staff = seed.headers(school.tokens["staff"])
+    r = await client.post("/api/v1/cases/report", json={"thread_id": tid,
+                                                       "note": "Het loopt uit de hand."},
+                          headers=staff)
+    assert r.status == 201
+    case_id = (await r.json())["case_id"]
+    again = await client.post("/api/v1/cases/report", json={"thread_id": tid}, headers=staff)
+    assert again.status == 200 and (await again.json()) == {"case_id": case_id,
+                                                             "created": False}
+    async with app[keys.DB].session() as s:
+        case = await s.get(Case, case_id)
+        assert case.source == "report" and case.opened_by_user_id == school.user_ids["staff"]
+        ev = (await s.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id))).one()
+        assert "Het loopt uit de hand." in ev.detail and "staff 1" in ev.actor_label
+        mails = (await s.scalars(select(OutboxMessage.destination))).all()
+    assert mails == ["leadership1@example.nl"]  # leadership of that school only
+    # the rules (same app: starting one costs seconds)
+    a, b = seed.schools
+    tid_b = await _thread(app, b.id, b.account_id)
+    staff_a = seed.headers(a.tokens["staff"])
+    other = await client.post("/api/v1/cases/report", json={"thread_id": tid_b},
+                              headers=staff_a)
+    assert other.status == 404 and (await other.json())["error"]["code"] == "not_found"
+    bad = await client.post("/api/v1/cases/report", json={"note": 5}, headers=staff_a)
+    assert bad.status == 400 and "note" in (await bad.json())["error"]["message"]
+    missing = await client.post("/api/v1/cases/report", json={}, headers=staff_a)
+    assert missing.status == 400
+    connector = await client.post("/api/v1/cases/report", json={"thread_id": tid_b},
+                                  headers=seed.headers(a.tokens["connector"]))
+    assert connector.status == 403
+    anon = await client.post("/api/v1/cases/report", json={"thread_id": tid_b})
+    assert anon.status == 401
+
+
+async def test_admin_sets_a_dashboard_password(seeded) -> None:
+    client, seed = seeded
+    uid = seed.schools[0].user_ids["leadership"]
+    url = f"/api/v1/admin/users/{uid}/password"
+    weak = await client.put(url, json={"password": "kort"}, headers=seed.headers(seed.admin_token))
+    assert weak.status == 400
+    lead = await client.put(url, json={"password": "een-lang-wachtwoord"},
+                            headers=seed.headers(seed.schools[0].tokens["leadership"]))
+    assert lead.status == 403
+    ok = await client.put(url, json={"password": "een-lang-wachtwoord"},
+                          headers=seed.headers(seed.admin_token))
+    assert ok.status == 200
+    async with client.server.app[keys.DB].session() as s:
+        user = await s.get(User, uid)
+        assert user.password_hash and user.password_hash.startswith("$argon2")
+    spec = await (await client.get("/api/v1/openapi.json")).json()
+    assert "/api/v1/cases/report" in spec["paths"]
