@@ -49,6 +49,8 @@ async function save(event) {
     language: $("language").value,
   });
   await chrome.storage.local.set({ settings, token: $("token").value.trim() });
+  $("serverUrl").value = settings.serverUrl;
+  $("sites").value = settings.sites.join("\n");
   await chrome.runtime.sendMessage({ type: "resync" });
   await applyLanguage(settings.language);
   showStatus(t("optSaved"), false);

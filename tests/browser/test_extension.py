@@ -357,7 +357,9 @@ def test_nothing_is_sent_from_a_site_not_on_the_list(
     assert denkna_server.request_count("/api/v1/check") > checks
 
 
-def test_options_page_saves_settings_in_dutch(ext: Browser, denkna_server: DenknaServer) -> None:
+def test_options_page_saves_settings_in_dutch(
+    ext: Browser, denkna_server: DenknaServer, artifacts: Path
+) -> None:
     p = ext.context.new_page()
     try:
         p.goto(f"chrome-extension://{ext.extension_id}/options/options.html")
@@ -384,6 +386,7 @@ def test_options_page_saves_settings_in_dutch(ext: Browser, denkna_server: Denkn
             "() => document.querySelector('#status').textContent.includes('bereikbaar')"
         )
         assert p.locator("#status").inner_text() == "De server is bereikbaar."
+        p.screenshot(path=str(artifacts / "options-nl.png"), full_page=True)
     finally:
         p.close()
         ext.configure(**school_settings(denkna_server))
