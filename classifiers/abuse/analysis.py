@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from classifiers.abuse.lexicon import Entry, Lexicon
 from classifiers.document import Document
@@ -47,7 +48,7 @@ class Tok:
     entries: tuple[Entry, ...] = field(default=(), repr=False)
 
     def has(self, *tags: str) -> bool:
-        return any(t in self.tags for t in tags)
+        return not self.tags.isdisjoint(tags)
 
 
 @dataclass
@@ -57,6 +58,17 @@ class Analysis:
     sentences: list[tuple[int, int]]  # token index ranges [start, end)
     tag_string: str
     tok_offsets: list[int]  # start offset of each token in tag_string
+    vocabulary: frozenset[str] = frozenset()  # every lemma and tag present (phrase pruning)
+
+    @cached_property
+    def positions(self) -> dict[str, list[int]]:
+        """Token indices per lemma and per tag (where a phrase can start)."""
+        index: dict[str, list[int]] = {}
+        for t in self.toks:
+            index.setdefault(t.lemma, []).append(t.index)
+            for tag in t.tags:
+                index.setdefault(tag, []).append(t.index)
+        return index
 
     def tok_at(self, offset: int) -> int:
         """Index of the token covering a tag-string offset."""
@@ -149,18 +161,47 @@ def analyse(doc: Document, lexicon: Lexicon) -> Analysis:
         offsets.append(pos)
         parts.append(piece)
         pos += len(piece)
-    return Analysis(doc.text, toks, sentences, "".join(parts), offsets)
+    vocabulary = frozenset({t.lemma for t in toks} | {tag for t in toks for tag in t.tags})
+    return Analysis(doc.text, toks, sentences, "".join(parts), offsets, vocabulary)
+
+
+_JOINABLE = frozenset({"group", "slur", "insult", "dehum", "disease", "profanity", "negnoun"})
+
+
+def _ordinary(word: str, lexicon: Lexicon) -> bool:
+    return word in lexicon.vocab or word in lexicon.common_words or word in lexicon.first_names
 
 
 def _merge_multiword(toks: list[Tok], lexicon: Lexicon) -> list[Tok]:
-    if not any(t.lemma in lexicon.multi or "disease" in t.tags for t in toks):
-        return toks
     out: list[Tok] = []
     i = 0
     while i < len(toks):
         t = toks[i]
         merged = False
         nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if (
+            nxt is not None
+            and not t.tags
+            and not nxt.tags
+            and nxt.sentence == t.sentence
+            and nxt.start - t.end == 1
+            and len(t.lemma) + len(nxt.lemma) >= 5
+            and not _ordinary(t.lemma, lexicon)
+            and not _ordinary(nxt.lemma, lexicon)
+        ):
+            # a space typed inside a word ("mos lims"): read the two halves together
+            joined = lexicon.match(t.lemma + nxt.lemma)
+            if len(joined) == 1 and joined[0].entries[0].kind in _JOINABLE:
+                piece = joined[0]
+                out.append(
+                    Tok(piece.lemma, frozenset(e.kind for e in piece.entries), t.start, nxt.end,
+                        t.sentence, severity=max(e.severity for e in piece.entries),
+                        groups=frozenset(e.group for e in piece.entries if e.group),
+                        quoted=t.quoted, clause=t.clause, how="joined",
+                        curse_prefix=piece.curse_prefix, entries=piece.entries)
+                )
+                i += 2
+                continue
         if (
             nxt is not None
             and "disease" in t.tags

@@ -40,6 +40,7 @@ MEDICAL_RESTS = frozenset(
     ).split()
 )
 _WORD_SPLIT = re.compile(r"\s+")
+MEMO_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def squeeze(word: str) -> str:
 
 class Lexicon:
     def __init__(self, directory: Path = LEXICON_DIR) -> None:
+        self._memo: dict[str, list[Piece]] = {}
         self.entries: dict[str, list[Entry]] = defaultdict(list)
         self.multi: dict[str, list[tuple[tuple[str, ...], list[Entry]]]] = defaultdict(list)
         self._load_terms(directory / "terms.tsv")
@@ -82,7 +84,7 @@ class Lexicon:
         # deletion index for Damerau-Levenshtein-1 look-ups
         self.deletions: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for term, entries in self.entries.items():
-            if len(term) >= 5 and any(e.kind in FUZZY_KINDS for e in entries):
+            if len(term) >= 4 and any(e.kind in FUZZY_KINDS for e in entries):
                 for i in range(len(term)):
                     self.deletions[term[:i] + term[i + 1 :]].append((term, i))
         self.common_words = _deduce_list("whitelist/lst_common_word/items.txt")
@@ -134,7 +136,17 @@ class Lexicon:
         return None
 
     def match(self, token: str) -> list[Piece]:
-        """Lexicon readings of one normalised token (empty when none)."""
+        """Lexicon readings of one normalised token (empty when none), memoised: the same
+        words come back in every text. The memo is bounded so that it cannot grow forever."""
+        found = self._memo.get(token)
+        if found is None:
+            found = self._match(token)
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[token] = found
+        return found
+
+    def _match(self, token: str) -> list[Piece]:
         word = token.replace("-", "") if "-" in token else token
         n = len(word)
         found = self.entries.get(token) or self.entries.get(word)

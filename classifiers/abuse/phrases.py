@@ -33,9 +33,31 @@ class Phrase:
     pattern: str
     regex: re.Pattern[str]
     allows_negation: bool
-    # the analysis must contain one of these lemmas or tags, or the regex is not run
-    needs_lemmas: frozenset[str]
-    needs_tags: frozenset[str]
+    # each set: the analysis must contain one of its lemmas or tags, or the regex is not run
+    required: tuple[frozenset[str], ...]
+    # lemmas/tags the first token of a match must have; empty when the pattern can start
+    # with an optional item or a gap (then the whole tag string is searched)
+    starts: frozenset[str]
+
+    def possible(self, vocabulary: frozenset[str]) -> bool:
+        return all(not options.isdisjoint(vocabulary) for options in self.required)
+
+    def matches(self, tag_string: str, offsets: list[int], positions: dict[str, list[int]]
+                ) -> list[re.Match[str]]:
+        """Matches over the tag string, tried only where the first token can match."""
+        if not self.starts:
+            return list(self.regex.finditer(tag_string))
+        starts = sorted({i for option in self.starts for i in positions.get(option, ())})
+        found: list[re.Match[str]] = []
+        end = -1
+        for i in starts:
+            if offsets[i] < end:
+                continue
+            m = self.regex.match(tag_string, offsets[i])
+            if m:
+                found.append(m)
+                end = m.end()
+        return found
 
 
 def compile_pattern(pattern: str) -> re.Pattern[str]:
@@ -72,17 +94,32 @@ def _literal(alternative: str) -> str:
     return "".join(pieces)
 
 
-def _first_required(pattern: str) -> tuple[frozenset[str], frozenset[str]]:
+def _starts(pattern: str) -> frozenset[str]:
+    first = pattern.split()[0]
+    if first.endswith("?") or first.startswith("..") or first == "_":
+        return frozenset()
+    options = {alt.strip("<>").split("+")[0] for alt in first.split("|")}
+    if any(o.endswith("*") for o in options):
+        return frozenset()
+    return frozenset(options)
+
+
+def _required(pattern: str) -> tuple[frozenset[str], ...]:
+    """For each mandatory item of the pattern, the lemmas/tags of which one must be present."""
+    required: list[frozenset[str]] = []
     for raw in pattern.split():
         if raw.endswith("?") or raw.startswith("..") or raw == "_":
             continue
-        if raw.startswith("<"):
-            return frozenset(), frozenset(raw[1:-1].split("|"))
-        alternatives = [w.split("+")[0] for w in raw.split("|")]
-        if any(w.endswith("*") for w in alternatives):
-            break
-        return frozenset(alternatives), frozenset()
-    return frozenset(), frozenset()
+        options: set[str] = set()
+        for alternative in raw.split("|"):
+            word = alternative.strip("<>").split("+")[0]
+            if word.endswith("*"):
+                options = set()
+                break
+            options.add(word)
+        if options:
+            required.append(frozenset(options))
+    return tuple(required)
 
 
 def load_phrases(path: Path | None = None) -> list[Phrase]:
@@ -98,9 +135,8 @@ def load_phrases(path: Path | None = None) -> list[Phrase]:
         words = set(pattern.replace("?", "").replace("+", " ").split())
         alternatives = {w for item in words for w in item.split("|")}
         allows = "<neg>" in pattern or bool(alternatives & NEGATION_WORDS)
-        lemmas, tags = _first_required(pattern)
         phrases.append(
             Phrase(pid, category, subtype, int(severity), float(score), pattern,
-                   compile_pattern(pattern), allows, lemmas, tags)
+                   compile_pattern(pattern), allows, _required(pattern), _starts(pattern))
         )
     return phrases

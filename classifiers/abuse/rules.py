@@ -20,7 +20,7 @@ OPINION_VERBS = frozenset(
     {"vindt", "vind", "vinden", "denkt", "denk", "gelooft", "geloof", "waar", "zegt", "beweert",
      "onzin", "klopt"}
 )
-RHETORICAL_AFTER_NEG = frozenset({"gewoon", "alleen", "ook", "eens", "allemaal", "echt"})
+RHETORICAL_AFTER_NEG = frozenset({"gewoon", "alleen", "ook", "eens", "allemaal"})
 DETERMINERS = frozenset({"die", "deze", "dat", "dit"})
 COPULA_SINGULAR = frozenset({"is", "was", "blijft", "wordt", "="})
 EXCLAIM = frozenset({"wat", "zo'n", "zon", "dikke", "vieze", "vuile", "gore", "stomme", "zielige"})
@@ -50,10 +50,26 @@ class Stance:
             if t.has("counter"):
                 self.counter_sentences.add(t.sentence)
         for phrase in counter:
-            for m in phrase.regex.finditer(ts):
+            if not phrase.possible(an.vocabulary):
+                continue
+            for m in phrase.matches(ts, an.tok_offsets, an.positions):
                 self.counter_sentences.add(an.toks[an.tok_at(m.start())].sentence)
         self.has_counter = bool(self.counter_sentences)
         self.unquoted_words = sum(1 for t in an.toks if not t.quoted)
+        # report verbs per sentence that are not the speaker's own voice ("ik zeg ...")
+        self.reporters: dict[int, list[int]] = {}
+        toks = an.toks
+        for t in toks:
+            if not t.has("report"):
+                continue
+            i = t.index
+            before = toks[i - 1].lemma if i and toks[i - 1].sentence == t.sentence else ""
+            after = toks[i + 1].lemma if i + 1 < len(toks) else ""
+            if before in FIRST_PERSON or (after in FIRST_PERSON and t.lemma in {"zeg", "zei"}):
+                continue
+            if before in {"eerlijk", "kortom", "zogezegd", "zo"}:
+                continue  # "eerlijk gezegd" is a manner of speaking, not reported speech
+            self.reporters.setdefault(t.sentence, []).append(i)
 
     def negated(self, tok: Tok, window: int = 3) -> bool:
         """A negation shortly before the token in the same sentence ("geen loser")."""
@@ -68,30 +84,14 @@ class Stance:
                 return not (after in RHETORICAL_AFTER_NEG and k + 1 != tok.index)
         return False
 
-    def negated_in_sentence_before(self, tok: Tok) -> bool:
-        for t in self.an.sentence_toks(tok.sentence):
-            if t.index >= tok.index:
-                break
-            if t.lemma in {"nooit", "niemand"}:
-                return True
-        return False
-
     def reported(self, tok: Tok) -> bool:
         """The words are quoted, reported or rejected rather than meant."""
         if tok.quoted and self.unquoted_words >= 3:
             return True
         if tok.sentence in self.counter_sentences:
             return True
-        sentence = self.an.sentence_toks(tok.sentence)
-        for i, t in enumerate(sentence):
-            if not t.has("report"):
-                continue
-            before = sentence[i - 1].lemma if i else ""
-            if before in FIRST_PERSON or (i + 1 < len(sentence) and sentence[i + 1].lemma in
-                                          FIRST_PERSON and t.lemma in {"zeg", "zei"}):
-                continue  # "ik zeg het gewoon: ..." is the speaker's own voice
-            if t.index != tok.index:
-                return True
+        if any(i != tok.index for i in self.reporters.get(tok.sentence, ())):
+            return True
         # counter-speech in the next sentence ("... Dat kan echt niet.")
         return tok.sentence + 1 in self.counter_sentences
 
@@ -136,7 +136,7 @@ class Targets:
         self.thing = [False] * n
         for i, t in enumerate(an.toks):
             after_det = i > 0 and an.toks[i - 1].lemma in DETERMINERS | {"de", "het"}
-            if after_det and (t.has("object") or (not t.tags and not t.capitalised)):
+            if t.has("object") or (after_det and not t.tags and not t.capitalised):
                 self.thing[t.sentence] = True
 
     def aimed(self, tok: Tok) -> str | None:
@@ -148,7 +148,7 @@ class Targets:
         if self.person[s]:
             return "person"
         toks = self.an.toks
-        if self.thing[s] or any(t.has("object") for t in self.an.sentence_toks(s)):
+        if self.thing[s]:
             return None
         if tok.has("slur"):
             return None  # a slur without a person in sight is aimed at the group
@@ -236,14 +236,10 @@ class PhraseRule:
 
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
-        lemmas = {t.lemma for t in an.toks}
-        tags = {tag for t in an.toks for tag in t.tags}
         for p in self.phrases:
-            if (p.needs_lemmas or p.needs_tags) and not (
-                p.needs_lemmas & lemmas or p.needs_tags & tags
-            ):
+            if not p.possible(an.vocabulary):
                 continue
-            for m in p.regex.finditer(an.tag_string):
+            for m in p.matches(an.tag_string, an.tok_offsets, an.positions):
                 first = an.tok_at(m.start())
                 last = an.tok_at(max(m.start(), m.end() - 2))
                 toks = an.toks[first : last + 1]
