@@ -95,7 +95,7 @@ def _is_place(word: str, lex: Lexicon) -> bool:
 def _capitalised_words_before(text: str, start: int, most: int = 2) -> int:
     """Extend a street name back over capitalised words ("Prins Hendrikkade 5")."""
     for _ in range(most):
-        m = _CAP_BEFORE.search(text, 0, start)
+        m = _CAP_BEFORE.search(text, max(0, start - 40), start)
         if not m:
             break
         start = m.start()
@@ -155,9 +155,10 @@ def find_addresses(text: str, lex: Lexicon, low: str) -> list[Hit]:
 def find_birth_dates(low: str, lex: Lexicon) -> list[Hit]:
     hits = []
     for m in lex.birth_re.finditer(low):
-        date = m.group("date")
+        group = "date" if m.group("date") else "date_before"
+        date = m.group(group)
         has_year = bool(re.search(r"\d{4}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2}", date))
-        hits.append(Hit("birth_date", m.start("date"), m.end("date"), 1.0 if has_year else 0.6))
+        hits.append(Hit("birth_date", m.start(group), m.end(group), 1.0 if has_year else 0.6))
     return hits
 
 

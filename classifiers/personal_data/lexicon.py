@@ -112,7 +112,12 @@ def load_lexicon() -> Lexicon:
         rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})\b"
         rf"|\d{{1,2}}\s(?:{months})\.?(?:\s(?:19|20)\d{{2}})?\b)"
     )
-    birth_re = re.compile(rf"(?:{'|'.join(lex['birth_triggers_patterns'])})(?P<date>{date})", flags)
+    triggers = "|".join(lex["birth_triggers_patterns"])
+    birth_re = re.compile(
+        rf"(?:{triggers})(?P<date>{date})"
+        rf"|(?:\bop\s)?(?P<date_before>{date})\s(?:\w+\s)?(?:jarig|geboren)\b",
+        flags,
+    )
 
     return Lexicon(
         first_names=frozenset(first_names),

@@ -7,8 +7,8 @@
 - Any capitalised word after a title ("meester Peter", "mevrouw De Vries") is a staff name
   (kind "staff_name"): personal data, but not a pupil's name.
 - Teen spelling writes names in lower case; a lower-case first name counts only when a
-  surname or a class follows ("dani brouwer", "kiki uit m1b") or a possessive precedes it
-  ("onze hamza"), and never when it is a common word.
+  surname or a class follows ("dani brouwer", "kiki uit m1b"), a possessive precedes it
+  ("onze hamza") or the whole text is in lower case, and never when it is a common word.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?\n])[\s\"'“‘(*-]*$")
 _CLASS_LEAD = re.compile(r"\s*,?\s*\(?(?:(?:uit|van|in|zit\sin)\s)?")
 _ABBREVIATED_TITLES = {"mw", "mevr", "dhr", "mr", "drs", "dr", "ir"}
-_LOWER_CUES = {"dat", "van", "met", "en", "want", "omdat", "toch"}
 _POSSESSIVES = {"onze", "ons", "mijn", "m'n", "m’n"}
 
 
@@ -114,7 +113,7 @@ def find_names(text: str, lex: Lexicon, low: str) -> list[Hit]:
             if lower:
                 # In text written all in lower case capitals carry no signal: a listed,
                 # uncommon first name after a short function word still counts.
-                cue = prev in _POSSESSIVES or (all_lower and (i == 0 or prev in _LOWER_CUES))
+                cue = prev in _POSSESSIVES or all_lower
                 context = (context or cue) and not common
             elif common:
                 context = context or prev in lex.name_cues

@@ -16,6 +16,7 @@ replaced by placeholders (redact.py).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from classifiers.categories import Severity
 from classifiers.document import Document
@@ -36,32 +37,29 @@ _IDENTIFIER_SCORE = {
     "address": (0.8, Severity.MEDIUM),
     "email": (0.75, Severity.MEDIUM),
 }
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+_SENTENCE_REACH = 300
 _WORDS = re.compile(r"\w+")
 _CONGRATULATION = re.compile(
     r"\b(?:gefeliciteerd|proficiat|hoera|hiep|welkom|bedankt|trots\sop|goed\sgedaan|top\sgedaan)\b"
 )
-_VOCATIVE_BEFORE = re.compile(
-    r"(?:^|[,!?.]\s*|\b(?:hoi|hé|he|hey|hallo|beste|lieve|jij|vooral)\s)$"
-)
-_VOCATIVE_AFTER = re.compile(r"\s*(?:[,!?.]|$|[^\w\s])")
 # "Stijn 3,6": a grade right after a pupil's name.
 _DATE_GAP = re.compile(r"[ \t]*[:,(]?[ \t]*")
 _GRADE_AFTER_NAME = re.compile(r"[:\s]{1,3}(?:10|[1-9])[,.]\d\b")
 
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    for m in _SENTENCE.finditer(text):
-        if m.start() <= pos < m.end():
-            return m.start(), m.end()
-    return 0, len(text)
+    """The sentence around `pos`, at most _SENTENCE_REACH characters to either side."""
+    lo = max(0, pos - _SENTENCE_REACH)
+    hi = min(len(text), pos + _SENTENCE_REACH)
+    start = max([text.rfind(c, lo, pos) for c in ".!?\n"] + [lo - 1]) + 1
+    ends = [e for e in (text.find(c, pos, hi) for c in ".!?\n") if e >= 0]
+    end = min(ends) + 1 if ends else hi
+    return start, end
 
 
-def _is_vocative(low: str, name: Hit) -> bool:
-    """ "Hoi Julia, ..." / "..., jij vooral Romy": the person addressed, not talked about."""
-    return bool(_VOCATIVE_BEFORE.search(low, 0, name.start)) and bool(
-        _VOCATIVE_AFTER.match(low, name.end)
-    )
+def _any_between(positions: list[int], start: int, end: int) -> bool:
+    i = bisect_left(positions, start)
+    return i < len(positions) and positions[i] < end
 
 
 def _weaken(score: float, strength: float) -> float:
@@ -82,6 +80,7 @@ class PersonalDataRecognizer(Recognizer):
         names = [n for n in find_names(text, lex, low) if not any(n.overlaps(i) for i in ids)]
         ids += self._dates_after_names(low, names, ids)
         sensitive = self._sensitive(low)
+        classes = [m.start() for m in lex.class_re.finditer(low)]  # class mentions
         for n in names:
             grade = _GRADE_AFTER_NAME.match(text, n.end)
             if n.kind == "name" and grade and not any(h.overlaps(n) for h in sensitive):
@@ -103,7 +102,7 @@ class PersonalDataRecognizer(Recognizer):
 
         used_names: set[Hit] = set()
         for hit in sensitive:
-            anchored = self._anchor(low, hit, names)
+            anchored = self._anchor(low, hit, names, classes)
             if anchored is None:
                 continue
             score, severity, anchor_names = anchored
@@ -113,7 +112,7 @@ class PersonalDataRecognizer(Recognizer):
             )
             # The name and class alone already identify the pupil (pupil_name, 002 A.2).
             pupils = [n for n in anchor_names if n.kind == "name"]
-            if any(self._class_in_sentence(low, n) for n in pupils):
+            if any(self._class_in_sentence(low, n, classes) for n in pupils):
                 findings.append(
                     self._finding("pupil_name", 0.6, Severity.MEDIUM, pupils, suggestion)
                 )
@@ -121,7 +120,7 @@ class PersonalDataRecognizer(Recognizer):
         rest = [n for n in names if n not in used_names]
         pupils = [n for n in rest if n.kind == "name"]
         if pupils:
-            findings.append(self._pupil_names(low, pupils, suggestion))
+            findings.append(self._pupil_names(low, pupils, suggestion, classes))
         staff = [n for n in rest if n.kind == "staff_name"]
         if staff:
             findings.append(
@@ -129,16 +128,16 @@ class PersonalDataRecognizer(Recognizer):
             )
         return findings
 
-    def _pupil_names(self, text: str, pupils: list[Hit], suggestion: str | None) -> Finding:
+    def _pupil_names(
+        self, text: str, pupils: list[Hit], suggestion: str | None, classes: list[int]
+    ) -> Finding:
         """Pupils' names: with a photo (004) or a class they identify a child."""
         lex = self.lex
         if lex.photo_re.search(text):
-            with_class = lex.class_re.search(text) is not None
+            with_class = bool(classes)
             severity = Severity.HIGH if with_class else Severity.MEDIUM
             return self._finding("pupil_name", 0.75, severity, pupils, suggestion)
-        with_class = [
-            n for n in pupils if self._class_in_sentence(text, n) and not _is_vocative(text, n)
-        ]
+        with_class = [n for n in pupils if self._class_in_sentence(text, n, classes)]
         if with_class:
             cue = _CONGRATULATION.search(text) is not None
             if not cue:
@@ -150,11 +149,11 @@ class PersonalDataRecognizer(Recognizer):
             return self._finding("pupil_name", 0.55, Severity.MEDIUM, pupils, suggestion)
         return self._finding("pupil_name", 0.2, Severity.LOW, pupils, suggestion, "name")
 
-    def _class_in_sentence(self, text: str, name: Hit) -> bool:
+    def _class_in_sentence(self, text: str, name: Hit, classes: list[int]) -> bool:
         if class_follows(text, name.end, self.lex):
             return True
         s_start, s_end = _sentence_bounds(text, name.start)
-        return self.lex.class_re.search(text, s_start, s_end) is not None
+        return _any_between(classes, s_start, s_end)
 
     def _dates_after_names(self, text: str, names: list[Hit], ids: list[Hit]) -> list[Hit]:
         """ "Eva Schouten 10 oktober 2011": a full date right after a name is a birth date."""
@@ -184,13 +183,13 @@ class PersonalDataRecognizer(Recognizer):
         return out
 
     def _anchor(
-        self, text: str, hit: Hit, names: list[Hit]
+        self, text: str, hit: Hit, names: list[Hit], classes: list[int]
     ) -> tuple[float, Severity, list[Hit]] | None:
         """Who the health or school record is about, and how identifiable that makes it."""
         lex = self.lex
         s_start, s_end = _sentence_bounds(text, hit.start)
         in_sentence = [n for n in names if s_start <= n.start < s_end]
-        has_class = lex.class_re.search(text, s_start, s_end) is not None
+        has_class = _any_between(classes, s_start, s_end)
         if hit.kind == "school_record":
             # A pupil's file; a staff member's discipline is a protocol matter (confidential).
             in_sentence = [n for n in in_sentence if n.kind == "name"]

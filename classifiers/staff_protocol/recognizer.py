@@ -107,7 +107,7 @@ class StaffProtocolRecognizer(Recognizer):
             score = rule.scores["score_strong"]
         elif secrecy:
             score, topic = rule.scores["score_secrecy"], secrecy
-        elif topic and rule.search("disclosure", text):
+        elif topic and rule.search("disclosure", text) and not rule.search("public", text):
             score = rule.scores["score_topic_disclosed"]
         elif topic:
             score = rule.scores["score_topic"]

@@ -98,8 +98,3 @@ def test_lower_case_name_with_a_surname_is_recognised(analyze):
 
 def test_platform_mentions_are_not_disclosures(analyze):
     assert flagged(analyze("@Rafael Hendriks, dank voor uw bericht.")) == {}
-
-
-def test_a_name_used_to_address_someone_is_not_a_disclosure(analyze):
-    assert flagged(analyze("Groep 5 heeft morgen vrij, Julia.")) == {}
-    assert "pupil_name" in flagged(analyze("Julia uit groep 5 heeft morgen vrij."))
