@@ -68,6 +68,9 @@ button:focus-visible, summary:focus-visible, .panel:focus-visible {
   border-radius: 6px; font-size: 18px; line-height: 1;
 }
 .close:hover { background: #f0f4f8; color: #102a43; }
+.notes { margin: 10px 12px 0; padding: 8px 10px; border-radius: 8px; background: #eef6fb; border: 1px solid #cfe3f1; }
+.notes p { margin: 0; font-size: 13px; color: #1e3a5f; }
+.notes p + p { margin-top: 4px; }
 .list { list-style: none; margin: 0; padding: 8px 12px 4px; }
 .finding {
   margin: 0 0 10px; padding: 10px 12px 12px; border: 1px solid #e4e7eb; border-left: 4px solid #9aa5b1;

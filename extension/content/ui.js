@@ -71,6 +71,15 @@
     return null;
   }
 
+  /** A disclaimer suggestion repeats the whole text: show only what is added. */
+  function suggestionText(text, flag, kind) {
+    const base = text.trimEnd();
+    if (kind === "disclaimer" && base && flag.suggestion.startsWith(base)) {
+      return `… ${flag.suggestion.slice(base.length).trim()}`;
+    }
+    return flag.suggestion;
+  }
+
   class UI {
     constructor(t) {
       this.t = t;
@@ -207,7 +216,7 @@
           h("p", { class: "reason", text: flag.reason || "" }),
           flag.protocol_ref ? h("p", { class: "ref", text: `${t("protocolRef")}: ${flag.protocol_ref}` }) : null,
           flag.suggestion
-            ? h("div", { class: "suggestion" }, h("strong", { text: t("suggestion") }), flag.suggestion)
+            ? h("div", { class: "suggestion" }, h("strong", { text: t("suggestion") }), suggestionText(text, flag, kind))
             : null,
           kind
             ? h("button", {
@@ -220,6 +229,12 @@
             : null
         );
       });
+      const advice = result.advice && Array.isArray(result.advice.notes) ? result.advice : { notes: [] };
+      // notes about where the text appears; one that cites a rule a finding already explains is left out
+      const refs = flags.map((f) => f.protocol_ref).filter(Boolean);
+      const notes = advice.notes
+        .filter((n) => typeof n === "string" && n.trim() && !refs.some((r) => n.includes(r)))
+        .slice(0, 3);
       const count = flags.length === 1 ? t("findingsOne") : t("findingsMany", { count: flags.length });
       this.panel.setAttribute("aria-labelledby", titleId);
       this.panel.replaceChildren(
@@ -235,6 +250,7 @@
           ),
           h("button", { class: "close", type: "button", "aria-label": t("panelClose"), title: t("panelClose"), text: "×", onclick: onClose })
         ),
+        ...(notes.length ? [h("div", { class: "notes" }, notes.map((n) => h("p", { text: n })))] : []),
         h("ul", { class: "list" }, items),
         this.denkNa()
       );

@@ -112,6 +112,7 @@ def test_bullying_is_marked_within_1_5_s_and_harmless_text_is_not(
     assert finding.locator(".reason").inner_text().strip()
     assert "Protocol" in finding.locator(".ref").inner_text()
     assert "Doet het er toe?" in panel.inner_text()
+    assert "null" not in panel.inner_text() and "undefined" not in panel.inner_text()
     assert page.locator(BADGE).get_attribute("data-status") == "warn"
     # the live region tells a screen reader what was found
     page.wait_for_function(
@@ -178,7 +179,7 @@ def test_post_button_asks_denk_na_once_and_post_anyway_sends_the_text_unchanged(
     assert page.locator(DIALOG).count() == 0
 
 
-def test_add_disclaimer_in_one_click(page: Any, pages: PageServer) -> None:
+def test_add_disclaimer_in_one_click(page: Any, pages: PageServer, artifacts: Path) -> None:
     opinion = ("Ik vind het echt schandalig hoe onze school met de nieuwe roosters omgaat, "
                "de directie luistert niet")
     open_composer(page, pages.listed("rich.html"))
@@ -187,6 +188,7 @@ def test_add_disclaimer_in_one_click(page: Any, pages: PageServer) -> None:
     assert finding.locator(".cat").inner_text() == "Protocolregel"
     button = finding.locator('button[data-fix="disclaimer"]')
     assert button.inner_text() == "Voeg disclaimer toe"
+    page.screenshot(path=str(artifacts / "panel-nl-disclaimer.png"))
     button.click()
     page.wait_for_function("() => window.editorModel().includes('mening')")
     page.click("#post")  # held until the new text is checked, then let through
