@@ -1,7 +1,8 @@
 """Instagram professional account connector (Instagram Graph API).
 
-Cursor: {"media": {media_id: comments_count}}; a media item whose comment count changed is read
-again in full (comments with their replies) and the ingest stores what it has not seen yet.
+Cursor: {"media": {media_id: comments_count}, "polls": n}; a media item whose comment count
+changed is read again in full (comments with their replies) and the ingest stores what it has not
+seen yet; every SWEEP_EVERY-th poll reads every recent media item in full.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from server.platforms.base import (
 )
 from server.platforms.meta import GraphConnector, data_items
 
+SWEEP_EVERY = 10  # polls
 REPLY_FIELDS = "id,text,timestamp,username,hidden"
 COMMENT_FIELDS = f"id,text,timestamp,username,hidden,like_count,replies{{{REPLY_FIELDS}}}"
 
@@ -51,6 +53,9 @@ class InstagramConnector(GraphConnector):
         self.skipped_malformed = 0
         self.complete_posts = {}
         old = dict((cursor or {}).get("media") or {})
+        polls = int((cursor or {}).get("polls") or 0) + 1
+        if polls % SWEEP_EVERY == 0:
+            old = {}  # a periodic full sweep: a deletion plus a new comment keeps the count
         params = {"fields": "id,caption,timestamp,permalink,comments_count",
                   "limit": self.settings.recent_posts}
         media: list[tuple[str, int]] = []
@@ -83,7 +88,7 @@ class InstagramConnector(GraphConnector):
                         out.append(reply)
                         ids.add(reply.external_id)
             self.complete_posts[media_id] = ids
-        return out, {"media": seen}
+        return out, {"media": seen, "polls": polls}
 
     async def _replies(self, item: Mapping[str, Any], media_id: str,
                        parent: str) -> list[PlatformComment]:

@@ -29,6 +29,12 @@ from server.platforms.base import (
     retry_after,
 )
 
+
+def fingerprint(ids: list[str]) -> str:
+    """A short digest of a set of ids: a deletion plus a new reply changes it, a count not."""
+    return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+
+
 LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
 
 
@@ -111,7 +117,8 @@ class MastodonConnector(Connector):
             desc = desc if isinstance(desc, list) else []
             edits = [d.get("edited_at") for d in desc
                      if isinstance(d, Mapping) and isinstance(d.get("edited_at"), str)]
-            mark = [len(desc), max(edits, default=None)]
+            ids = sorted(str(d.get("id")) for d in desc if isinstance(d, Mapping))
+            mark = [len(desc), max(edits, default=None), fingerprint(ids)]
             marks[status_id] = mark
             if old.get(status_id) == mark:
                 continue

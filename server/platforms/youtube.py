@@ -26,6 +26,7 @@ from server.platforms.base import (
     req_str,
     retry_after,
 )
+from server.platforms.mastodon import fingerprint
 
 RATE_REASONS = frozenset({"quotaExceeded", "rateLimitExceeded", "userRateLimitExceeded"})
 QUOTA_WAIT = 3600.0
@@ -139,14 +140,15 @@ class YouTubeConnector(Connector):
                 self.skipped_malformed += 1
                 continue
             oldest = top.created_at if oldest is None else min(oldest, top.created_at)
-            mark = [total, (top.edited_at or top.created_at).isoformat()]
+            replies = thread.get("replies")
+            listed = replies.get("comments") if isinstance(replies, Mapping) else None
+            listed = listed if isinstance(listed, list) else []
+            shown = sorted(str(r.get("id")) for r in listed if isinstance(r, Mapping))
+            mark = [total, (top.edited_at or top.created_at).isoformat(), fingerprint(shown)]
             if known.get(thread_id) == mark:
                 continue
             known[thread_id] = mark
             out.append(top)
-            replies = thread.get("replies")
-            listed = replies.get("comments") if isinstance(replies, Mapping) else None
-            listed = listed if isinstance(listed, list) else []
             if total > len(listed):
                 listed = await self._all_replies(thread_id)
             for reply in listed:

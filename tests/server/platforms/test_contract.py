@@ -201,3 +201,19 @@ async def test_mastodon_follows_the_link_header() -> None:
         async with conn:
             items, _ = await conn.list_new(None)
     assert {c.external_id for c in items} == ids
+
+
+async def test_a_deletion_plus_a_new_reply_is_not_missed(env: Env) -> None:
+    post = env.world.add_post(env.account.id, "Nieuws")
+    top = env.world.add_comment(post.id, "eerste")
+    old = env.world.add_comment(post.id, "oud antwoord", parent_id=top.id)
+    _, cursor = await _drain(env, None)
+    env.world.delete(old.id)
+    new = env.world.add_comment(post.id, "nieuw antwoord", parent_id=top.id)
+    found: set[str] = set()
+    for _ in range(10):  # Instagram finds it at its periodic full sweep
+        got, cursor = await _drain(env, cursor)
+        found |= set(got)
+        if new.id in found:
+            break
+    assert new.id in found
