@@ -47,6 +47,7 @@ def setup_escalation(app: web.Application, config: EscalationConfig | None = Non
     setup_routes(app)
     app.router.add_post("/api/v1/cases/report", report_thread)
     app.router.add_put("/api/v1/admin/users/{user_id}/password", set_password)
+    app.router.add_put("/api/v1/admin/schools/{school_id}/alerts", set_alert_destinations)
     if keys.OPENAPI_FRAGMENTS in app:
         app[keys.OPENAPI_FRAGMENTS].append(OPENAPI)
 
@@ -183,6 +184,69 @@ async def set_password(request: web.Request) -> web.Response:
     return await handle(request)
 
 
+def validate_destinations(body: Any) -> dict[str, dict[str, list[str]]]:
+    """{"leadership"|"staff"|"board": {"email"|"teams"|"slack"|"webhook": [..]}} or ValueError
+    with a Dutch message naming the field."""
+    import re
+
+    from server.escalation.alerts import CHANNELS
+
+    if not isinstance(body, dict):
+        raise ValueError("stuur een JSON-object per doelgroep (leadership, staff, board)")
+    out: dict[str, dict[str, list[str]]] = {}
+    for audience, channels in body.items():
+        if audience not in ("leadership", "staff", "board"):
+            raise ValueError(f"onbekende doelgroep '{audience}' (leadership, staff of board)")
+        if not isinstance(channels, dict):
+            raise ValueError(f"{audience}: geef per kanaal een lijst")
+        out[audience] = {}
+        for channel, values in channels.items():
+            if channel not in CHANNELS:
+                raise ValueError(f"{audience}: onbekend kanaal '{channel}' "
+                                 f"({', '.join(CHANNELS)})")
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise ValueError(f"{audience}.{channel}: geef een lijst met tekst")
+            for v in values:
+                if channel == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v):
+                    raise ValueError(f"{audience}.email: '{v}' is geen e-mailadres")
+                if channel != "email" and not v.startswith("https://"):
+                    raise ValueError(f"{audience}.{channel}: een webhook-adres begint met "
+                                     "https://")
+            out[audience][channel] = list(values)
+    return out
+
+
+async def set_alert_destinations(request: web.Request) -> web.Response:
+    """Admin or the school's leadership sets where alerts go (school setting 'alerts')."""
+    from server.auth import principal_of, requires
+    from server.errors import ApiError
+    from server.storage.models import School, SchoolSetting
+
+    @requires("leadership")
+    async def handle(request: web.Request) -> web.Response:
+        p = principal_of(request)
+        try:
+            school_id = int(request.match_info["school_id"])
+            value = validate_destinations(await request.json())
+        except ValueError as exc:
+            msg = str(exc) if "Expecting" not in str(exc) else "Stuur geldige JSON."
+            raise ApiError(400, "invalid_alerts", msg) from None
+        if p.role != "admin" and p.school_id != school_id:
+            raise ApiError(404, "not_found", "Deze school bestaat niet.")
+        async with request.app[keys.DB].session() as s:
+            if await s.get(School, school_id) is None:
+                raise ApiError(404, "not_found", "Deze school bestaat niet.")
+            row = await s.get(SchoolSetting, (school_id, case_ops.ALERT_SETTING))
+            if row is None:
+                s.add(SchoolSetting(school_id=school_id, key=case_ops.ALERT_SETTING,
+                                    value=value))
+            else:
+                row.value = value
+        return web.json_response({"school_id": school_id, "alerts": value})
+
+    return await handle(request)
+
+
 _ERR = {"$ref": "#/components/schemas/Error"}
 OPENAPI: dict[str, Any] = {
     "paths": {
@@ -205,6 +269,21 @@ OPENAPI: dict[str, Any] = {
                 "403": {"description": "rol heeft geen toegang"},
                 "404": {"description": "onbekend bericht"},
             }}},
+        "/api/v1/admin/schools/{school_id}/alerts": {"put": {
+            "summary": "Waar meldingen heen gaan, per doelgroep en kanaal",
+            "security": [{"bearer": []}],
+            "parameters": [{"name": "school_id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "additionalProperties": {
+                    "type": "object", "additionalProperties": {
+                        "type": "array", "items": {"type": "string"}}}}}}},
+            "responses": {"200": {"description": "opgeslagen"},
+                          "400": {"description": "ongeldig", "content": {
+                              "application/json": {"schema": _ERR}}},
+                          "401": {"description": "niet aangemeld"},
+                          "403": {"description": "geen toegang"},
+                          "404": {"description": "onbekende school"}}}},
         "/api/v1/admin/users/{user_id}/password": {"put": {
             "summary": "Wachtwoord voor het dashboard instellen (alleen beheer)",
             "security": [{"bearer": []}],

@@ -76,3 +76,28 @@ async def test_admin_sets_a_dashboard_password(seeded) -> None:
         assert user.password_hash and user.password_hash.startswith("$argon2")
     spec = await (await client.get("/api/v1/openapi.json")).json()
     assert "/api/v1/cases/report" in spec["paths"]
+    # where alerts go: validated, stored per school, used by the outbox
+    school = seed.schools[0]
+    lead = seed.headers(school.tokens["leadership"])
+    url = f"/api/v1/admin/schools/{school.id}/alerts"
+    bad = await client.put(url, json={"leadership": {"teams": ["http://intern"]}}, headers=lead)
+    assert bad.status == 400 and "https://" in (await bad.json())["error"]["message"]
+    bad = await client.put(url, json={"ouders": {}}, headers=lead)
+    assert bad.status == 400 and "doelgroep" in (await bad.json())["error"]["message"]
+    other = await client.put(f"/api/v1/admin/schools/{seed.schools[1].id}/alerts",
+                             json={}, headers=lead)
+    assert other.status == 404
+    conf = {"leadership": {"email": ["directie@school.nl"],
+                           "teams": ["https://example.webhook.office.com/x"]},
+            "staff": {"slack": ["https://hooks.slack.com/services/T/B/X"]}}
+    ok = await client.put(url, json=conf, headers=lead)
+    assert ok.status == 200
+    from server.escalation.cases import alert_destinations
+
+    async with client.server.app[keys.DB].session() as s:
+        lead_dest = await alert_destinations(s, school.id, audience="leadership")
+        staff_dest = await alert_destinations(s, school.id, audience="staff")
+    assert [(d.channel, d.address) for d in lead_dest] == [
+        ("email", "directie@school.nl"), ("teams", "https://example.webhook.office.com/x")]
+    # staff: the Slack channel plus (no e-mail configured) the staff users' addresses
+    assert [d.channel for d in staff_dest] == ["slack", "email"]
