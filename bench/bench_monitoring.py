@@ -21,16 +21,16 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from classifiers.document import Context  # noqa: E402
-from classifiers.pipeline import Scorer  # noqa: E402
-from schedules.poll_account import Outcome, poll_account  # noqa: E402
-from server import admin_ops, keys  # noqa: E402
-from server.app import create_app  # noqa: E402
-from server.config import Settings  # noqa: E402
-from server.platforms.credentials import store_token  # noqa: E402
-from server.platforms.fakes import FakePlatformServer, FakeWorld  # noqa: E402
-from server.platforms.settings import MonitoringSettings  # noqa: E402
-from server.platforms.setup import setup  # noqa: E402
+from classifiers.document import Context
+from classifiers.pipeline import Scorer
+from schedules.poll_account import Outcome, poll_account
+from server import admin_ops, keys
+from server.app import create_app
+from server.config import Settings
+from server.platforms.credentials import store_token
+from server.platforms.fakes import FakePlatformServer, FakeWorld
+from server.platforms.settings import MonitoringSettings
+from server.platforms.setup import setup
 
 TEXTS = [
     "Wat een leuke foto's van de sportdag, dank aan alle juffen en meesters!",
