@@ -240,6 +240,10 @@ def load_templates(root: Path, config: Config) -> list[Template]:
                 )
     for t in templates:
         validate_labels(t.labels, t.subtypes, t.hard_negative, where=t.id)
+        for sub, slots in IDENTIFIER_SLOTS.items():
+            present = any(slot in t.text for slot in slots)
+            if (sub in t.subtypes) != present:
+                raise CorpusError(f"{t.id}: subtype {sub} must be set exactly when {slots} is used")
         for variant in t.variants:
             validate_labels(
                 _as_tuple(variant.get("labels", t.labels)),
@@ -248,6 +252,18 @@ def load_templates(root: Path, config: Config) -> list[Template]:
                 where=f"{t.id}/{variant.get('suffix')}",
             )
     return templates
+
+
+# A personal-data subtype is set exactly when the template contains one of these slots
+# (a street name without a house number is not an address).
+IDENTIFIER_SLOTS = {
+    "personal_data/phone": ("{mobile", "{phone", "{landline"),
+    "personal_data/email": ("{email",),
+    "personal_data/address": ("{street} {n}",),
+    "personal_data/bsn": ("{bsn",),
+    "personal_data/iban": ("{iban",),
+    "personal_data/birth_date": ("{birth_date",),
+}
 
 
 def validate_labels(

@@ -194,6 +194,26 @@ def test_identifiers_pass_the_real_checks(corpus):
         assert stdnum_iban.is_valid(value), row["text"]
 
 
+IBAN_RE = re.compile(r"NL\d{2}(?: ?[A-Z0-9]{4}){3} ?\d{2}")
+PHONE_RE = re.compile(r"(?:\+31 ?6|\b06)[ -]?(?:\d ?){7}\d\b|\b0\d{2}[- ]\d{3} ?\d{4}\b")
+EMAIL_RE = re.compile(r"\b[\w.]+@[\w-]+\.[a-z]{2,}\b")
+
+
+def test_phone_and_email_labels_match_the_text(corpus):
+    """A phone number or e-mail address in a text is labelled, and a label has one."""
+    wrong = []
+    for rows in corpus.values():
+        for row in rows:
+            text = IBAN_RE.sub(" ", row["text"])
+            for sub, pattern in (
+                ("personal_data/phone", PHONE_RE),
+                ("personal_data/email", EMAIL_RE),
+            ):
+                if bool(pattern.search(text)) != (sub in row["subtypes"]):
+                    wrong.append((sub, row["text"]))
+    assert wrong == []
+
+
 def test_generator_reproduces_the_committed_files(corpus):
     out = generator.generate()
     for split in SPLITS:
