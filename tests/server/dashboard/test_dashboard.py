@@ -190,3 +190,23 @@ async def test_steps_file_check_names_the_step(env) -> None:
                                                                     "yaml": bad})
     text = await r.text()
     assert r.status == 422 and "stap &#39;a&#39;" in text and "onbekende stap" in text
+
+
+async def test_accounts_page_and_saving_thresholds(env, db) -> None:
+    client, w, _, _ = env
+    await login(client, w.emails["leadership1"])
+    accounts = await (await client.get("/dashboard/accounts")).text()
+    assert "Basisschool De Linde 1 (Facebook)" in accounts and "OBS Het Anker" not in accounts
+    assert "nog niet opgehaald" in accounts
+    html = await (await client.get("/dashboard/settings")).text()
+    r = await client.post("/dashboard/settings/thresholds", data={
+        "csrf": csrf_of(html), "school_id": str(w.school_ids[0]), "open_above": "0,7",
+        "calm_below": "0.25", "calm_after_minutes": "90", "min_flagged": "4"})
+    page = await r.text()
+    assert r.status == 200 and "De drempels zijn opgeslagen" in page
+    assert 'value="0.7"' in page and 'value="90"' in page
+    # leadership of school 1 cannot change school 2
+    r = await client.post("/dashboard/settings/thresholds", data={
+        "csrf": csrf_of(html), "school_id": str(w.school_ids[1]), "open_above": "0.7",
+        "calm_below": "0.25", "calm_after_minutes": "90", "min_flagged": "4"})
+    assert r.status == 403
