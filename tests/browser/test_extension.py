@@ -260,6 +260,32 @@ def test_site_list_matching_in_the_worker(ext: Browser) -> None:
     assert kinds == ["official", "private", "private"]
 
 
+def test_content_script_cannot_read_the_token(page: Any, pages: PageServer) -> None:
+    """Evaluated inside the content script's own (isolated) world through the DevTools
+    protocol: chrome.storage.local is closed to it, and the worker hands it no token."""
+    open_composer(page, pages.listed("textarea.html"))
+    cdp = page.context.new_cdp_session(page)
+    contexts: list[dict[str, Any]] = []
+    cdp.on("Runtime.executionContextCreated", lambda e: contexts.append(e["context"]))
+    cdp.send("Runtime.enable")
+    isolated = [c for c in contexts if c.get("auxData", {}).get("type") == "isolated"
+                and c.get("origin", "").startswith("chrome-extension://")]
+    assert isolated, contexts
+    probe = """(async () => {
+        let storage;
+        try { storage = JSON.stringify(await chrome.storage.local.get(null)); }
+        catch (e) { storage = 'refused'; }
+        const hello = await chrome.runtime.sendMessage({type: 'hello'});
+        return JSON.stringify({storage, hello: Object.keys(hello)});
+    })()"""
+    res = cdp.send("Runtime.evaluate", {"expression": probe, "contextId": isolated[0]["id"],
+                                        "awaitPromise": True, "returnByValue": True})
+    out = res["result"]["value"]
+    assert '"storage":"refused"' in out
+    assert "token" not in out and "serverUrl" not in out
+    cdp.detach()
+
+
 def test_english_when_the_school_picks_english(
     ext: Browser, denkna_server: DenknaServer, pages: PageServer
 ) -> None:
