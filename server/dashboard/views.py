@@ -358,35 +358,57 @@ async def case_stop_reacting(request: web.Request) -> web.Response:
 
 
 async def case_statement(request: web.Request) -> web.Response:
+    """Save the statement; with action=post also place it under the post. The platform call
+    happens OUTSIDE the database transaction (a slow platform must not hold a lock)."""
     service = esc(request)
+    user = user_of(request)
+    form = await request.post()
 
-    async def fn(s: Any, case: Case, form: Any) -> str:
-        user = user_of(request)
+    async def save(s: Any, case: Case, form: Any) -> str:
         await case_ops.save_statement(s, case, user=user, text=str(form.get("statement", "")),
                                       now=service.clock())
-        if form.get("action") != "post":
-            return "saved"
-        thread = await s.get(Thread, case.thread_id) if case.thread_id else None
-        account = await s.get(Account, case.account_id) if case.account_id else None
-        if thread is None or account is None:
+        if form.get("action") == "post" and (case.thread_id is None or case.account_id is None):
             raise case_ops.CaseError("no_thread", "Deze zaak hoort niet bij een bericht op een "
                                      "account; plaats het statement zelf.")
-        poster = request.app.get(REPLY_POSTER)
-        if poster is None:
-            raise case_ops.CaseError("no_connector", "Plaatsen is op deze server niet ingesteld.")
-        try:
-            reply_id = await poster(account, thread, case.statement_text or "")
-        except Exception as exc:  # connector errors: recorded, never a 5xx
-            log.warning("posting statement for case %s failed: %s", case.id, exc)
+        return "saved"
+
+    if form.get("action") != "post":
+        return await _act(request, save)
+    try:
+        refused = await _act(request, save)
+    except web.HTTPSeeOther:
+        pass  # saved; now post it
+    else:  # an error page came back (no access, empty text, already posted)
+        return refused
+    poster = request.app.get(REPLY_POSTER)
+    async with service.db.session() as s:
+        case = await _load_case(request, s)
+        if isinstance(case, web.Response):
+            return case
+        thread = await s.get(Thread, case.thread_id)
+        account = await s.get(Account, case.account_id)
+        text, case_id = case.statement_text or "", case.id
+    if poster is None or thread is None or account is None:
+        return error_page(request, 409, "Dat lukte niet",
+                          "Plaatsen is op deze server niet ingesteld.")
+    try:
+        reply_id: str | None = await poster(account, thread, text)
+        error = None
+    except Exception as exc:  # connector errors are recorded, never a 5xx
+        log.warning("posting statement for case %s failed: %s", case_id, exc)
+        reply_id, error = None, exc.__class__.__name__
+    async with service.db.session() as s:
+        case = await s.get(Case, case_id)
+        if error is not None:
             await case_ops.log_event(s, case, action="statement_failed", now=service.clock(),
                                      user=user, detail="Plaatsen van het statement mislukt "
-                                     f"({exc.__class__.__name__}).")
-            return "post_failed"
-        await case_ops.mark_statement_posted(s, case, user=user, now=service.clock(),
-                                             reply_id=reply_id)
-        return "posted"
-
-    return await _act(request, fn)
+                                     f"({error}).")
+            flash = "post_failed"
+        else:
+            await case_ops.mark_statement_posted(s, case, user=user, now=service.clock(),
+                                                 reply_id=reply_id)
+            flash = "posted"
+    raise web.HTTPSeeOther(f"/dashboard/cases/{case_id}?m={flash}")
 
 
 # --- accounts and settings ---------------------------------------------------------------------

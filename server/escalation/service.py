@@ -53,6 +53,9 @@ class EscalationConfig:
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> EscalationConfig:
         e = os.environ if env is None else env
+        for key in ("DENKNA_SMTP_PORT",):
+            if e.get(key) and not e[key].isdigit():
+                raise ValueError(f"config: {key} moet een geheel getal zijn")
         smtp = SmtpSettings(
             host=e.get("DENKNA_SMTP_HOST", "127.0.0.1"),
             port=int(e.get("DENKNA_SMTP_PORT", "25")),

@@ -210,3 +210,28 @@ async def test_accounts_page_and_saving_thresholds(env, db) -> None:
         "csrf": csrf_of(html), "school_id": str(w.school_ids[1]), "open_above": "0.7",
         "calm_below": "0.25", "calm_after_minutes": "90", "min_flagged": "4"})
     assert r.status == 403
+
+
+async def test_failed_post_is_recorded_and_can_be_retried(env, db) -> None:
+    client, w, (case_a, _), replies = env
+
+    async def broken(account: Any, thread: Any, text: str) -> str:
+        raise ConnectionError("platform down")
+
+    client.server.app[REPLY_POSTER] = broken
+    await login(client, w.emails["leadership1"])
+    token = csrf_of(await (await client.get(f"/dashboard/cases/{case_a}")).text())
+    r = await client.post(f"/dashboard/cases/{case_a}/statement",
+                          data={"csrf": token, "action": "post", "statement": "Tekst."})
+    assert r.status == 200 and "Plaatsen is niet gelukt" in await r.text()
+    client.server.app[REPLY_POSTER] = replies
+    r = await client.post(f"/dashboard/cases/{case_a}/statement",
+                          data={"csrf": token, "action": "post", "statement": "Tekst."})
+    assert "geplaatst onder het bericht" in await r.text()
+    twice = await client.post(f"/dashboard/cases/{case_a}/statement",
+                              data={"csrf": token, "action": "post", "statement": "Tekst."})
+    assert twice.status == 409 and len(replies.posted) == 1
+    async with db.session() as s:
+        actions = [e.action for e in (await s.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case_a))).all()]
+    assert "statement_failed" in actions and actions.count("statement_posted") == 1
