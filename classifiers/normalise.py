@@ -154,8 +154,8 @@ def _undo_leet(s: str) -> str:
         word = m.group()
         letters = sum(c.isalpha() for c in word)
         digits = sum(c.isdigit() for c in word)
-        if letters < 2 or digits > 3:
-            continue
+        if letters < 2 or digits > letters or digits > 6:
+            continue  # a code, postcode or account number rather than a word
         for j, c in enumerate(word):
             inside = 0 < j < len(word) - 1
             if c in "*#":
@@ -167,7 +167,7 @@ def _undo_leet(s: str) -> str:
                     chars[start + j] = "a"
                     changed = True
             elif c == "!":
-                if inside:
+                if inside and word[j - 1] != "!" and word[j + 1] != "!":
                     chars[start + j] = "i"
                     changed = True
             elif c in _LEET_CHARS:

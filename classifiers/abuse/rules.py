@@ -169,12 +169,18 @@ class Targets:
 def drop_aimed_profanity(hits: list[Hit]) -> list[Hit]:
     """A curse inside an insult, threat or death wish ("krijg de tering") is part of that
     abuse, not swearing of its own: keep the profanity hit only for untargeted words."""
-    covered: set[int] = set()
+    covered: set[tuple[int, int]] = set()
     for h in hits:
         if h.category != "profanity" and h.score >= 0.5:
             first, last = h.toks[0].index, h.toks[-1].index
-            covered.update(range(min(first, last) - 1, max(first, last) + 2))
-    return [h for h in hits if h.category != "profanity" or h.toks[0].index not in covered]
+            sentences = {t.sentence for t in h.toks}
+            covered.update(
+                (i, s) for i in range(min(first, last) - 1, max(first, last) + 2) for s in sentences
+            )
+    return [
+        h for h in hits
+        if h.category != "profanity" or (h.toks[0].index, h.toks[0].sentence) not in covered
+    ]
 
 
 class GroupUpgradeRule:
@@ -318,6 +324,7 @@ class GroupRule:
     across sentences ("Ik ken veel moslims. Het zijn allemaal ...")."""
 
     DEROGATORY = ("insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body")
+    REACH = 6  # tokens between the group and the derogatory word
 
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
@@ -331,8 +338,11 @@ class GroupRule:
             if self._opinion_negated(sentence, groups):
                 continue
             personal = targets.person[s]
+            group_idx = [g.index for g in groups]
             for t in sentence:
                 if t in groups and not t.has(*self.DEROGATORY):
+                    continue
+                if min(abs(t.index - g) for g in group_idx) > self.REACH:
                     continue
                 derogatory = t.has(*self.DEROGATORY) or (t.curse_prefix and t.has("group"))
                 negated = stance.negated(t, 4)
@@ -419,8 +429,6 @@ class ProfanityRule:
                     continue
                 hits.append(Hit("profanity", "disease_curse", 2, 0.85, [t], "profanity.disease"))
             elif t.has("profanity"):
-                if t.has("sexual") and t.has("insult"):
-                    continue
                 hits.append(Hit("profanity", "swearing", 2, 0.8, [t], "profanity.swearing"))
         return hits
 

@@ -1,0 +1,104 @@
+"""Bullying: abuse aimed at a person (jij/u/jullie, a name, @handle, "die gast")."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_kankerlijer_at_the_reader_is_flagged_on_the_word(judge) -> None:
+    text = "jij bent echt een kankerlijer"
+    flag = judge.flag(text, "bullying")
+    assert flag.subtype == "insult"
+    assert flag.score >= 0.5
+    assert judge.flagged_words(text, "bullying") == ["kankerlijer"]
+    assert flag.protocol_ref == "000 A.4"
+    assert "kankerlijer" in flag.reason and "pesten" in flag.reason
+    assert flag.suggestion
+
+
+def test_insult_plus_exclusion_flags_both_with_spans(judge) -> None:
+    text = "Jij bent echt zo'n mongool, niemand wil jou in de klas"
+    flag = judge.flag(text, "bullying")
+    assert {"insult", "exclusion"} <= set(flag.subtypes)
+    words = judge.flagged_words(text, "bullying")
+    assert "mongool" in words
+    assert any(w.startswith("niemand wil jou") for w in words)
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        ("Jij bent zo'n sukkel", "insult"),
+        ("@bram je bent een loser", "insult"),
+        ("Lisa is echt een vieze trut", "insult"),
+        ("die gast is een kneus", "insult"),
+        ("hou je bek", "insult"),
+        ("jij bent zo dom", "insult"),
+        ("ik sla je in elkaar na school", "threat"),
+        ("Ik maak je af", "threat"),
+        ("we weten waar je woont", "threat"),
+        ("krijg de tering", "death_wish"),
+        ("ik hoop dat je kanker krijgt", "death_wish"),
+        ("ga dood", "death_wish"),
+        ("ga jezelf ophangen", "self_harm_incitement"),
+        ("pleeg gewoon zelfmoord", "self_harm_incitement"),
+        ("niemand wil met jou spelen", "exclusion"),
+        ("jij hoort er niet bij", "exclusion"),
+        ("verwijder haar uit de groepsapp", "exclusion"),
+        ("je bent zo dik", "humiliation"),
+        ("iedereen lacht om jou", "humiliation"),
+        ("stuur eens een naaktfoto", "sexual_harassment"),
+        ("laat je tieten eens zien", "sexual_harassment"),
+    ],
+)
+def test_abuse_aimed_at_a_person_is_bullying(judge, text: str, subtype: str) -> None:
+    flag = judge.flag(text, "bullying")
+    assert subtype in flag.subtypes or flag.subtype == subtype
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j1j b3nt 33n l00s3r",  # leet
+        "jij bent een k a n k e r l i j e r",  # spaced letters
+        "jij bent een loooooser",  # repeated letters
+        "jij bent een sukel",  # dropped letter
+        "jij bent een skukel",  # swapped letters
+        "jij bent een k*nkerlijer",  # masked letter
+        "jijbentzodom",  # glued words
+        "jij bent een kanker lijer",  # space inside a compound
+    ],
+)
+def test_spelling_variants_are_still_bullying(judge, text: str) -> None:
+    assert "bullying" in judge.categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jij bent geen loser",  # negated
+        "ik zou jou nooit in elkaar slaan",  # negated threat
+        "Hij werd uitgescholden voor mongool, dat kan echt niet",  # reported + rejected
+        "Ze noemde me een loser en dat deed pijn.",  # reported speech
+        "die kankerprinter doet het weer niet",  # abuse of an object
+        "Die printer is echt een sukkel vandaag",  # abuse of an object
+        "mijn oma heeft kanker",  # health talk
+        "Politici zijn allemaal sukkels",  # a non-protected group, no person
+        "Wat een mooie dag, ik ben zo blij!",
+        "Jij bent echt een topper, super gedaan!",
+    ],
+)
+def test_not_bullying(judge, text: str) -> None:
+    assert "bullying" not in judge.categories(text)
+
+
+def test_threat_gets_its_own_protocol_and_high_severity(judge) -> None:
+    flag = judge.flag("ik steek je neer", "bullying")
+    assert flag.subtype == "threat"
+    assert str(flag.severity) == "high"
+    assert flag.protocol_ref == "002 A.8"
+
+
+def test_english_reason_is_available(judge) -> None:
+    judgement = judge("jij bent echt een kankerlijer")
+    assert "bullying" in judgement.to_dict("en")["flags"][0]["reason"]
