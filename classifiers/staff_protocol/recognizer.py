@@ -130,7 +130,6 @@ class StaffProtocolRecognizer(Recognizer):
             m
             for m in rule.finditer("patterns", text)
             if not rule.search("negation", _sentence_before(text, m.start()))
-            and not rule.search("negation", m.group())
         ]
         if not hits:
             return None
