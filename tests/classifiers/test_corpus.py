@@ -214,6 +214,21 @@ def test_phone_and_email_labels_match_the_text(corpus):
     assert wrong == []
 
 
+def test_same_text_same_labels_unless_context_decides(corpus):
+    """Identical texts differ in labels only for protocol rules, and only across contexts."""
+    seen: dict[str, list[dict]] = {}
+    for rows in corpus.values():
+        for row in rows:
+            seen.setdefault(_key(row["text"]), []).append(row)
+    for group in seen.values():
+        for a in group[1:]:
+            b = group[0]
+            if set(a["labels"]) == set(b["labels"]):
+                continue
+            assert a["context"] != b["context"], (a, b)
+            assert set(a["labels"]) ^ set(b["labels"]) == {"protocol"}, (a, b)
+
+
 def test_generator_reproduces_the_committed_files(corpus):
     out = generator.generate()
     for split in SPLITS:
