@@ -32,7 +32,7 @@ class World:
 
 
 async def make_world(db: Database, *, password: str = PASSWORD) -> World:
-    hasher = PasswordHasher()
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024)  # cheap hashes for tests only
     pw = hasher.hash(password)
     w = World()
     async with db.session() as s:
