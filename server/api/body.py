@@ -62,8 +62,11 @@ def validation_error(exc: ValidationError) -> ApiError:
     details: list[dict[str, Any]] = []
     too_long_text = False
     for err in exc.errors(include_input=False, include_url=False):
-        loc = ".".join(str(p) for p in err["loc"])
         kind = err["type"]
+        parts = list(err["loc"])
+        if kind == "extra_forbidden" and parts:
+            parts[-1] = "?"  # the unknown key itself is user input: never echo it
+        loc = ".".join(str(p) for p in parts)
         if kind == "string_too_long" and err["loc"] and err["loc"][-1] == "text":
             too_long_text = True
         details.append({"field": loc, "code": kind, "message": _KINDS.get(kind, "is ongeldig")})
