@@ -32,6 +32,7 @@ _PLACE = re.compile(r"[ \t]*,?[ \t]*([^\W\d_][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)
 _ADDRESS_CUE = re.compile(r"(?:woon\w*|adres|op|naar|afzender|:)\s*$|^(?:\s*[:,]?\s*)$")
 _CAP_WORD = re.compile(r"\s*,?\s*([A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)")
 _JOINER = re.compile(r"[ \t]*,?[ \t]*")
+_DIGIT_OR_AT = re.compile(r"[\d@]")
 _CAP_BEFORE = re.compile(r"\b[A-Z][\w'’.-]*\s$")
 _WORD_NUMBER = re.compile(r"\b([^\W\d_]{3,})\s\d{1,4}(?:\s?[a-z]\b|-\d{1,4}\b)?")
 _LIVES = re.compile(
@@ -166,7 +167,7 @@ def find_identifiers(text: str, lex: Lexicon, low: str) -> list[Hit]:
     """All contact details and identifiers in `text`, without overlaps (first kind wins).
 
     `low` is `lower_same_length(text)`."""
-    if not any(c.isdigit() or c == "@" for c in text):
+    if not _DIGIT_OR_AT.search(text):
         return find_addresses(text, lex, low)
     found: list[Hit] = []
     found += find_ibans(text)

@@ -85,8 +85,16 @@ def find_names(text: str, lex: Lexicon, low: str) -> list[Hit]:
             while i < len(items) and words.gap(i - 1, i) == " " and _is_cap(items[i][0]):
                 i += 1
             continue
-        base = _POSSESSIVE.sub("", word)
         prev = items[i - 1][0].lower() if i > 0 else ""
+        if (
+            prev not in lex.titles
+            and word not in lex.first_names
+            and word.title() not in lex.first_names
+            and not word.endswith(("'s", "’s"))
+        ):
+            i += 1  # fast path: most words are no name and follow no title
+            continue
+        base = _POSSESSIVE.sub("", word)
         gap = words.gap(i - 1, i) if i > 0 else ""
         titled = prev in lex.titles and (
             gap == " " or (gap == ". " and prev in _ABBREVIATED_TITLES)
