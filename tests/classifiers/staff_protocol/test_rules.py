@@ -90,3 +90,7 @@ def test_a_calm_reply_to_an_angry_parent_is_fine(analyze):
 def test_tone_markers_alone_need_an_angry_message_to_count(analyze):
     calm_parent = Context(account_type="official", reply_to="Hoe laat begint de ouderavond?")
     assert "heated_discussion" not in analyze("Om zeven uur 😂", calm_parent)
+
+
+def test_mentioning_what_a_teacher_says_is_no_quote(analyze):
+    assert "quoting_colleague" not in analyze("Jij mag er niet bij, ook niet als de juf het zegt.")
