@@ -118,6 +118,10 @@ async def poll_account(app: web.Application, account_id: int) -> PollResult:
     except PlatformError as exc:
         await _failed(app, account_id, f"{type(exc).__name__}: {exc}", None)
         return PollResult(Outcome.FAILED, result.stored, result.rounds)
+    except Exception as exc:  # a bug or a database hiccup: back off, keep the other accounts
+        log.exception("poll of account %s failed unexpectedly", account_id)
+        await _failed(app, account_id, f"internal: {type(exc).__name__}", None)
+        return PollResult(Outcome.FAILED, result.stored, result.rounds)
     finally:
         await leases.release(db, account_id, monitor.owner)
 

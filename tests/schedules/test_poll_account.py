@@ -117,12 +117,14 @@ async def test_cursor_is_saved_only_after_the_comments_are_committed(
     import schedules.poll_account as job
 
     async def broken(*args, **kwargs):
-        raise job.PlatformError("opslag mislukt")  # storing fails after the platform answered
+        raise RuntimeError("opslag mislukt")  # storing fails after the platform answered
 
     monkeypatch.setattr(job, "store_batch", broken)
     assert (await poll_account(m.app, account_id)).outcome == Outcome.FAILED
     async with m.app[keys.DB].session() as s:
-        assert (await s.get(PollState, account_id)).cursor == {}
+        state = await s.get(PollState, account_id)
+        assert state.cursor == {} and state.last_error == "internal: RuntimeError"
+        assert state.lease_owner is None, "the lease is released after a failure"
     monkeypatch.undo()
     await _poll_until_quiet(m, account_id)
     assert sorted(await m.stored_ids(account_id)) == sorted(ids)
