@@ -56,10 +56,15 @@ class Document:
     @cached_property
     def tokens(self) -> list[Token]:
         nt = self.normalised
+        origin = nt.origin
         tokens: list[Token] = []
+        n_text = len(self.text)
         for m in _WORD.finditer(nt.text):
-            start, end = nt.to_original(m.start(), m.end())
-            tokens.append(Token(m.group(), start, end, m.start(), m.end()))
+            s, e = m.span()
+            start, end = origin[s], origin[e - 1] + 1
+            if end < n_text and not self.text[end].isascii():
+                start, end = nt.to_original(s, e)  # trailing combining marks, if any
+            tokens.append(Token(m.group(), start, end, s, e))
         return tokens
 
     def to_original(self, norm_start: int, norm_end: int) -> tuple[int, int]:

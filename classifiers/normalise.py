@@ -86,10 +86,38 @@ def normalise(text: str) -> NormalisedText:
     return NormalisedText(original=text, text=s, origin=tuple(origin))
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
 def _fold(text: str) -> tuple[list[str], list[int]]:
     if text.isascii():
-        lowered = text.lower()
-        return list(lowered), list(range(len(text)))
+        return list(text.lower()), list(range(len(text)))
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a rare letter that lower-cases to two characters
+        return _fold_slow(text)
+    # ASCII runs are copied as they are; only the (few) other characters are looked at
+    emoji = emoji_words()
+    out: list[str] = []
+    origin: list[int] = []
+    last = 0
+    for m in _NON_ASCII.finditer(text):
+        out.extend(lowered[last : m.start()])
+        origin.extend(range(last, m.start()))
+        for i in range(m.start(), m.end()):
+            ch = text[i]
+            if ch in _DROP or "\U0001f3fb" <= ch <= "\U0001f3ff":
+                continue
+            word = emoji.get(ch)
+            piece = f" {word} " if word is not None else _fold_char(ch)
+            out.extend(piece)
+            origin.extend([i] * len(piece))
+        last = m.end()
+    out.extend(lowered[last:])
+    origin.extend(range(last, len(text)))
+    return out, origin
+
+
+def _fold_slow(text: str) -> tuple[list[str], list[int]]:
     emoji = emoji_words()
     out: list[str] = []
     origin: list[int] = []

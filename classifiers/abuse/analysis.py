@@ -18,6 +18,7 @@ _SENTENCE_END = frozenset(".!?\n;")
 _CLAUSE_END = frozenset(".!?\n;,:")
 _QUOTES = frozenset('"“”„«»')
 _SINGLE_QUOTES = frozenset("'‘’`")
+_ANY_QUOTE = _QUOTES | _SINGLE_QUOTES
 
 
 def _is_quote_mark(text: str, i: int) -> bool:
@@ -30,7 +31,7 @@ def _is_quote_mark(text: str, i: int) -> bool:
     return text[i + 1 : i + 3] not in {"s ", "t ", "n "}
 
 
-@dataclass
+@dataclass(slots=True, eq=False)
 class Tok:
     lemma: str
     tags: frozenset[str]
@@ -61,6 +62,11 @@ class Analysis:
     vocabulary: frozenset[str] = frozenset()  # every lemma and tag present (phrase pruning)
 
     @cached_property
+    def tagged(self) -> list[Tok]:
+        """The tokens the lexicon knows (most rules only look at these)."""
+        return [t for t in self.toks if t.tags]
+
+    @cached_property
     def positions(self) -> dict[str, list[int]]:
         """Token indices per lemma and per tag (where a phrase can start)."""
         index: dict[str, list[int]] = {}
@@ -89,17 +95,18 @@ def analyse(doc: Document, lexicon: Lexicon) -> Analysis:
     prev_end = 0
     for dtok in doc.tokens:
         gap = ntext[prev_end : dtok.norm_start]
-        if toks and any(c in _SENTENCE_END for c in gap):
-            sentence += 1
-        if toks and any(c in _CLAUSE_END for c in gap):
+        if toks and not _CLAUSE_END.isdisjoint(gap):
             clause += 1
-        for k, c in enumerate(gap):
-            at = dtok.norm_start - len(gap) + k
-            if c in _QUOTES or (c in _SINGLE_QUOTES and _is_quote_mark(ntext, at)):
-                in_quote = not in_quote
+            if not _SENTENCE_END.isdisjoint(gap):
+                sentence += 1
+        if not _ANY_QUOTE.isdisjoint(gap):
+            for k, c in enumerate(gap):
+                at = dtok.norm_start - len(gap) + k
+                if c in _QUOTES or (c in _SINGLE_QUOTES and _is_quote_mark(ntext, at)):
+                    in_quote = not in_quote
         prev_end = dtok.norm_end
-        original = doc.text[dtok.start : dtok.end]
-        capitalised = original[:1].isupper() and not original.isupper()
+        first = doc.text[dtok.start]
+        capitalised = first.isupper() and not doc.text[dtok.start : dtok.end].isupper()
         pieces = lexicon.match(dtok.text)
         if not pieces:
             is_name = dtok.text in lexicon.first_names or (

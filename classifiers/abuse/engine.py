@@ -10,7 +10,7 @@ import yaml
 
 from classifiers.abuse.analysis import Analysis, analyse
 from classifiers.abuse.lexicon import LEXICON_DIR, Lexicon
-from classifiers.abuse.phrases import load_phrases
+from classifiers.abuse.phrases import PhraseIndex, load_phrases
 from classifiers.abuse.rules import (
     AttributeRule,
     GroupRule,
@@ -43,7 +43,7 @@ class AbuseEngine:
     def __init__(self, directory: Path = LEXICON_DIR) -> None:
         self.lexicon = Lexicon(directory)
         phrases = load_phrases(directory / "phrases.tsv")
-        self.counter = [p for p in phrases if p.category == "stance"]
+        self.counter = PhraseIndex([p for p in phrases if p.category == "stance"])
         self.rules = (
             PhraseRule([p for p in phrases if p.category != "stance"]),
             InsultRule(),

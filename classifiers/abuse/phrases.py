@@ -60,6 +60,31 @@ class Phrase:
         return found
 
 
+class PhraseIndex:
+    """Finds the phrases that can match a text from the words and tags it contains, without
+    looking at every phrase: each phrase is filed under the options of one required item."""
+
+    def __init__(self, phrases: list[Phrase]) -> None:
+        self.always: list[Phrase] = []
+        self.by_option: dict[str, list[int]] = {}
+        self.phrases = phrases
+        for n, p in enumerate(phrases):
+            if not p.required:
+                self.always.append(p)
+                continue
+            for option in min(p.required, key=len):
+                self.by_option.setdefault(option, []).append(n)
+
+    def candidates(self, vocabulary: frozenset[str]) -> list[Phrase]:
+        found: set[int] = set()
+        for word in vocabulary:
+            ids = self.by_option.get(word)
+            if ids:
+                found.update(ids)
+        out = [self.phrases[n] for n in sorted(found) if self.phrases[n].possible(vocabulary)]
+        return self.always + out
+
+
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     parts: list[str] = [r"(?:(?<= )|^)"]
     for raw in pattern.split():

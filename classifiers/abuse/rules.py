@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from classifiers.abuse.analysis import Analysis, Tok
-from classifiers.abuse.phrases import Phrase
+from classifiers.abuse.phrases import PhraseIndex
 
 NEGATORS = frozenset(
     {"niet", "geen", "nooit", "niemand", "niets", "niks", "nergens", "nimmer", "minder"}
@@ -42,16 +42,13 @@ class Hit:
 class Stance:
     """Questions about the stance of a speaker towards the words they use."""
 
-    def __init__(self, an: Analysis, counter: list[Phrase]) -> None:
+    def __init__(self, an: Analysis, counter: PhraseIndex) -> None:
         self.an = an
         self.counter_sentences: set[int] = set()
         ts = an.tag_string
-        for t in an.toks:
-            if t.has("counter"):
-                self.counter_sentences.add(t.sentence)
-        for phrase in counter:
-            if not phrase.possible(an.vocabulary):
-                continue
+        for i in an.positions.get("counter", ()):
+            self.counter_sentences.add(an.toks[i].sentence)
+        for phrase in counter.candidates(an.vocabulary):
             for m in phrase.matches(ts, an.tok_offsets, an.positions):
                 self.counter_sentences.add(an.toks[an.tok_at(m.start())].sentence)
         self.has_counter = bool(self.counter_sentences)
@@ -59,10 +56,8 @@ class Stance:
         # report verbs per sentence that are not the speaker's own voice ("ik zeg ...")
         self.reporters: dict[int, list[int]] = {}
         toks = an.toks
-        for t in toks:
-            if not t.has("report"):
-                continue
-            i = t.index
+        for i in an.positions.get("report", ()):
+            t = toks[i]
             before = toks[i - 1].lemma if i and toks[i - 1].sentence == t.sentence else ""
             after = toks[i + 1].lemma if i + 1 < len(toks) else ""
             if before in FIRST_PERSON or (after in FIRST_PERSON and t.lemma in {"zeg", "zei"}):
@@ -120,17 +115,19 @@ class Targets:
         self.person = [False] * n
         self.group = [False] * n
         self.npgroup = [False] * n
+        pos = an.positions
+        for i in pos.get("you", ()):
+            self.you[an.toks[i].sentence] = True
+        for i in (*pos.get("group", ()), *pos.get("gref", ())):
+            self.group[an.toks[i].sentence] = True
+        for i in pos.get("npgroup", ()):
+            self.npgroup[an.toks[i].sentence] = True
         for s, (start, end) in enumerate(an.sentences):
             toks = an.toks[start:end]
-            for i, t in enumerate(toks):
-                if t.has("you"):
-                    self.you[s] = True
-                if t.has("group", "gref"):
-                    self.group[s] = True
-                if t.has("npgroup"):
-                    self.npgroup[s] = True
+            for i in range(len(toks)):
                 if _names_person(toks, i, text):
                     self.person[s] = True
+                    break
         self.short = len(an.toks) <= 7
         # "die printer", "de chromebook": a thing (or something unknown) named as subject
         self.thing = [False] * n
@@ -239,12 +236,11 @@ class PhraseRule:
 
     def __init__(self, phrases: list[Phrase]) -> None:
         self.phrases = phrases
+        self.index = PhraseIndex(phrases)
 
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
-        for p in self.phrases:
-            if not p.possible(an.vocabulary):
-                continue
+        for p in self.index.candidates(an.vocabulary):
             for m in p.matches(an.tag_string, an.tok_offsets, an.positions):
                 first = an.tok_at(m.start())
                 last = an.tok_at(max(m.start(), m.end() - 2))
@@ -269,7 +265,7 @@ class InsultRule:
 
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
-        for t in an.toks:
+        for t in an.tagged:
             insult = t.has("insult", "slur") or (t.curse_prefix and t.has("person", "group"))
             if not insult and not (t.has("dehum") and t.has("insult")):
                 continue
@@ -299,7 +295,7 @@ class AttributeRule:
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
         toks = an.toks
-        for t in toks:
+        for t in an.tagged:
             if not t.has("negadj", "body"):
                 continue
             if t.has("group", "gref"):
@@ -396,7 +392,7 @@ class SlurRule:
 
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
-        for t in an.toks:
+        for t in an.tagged:
             slur = t.has("slur") or (t.curse_prefix and t.has("group"))
             if not slur:
                 continue
@@ -416,7 +412,7 @@ class ProfanityRule:
 
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
-        for t in an.toks:
+        for t in an.tagged:
             if t.tags and stance.reported(t):
                 continue  # a quoted or reported word is not the speaker swearing
             if t.curse_prefix:
