@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from classifiers.abuse.analysis import Analysis, Tok
-from classifiers.abuse.phrases import PhraseIndex
+from classifiers.abuse.phrases import Phrase, PhraseIndex
 
 NEGATORS = frozenset(
     {"niet", "geen", "nooit", "niemand", "niets", "niks", "nergens", "nimmer", "minder"}
