@@ -62,7 +62,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["school_id"], ["schools.id"],
                                 name="fk_author_roles_school_id_schools"),
         sa.UniqueConstraint("school_id", "platform", "author_external_id",
-                            name="uq_author_roles_school_id"),
+                            name="uq_author_roles_school_id_platform_author_external_id"),
     )
     op.create_index("ix_author_roles_school_id", "author_roles", ["school_id"])
 

@@ -1,0 +1,39 @@
+"""0002_monitoring builds exactly the tables monitoring_models describes (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+import server.storage.monitoring_models  # noqa: F401  (registers the tables on Base.metadata)
+from server.storage.db import Database
+from server.storage.models import Base
+
+MONITORING_TABLES = {"account_credentials", "poll_state", "author_roles"}
+
+
+def _table(diff: Any) -> str | None:
+    item = diff[0] if isinstance(diff, list) else diff
+    for part in item[1:]:
+        name = getattr(part, "name", None)
+        table = getattr(part, "table", None)
+        if table is not None and getattr(table, "name", None):
+            return table.name
+        if name in MONITORING_TABLES or (isinstance(part, str) and part in MONITORING_TABLES):
+            return name or part
+    return None
+
+
+async def test_migration_matches_models(database: Database) -> None:
+    def diffs(conn: Any) -> list[Any]:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        return [d for d in compare_metadata(ctx, Base.metadata)
+                if _table(d) in MONITORING_TABLES]
+
+    async with database.engine.connect() as conn:
+        found = await conn.run_sync(diffs)
+    assert found == []
+    assert "0002_monitoring" in await database.current_revisions() or any(
+        r.startswith("0003") for r in await database.current_revisions())
