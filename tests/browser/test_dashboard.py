@@ -146,6 +146,10 @@ async def test_leadership_works_a_case_end_to_end(site: Site) -> None:
             await page.screenshot(path=str(ARTIFACTS / "dashboard-export.png"), full_page=True)
             assert not [e for e in errors if "Content Security Policy" in e], errors
 
+            await page.goto(site.base + "/dashboard/settings")
+            await page.get_by_role("heading", name="Stappenplan controleren").wait_for()
+            await page.screenshot(path=str(ARTIFACTS / "dashboard-settings.png"), full_page=True)
+
             # log out; a staff member cannot open the dashboard
             await page.goto(site.base + "/dashboard/")
             await submit(page, page.get_by_role("button", name="Uitloggen"))
@@ -157,6 +161,7 @@ async def test_leadership_works_a_case_end_to_end(site: Site) -> None:
             await page.get_by_label("Wachtwoord").fill(PASSWORD)
             await submit(page, page.get_by_role("button", name="Inloggen"))
             await page.get_by_text("alleen voor de directie").wait_for()
+            await page.screenshot(path=str(ARTIFACTS / "dashboard-login-refused.png"))
             await page.goto(site.base + "/dashboard/")
             assert page.url.endswith("/dashboard/login")
         except Exception:

@@ -208,3 +208,23 @@ async def test_one_open_case_per_thread_is_enforced_by_the_database(both_db, sin
     async with db.session() as s:
         s.add(racing_case())
     assert await n_cases(db) == 2
+
+
+async def test_case_reminders_job_runs_the_deadlines(db, sink) -> None:
+    from aiohttp import web
+
+    from schedules.case_reminders import case_reminders
+    from server.escalation.service import ESCALATION
+
+    w = await make_world(db)
+    clock = Clock()
+    esc = service(db, sink, clock)
+    app = web.Application()
+    assert await case_reminders(app) == {"reminded": 0, "escalated": 0}  # not set up: no-op
+    app[ESCALATION] = esc
+    tid = await make_thread(db, w)
+    await add_comments(db, w, tid, derailing_items())
+    await esc.evaluate_threads([tid])
+    clock.now += timedelta(hours=5)
+    assert await case_reminders(app) == {"reminded": 1, "escalated": 0}
+    await esc.outbox.stop()
