@@ -9,11 +9,14 @@ from torch import nn
 class FastTextNet(nn.Module):
     """mean(embedding[features]) -> [hidden ReLU] -> one logit per label (sigmoid, multi-label)."""
 
-    def __init__(self, buckets: int, dim: int, n_out: int, hidden: int = 0) -> None:
+    def __init__(
+        self, buckets: int, dim: int, n_out: int, hidden: int = 0, dropout: float = 0.0
+    ) -> None:
         super().__init__()
         self.buckets = buckets
         self.dim = dim
         self.hidden = hidden
+        self.dropout = nn.Dropout(dropout)
         self.embedding = nn.EmbeddingBag(buckets, dim, mode="mean", sparse=True)
         nn.init.uniform_(self.embedding.weight, -1.0 / dim, 1.0 / dim)
         if hidden:
@@ -24,7 +27,7 @@ class FastTextNet(nn.Module):
             self.head = nn.Linear(dim, n_out)
 
     def forward(self, ids: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
-        return self.head(self.embedding(ids, offsets))
+        return self.head(self.dropout(self.embedding(ids, offsets)))
 
     def from_pooled(self, pooled: torch.Tensor) -> torch.Tensor:
         """Logits from already pooled (mean) embeddings, shape (batch, dim)."""

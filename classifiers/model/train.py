@@ -40,6 +40,9 @@ class TrainConfig:
     lr_head: float = 0.005
     patience: int = 3
     subtype_weight: float = 0.5
+    feature_dropout: float = 0.5  # share of a text's features left out per training step
+    dropout: float = 0.5  # dropout on the pooled embedding
+    weight_decay: float = 0.0  # head only
     threads: int = 2
     hash_settings: HashSettings = field(default_factory=HashSettings)
 
@@ -71,12 +74,21 @@ def _targets(examples: list[Example], labels: list[str]) -> torch.Tensor:
     return y
 
 
-def _batch(ids: list[list[int]], rows: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+def _batch(
+    ids: list[list[int]],
+    rows: list[int],
+    drop: float = 0.0,
+    rng: random.Random | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
     flat: list[int] = []
     offsets: list[int] = []
     for r in rows:
         offsets.append(len(flat))
-        flat.extend(ids[r] or [0])
+        feats = ids[r] or [0]
+        if drop and rng is not None and len(feats) > 1:
+            kept = [f for f in feats if rng.random() >= drop]
+            feats = kept or [rng.choice(feats)]
+        flat.extend(feats)
     return torch.tensor(flat, dtype=torch.long), torch.tensor(offsets, dtype=torch.long)
 
 
@@ -113,7 +125,9 @@ def fit_platt(logits: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
 
     def closure() -> torch.Tensor:
         opt.zero_grad()
-        loss = loss_fn(log_a.exp() * logits + b, y)
+        # a weak prior keeps the fit sane on (nearly) separable dev sets
+        prior = 0.01 * (log_a.pow(2).sum() + 0.1 * b.pow(2).sum())
+        loss = loss_fn(log_a.exp() * logits + b, y) + prior
         loss.backward()
         return loss
 
@@ -156,7 +170,9 @@ def _train(
     y_train = _targets(train, labels)
     y_dev = _targets(dev, labels)
 
-    net = FastTextNet(cfg.hash_settings.buckets, cfg.dim, len(labels), cfg.hidden)
+    net = FastTextNet(
+        cfg.hash_settings.buckets, cfg.dim, len(labels), cfg.hidden, cfg.dropout
+    )
     # Rows no training text touches stay exactly zero: unseen n-grams add nothing at
     # inference, and the artefact only has to store the touched rows.
     seen = torch.zeros(cfg.hash_settings.buckets, dtype=torch.bool)
@@ -169,7 +185,9 @@ def _train(
     weights[n_cat:] = cfg.subtype_weight
     loss_fn = nn.BCEWithLogitsLoss(reduction="none")
     opt_emb = torch.optim.SparseAdam(list(net.embedding.parameters()), lr=cfg.lr_embedding)
-    opt_head = torch.optim.Adam(net.head.parameters(), lr=cfg.lr_head)
+    opt_head = torch.optim.AdamW(
+        net.head.parameters(), lr=cfg.lr_head, weight_decay=cfg.weight_decay
+    )
     rng = random.Random(cfg.seed)
     order = list(range(len(train)))
 
@@ -184,7 +202,7 @@ def _train(
         total = 0.0
         for start in range(0, len(order), cfg.batch_size):
             rows = order[start : start + cfg.batch_size]
-            flat, offsets = _batch(train_ids, rows)
+            flat, offsets = _batch(train_ids, rows, cfg.feature_dropout, rng)
             logits = net(flat, offsets)
             loss = (loss_fn(logits, y_train[rows]) * weights).mean()
             opt_emb.zero_grad()

@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from classifiers.evaluation import evaluate
     from classifiers.model.data import CorpusFileError, load_examples
     from classifiers.pipeline import Scorer
+    from server.commands.score import logs_to_stderr
 
     try:
         examples = load_examples(args.file)
@@ -42,7 +43,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"denkna eval: modelbestand {args.model} bestaat niet", file=sys.stderr)
             return 2
         kwargs["model_path"] = args.model
-    report = evaluate(Scorer(**kwargs), examples)
+    logs_to_stderr()
+    scorer = Scorer(**kwargs)
+    logs_to_stderr()
+    report = evaluate(scorer, examples)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -21,6 +22,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", type=Path, help="ander modelbestand (.safetensors)")
     parser.add_argument("--rules-only", action="store_true", help="alleen regels, geen model")
     parser.add_argument("--locale", choices=("nl", "en"), default="nl", help="taal van uitleg")
+
+
+def logs_to_stderr() -> None:
+    """Keep stdout for results: some libraries (deduce) point the root logger at stdout
+    and at DEBUG level when imported. Move such handlers to stderr, at WARNING."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+    for handler in root.handlers:
+        if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stdout:
+            handler.setStream(sys.stderr)
+    if root.level < logging.WARNING:
+        root.setLevel(logging.WARNING)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,7 +57,9 @@ def run(args: argparse.Namespace) -> int:
             return 2
     else:
         source = sys.stdin.buffer
+    logs_to_stderr()
     scorer = Scorer(**kwargs)
+    logs_to_stderr()  # again: loading the recognizers may import such a library
     out = sys.stdout
     try:
         for obj in score_lines(source, scorer, args.locale):

@@ -33,10 +33,12 @@ def run(args: argparse.Namespace) -> int:
     from classifiers.model.build import build_model
     from classifiers.model.data import CorpusFileError
     from classifiers.model.train import TrainConfig
+    from server.commands.score import logs_to_stderr
 
     if args.epochs < 1:
         print("denkna train: --epochs moet minstens 1 zijn", file=sys.stderr)
         return 2
+    logs_to_stderr()
     config = TrainConfig(epochs=args.epochs, seed=args.seed, threads=args.threads)
     try:
         report = build_model(

@@ -58,3 +58,29 @@ def write_tiny_corpus(directory: Path, n_train: int = 160, n_dev: int = 40) -> P
             for rec in _records(seed, n):
                 fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return directory
+
+
+_MODELS: dict[str, Path] = {}
+
+
+def tiny_model(directory: Path) -> Path:
+    """Train (once per test process) a small model on the tiny corpus; return its path."""
+    from classifiers.model.build import build_model
+    from classifiers.model.features import HashSettings
+    from classifiers.model.train import TrainConfig
+
+    key = "default"
+    if key not in _MODELS or not _MODELS[key].exists():
+        data = write_tiny_corpus(directory / "corpus")
+        out = directory / "tiny.safetensors"
+        config = TrainConfig(
+            epochs=12,
+            seed=7,
+            dim=16,
+            hidden=16,
+            lr_embedding=0.05,
+            hash_settings=HashSettings(buckets=1 << 14),
+        )
+        build_model(data, out, config)
+        _MODELS[key] = out
+    return _MODELS[key]
