@@ -18,7 +18,7 @@ from server.errors import ApiError
 from server.platforms.access import connector_for
 from server.platforms.base import NotSupported, PlatformError
 from server.platforms.credentials import CredentialError, store_token
-from server.storage.models import Account, Comment, utcnow
+from server.storage.models import Account, Comment, School, utcnow
 from server.storage.monitoring_models import AuthorRole, PollState
 
 
@@ -141,7 +141,8 @@ async def put_role(request: web.Request) -> web.Response:
     school_id = _school_id(request)
     body = await read_json(request, AuthorRoleIn)
     async with request.app[keys.DB].session() as s:
-        await admin_ops.get_school(s, school_id)
+        if await s.get(School, school_id) is None:
+            raise ApiError(404, "not_found", "Deze school bestaat niet.")
         row = (await s.execute(select(AuthorRole).where(
             AuthorRole.school_id == school_id, AuthorRole.platform == body.platform,
             AuthorRole.author_external_id == body.author_external_id))).scalar_one_or_none()

@@ -220,3 +220,7 @@ async def test_account_api_rejects_bad_input(monitored: Monitored) -> None:
     assert r.status == 200 and (await r.json())["auto_hide_threshold"] == 0.9
     r = await m.client.post("/api/v1/comments/424242/unhide", headers=admin)
     assert r.status == 404
+    r = await m.client.post("/api/v1/schools/424242/author-roles", headers=admin,
+                            json={"platform": "facebook", "author_external_id": "x",
+                                  "role": "adult"})
+    assert r.status == 404 and (await r.json())["error"]["code"] == "not_found"
