@@ -217,6 +217,8 @@ async def _load_case(request: web.Request, s: Any) -> Case | web.Response:
     try:
         case_id = int(request.match_info["case_id"])
     except ValueError:
+        case_id = 0
+    if not 1 <= case_id <= 2**31 - 1:
         return error_page(request, 404, "Zaak niet gevonden", "Deze zaak bestaat niet.")
     case = await s.get(Case, case_id)
     if case is None or not case_ops.can_read(user_of(request), case):
@@ -468,6 +470,8 @@ async def settings_thresholds(request: web.Request) -> web.Response:
     form = await request.post()
     try:
         school_id = int(str(form.get("school_id", "")))
+        if not 1 <= school_id <= 2**31 - 1:
+            raise ValueError("school")
         values = {k: str(form.get(k, "")).replace(",", ".") for k in
                   ("open_above", "calm_below", "calm_after_minutes", "min_flagged")}
         t = Thresholds.from_mapping({"open_above": float(values["open_above"]),

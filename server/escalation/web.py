@@ -93,6 +93,13 @@ def _connector_poster(app: web.Application) -> Any:
     return post
 
 
+def db_id(value: Any) -> int | None:
+    """A usable row id: a positive int that fits the database column (no bools)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 1 <= value <= 2**31 - 1 else None
+
+
 async def report_thread(request: web.Request) -> web.Response:
     """A staff member reports a derailing thread or post (flowchart step 1).
 
@@ -118,13 +125,15 @@ async def report_thread(request: web.Request) -> web.Response:
         service: Escalation = request.app[ESCALATION]
         async with service.db.session() as s:
             thread = None
-            if isinstance(body.get("thread_id"), int):
-                thread = await s.get(Thread, body["thread_id"])
-            elif isinstance(body.get("comment_id"), int):
-                c = await s.get(Comment, body["comment_id"])
+            thread_id, comment_id = db_id(body.get("thread_id")), db_id(body.get("comment_id"))
+            if thread_id is not None:
+                thread = await s.get(Thread, thread_id)
+            elif comment_id is not None:
+                c = await s.get(Comment, comment_id)
                 thread = await s.get(Thread, c.thread_id) if c else None
             else:
-                raise ApiError(400, "missing_target", "Geef 'thread_id' of 'comment_id' op.")
+                raise ApiError(400, "missing_target", "Geef 'thread_id' of 'comment_id' op "
+                               "(een positief geheel getal).")
             if thread is None or (p.role != "admin" and p.school_id != thread.school_id):
                 raise ApiError(404, "not_found", "Dit bericht bestaat niet of hoort niet bij "
                                "uw school.")
@@ -135,9 +144,7 @@ async def report_thread(request: web.Request) -> web.Response:
 
             user = await s.get(User, p.user_id)
             plan = await service.plan_for(s, thread.school_id)
-            trig = []
-            if isinstance(body.get("comment_id"), int):
-                trig = [body["comment_id"]]
+            trig = [comment_id] if comment_id is not None else []
             case = await case_ops.open_case(
                 s, plan=plan, school_id=thread.school_id, thread_id=thread.id,
                 account_id=thread.account_id, source="report", now=service.clock(),
@@ -163,8 +170,10 @@ async def set_password(request: web.Request) -> web.Response:
     @requires("admin")
     async def handle(request: web.Request) -> web.Response:
         try:
-            user_id = int(request.match_info["user_id"])
+            user_id = db_id(int(request.match_info["user_id"]))
             body = await request.json()
+            if user_id is None:
+                raise ValueError("id")
         except ValueError:
             raise ApiError(400, "invalid_request", "Stuur JSON met 'password'.") from None
         password = body.get("password") if isinstance(body, dict) else None
@@ -226,7 +235,9 @@ async def set_alert_destinations(request: web.Request) -> web.Response:
     async def handle(request: web.Request) -> web.Response:
         p = principal_of(request)
         try:
-            school_id = int(request.match_info["school_id"])
+            school_id = db_id(int(request.match_info["school_id"]))
+            if school_id is None:
+                raise ValueError("onbekende school")
             value = validate_destinations(await request.json())
         except ValueError as exc:
             msg = str(exc) if "Expecting" not in str(exc) else "Stuur geldige JSON."

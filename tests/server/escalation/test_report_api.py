@@ -101,3 +101,15 @@ async def test_admin_sets_a_dashboard_password(seeded) -> None:
         ("email", "directie@school.nl"), ("teams", "https://example.webhook.office.com/x")]
     # staff: the Slack channel plus (no e-mail configured) the staff users' addresses
     assert [d.channel for d in staff_dest] == ["slack", "email"]
+    # odd ids get a 4xx, never a 5xx
+    staff = seed.headers(seed.schools[0].tokens["staff"])
+    for body in ({"thread_id": True}, {"thread_id": 2**63}, {"comment_id": -1},
+                 {"thread_id": "1"}, [1], "x"):
+        r = await client.post("/api/v1/cases/report", json=body, headers=staff)
+        assert r.status == 400, (body, r.status)
+    admin = seed.headers(seed.admin_token)
+    r = await client.put(f"/api/v1/admin/users/{2**40}/password",
+                         json={"password": "x" * 12}, headers=admin)
+    assert r.status in (400, 404)
+    r = await client.post("/api/v1/cases/report", data=b"{nope", headers=staff)
+    assert r.status == 400
