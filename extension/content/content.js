@@ -50,6 +50,7 @@
   }
 
   const categoriesOf = (result) => [...new Set(((result && result.flags) || []).map((f) => f.category))];
+  const spansOf = (result) => ((result && result.flags) || []).flatMap((f) => f.spans || []);
   const highFlags = (result) => ((result && result.flags) || []).filter((f) => f.severity === "high");
   const labelList = (cats) => cats.map((c) => t(ns.CATEGORY_KEYS[c] || "catProtocol").toLowerCase()).join(", ");
 
@@ -98,7 +99,7 @@
       ui.announce(t("announceClear"));
     }
     setStatus(st, now.length ? "warn" : "ok");
-    if (active === st) ui.highlight(st.field, text, ((result && result.flags) || []).flatMap((f) => f.spans || []));
+    if (active === st) ui.highlight(st.field, text, spansOf(result));
     render(st);
   }
 
@@ -146,7 +147,15 @@
     observer = null;
     if (!field.isContentEditable) return;
     observer = new MutationObserver(() => {
-      if (!bypass && active && active.field === field) schedule(active);
+      if (bypass || !active || active.field !== field) return;
+      const text = ns.editor.readText(field);
+      if (text === active.checkedText && active.result) {
+        // the editor re-rendered the same text: paint the marks on its new nodes
+        ui.highlight(field, text, spansOf(active.result));
+        return;
+      }
+      ui.clearHighlight(); // offsets no longer fit the text
+      schedule(active);
     });
     observer.observe(field, { childList: true, subtree: true, characterData: true });
   }

@@ -145,6 +145,7 @@
       const plain = field instanceof HTMLTextAreaElement || field instanceof HTMLInputElement;
       if (!plain || !spans.length) {
         this.clearHighlight();
+        if (!plain && spans.length) this.highlightRich(field, text, spans);
         return;
       }
       const cs = getComputedStyle(field);
@@ -175,7 +176,52 @@
       this.reposition();
     }
 
+    /** Contenteditable: the CSS Custom Highlight API paints the spans without touching the
+     *  editor's DOM (rich editors would fight any element we add). */
+    highlightRich(field, text, spans) {
+      if (!globalThis.CSS || !CSS.highlights || typeof Highlight === "undefined") return;
+      if (!document.getElementById("denkna-highlight-style")) {
+        const style = document.createElement("style");
+        style.id = "denkna-highlight-style";
+        style.textContent =
+          "::highlight(denkna-finding){background-color:rgba(255,214,102,.45);" +
+          "text-decoration:underline wavy #b42318;text-decoration-skip-ink:none}";
+        (document.head || document.documentElement).append(style);
+      }
+      // where each text node of the editor sits in the text that was checked
+      const nodes = [];
+      const walker = document.createTreeWalker(field, NodeFilter.SHOW_TEXT);
+      let pos = 0;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.data) continue;
+        const at = text.indexOf(node.data, pos);
+        if (at < 0) continue;
+        nodes.push([at, node]);
+        pos = at + node.data.length;
+      }
+      const locate = (offset, isEnd) => {
+        for (const [at, node] of nodes) {
+          const len = node.data.length;
+          if (offset >= at && (offset < at + len || (isEnd && offset === at + len))) return [node, offset - at];
+        }
+        return null;
+      };
+      const ranges = [];
+      for (const sp of spans) {
+        const a = locate(sp.start, false);
+        const b = locate(sp.end, true);
+        if (!a || !b) continue;
+        const r = document.createRange();
+        r.setStart(a[0], a[1]);
+        r.setEnd(b[0], b[1]);
+        ranges.push(r);
+      }
+      if (ranges.length) CSS.highlights.set("denkna-finding", new Highlight(...ranges));
+      else CSS.highlights.delete("denkna-finding");
+    }
+
     clearHighlight() {
+      if (globalThis.CSS && CSS.highlights) CSS.highlights.delete("denkna-finding");
       this.mirrorFor = null;
       this.mirror.classList.remove("visible");
       this.mirror.replaceChildren();

@@ -124,6 +124,11 @@ def test_bullying_is_marked_within_1_5_s_and_harmless_text_is_not(
         assert "mongool" in page.locator("denkna-ui .mirror.visible mark.hl").first.inner_text()
     if composer == "rich.html":
         assert page.evaluate("window.renders") >= len(BULLYING)  # it really re-rendered
+        # marked in place through the CSS Custom Highlight API, on the editor's current nodes
+        marked = page.evaluate(
+            "() => [...(CSS.highlights.get('denkna-finding') || [])].map((r) => r.toString())"
+        )
+        assert any("mongool" in m for m in marked), marked
 
     clear(page, field)
     page.keyboard.type(HARMLESS, delay=10)
