@@ -43,8 +43,11 @@ class Lexicon:
     class_re: re.Pattern[str]
     health_re: re.Pattern[str]
     health_state_re: re.Pattern[str]
+    health_term_re: re.Pattern[str]  # a bare health term
+    health_cause_re: re.Pattern[str]  # "actie tegen" before a term: no person's health
     school_record_re: re.Pattern[str]
     photo_re: re.Pattern[str]
+    consent_re: re.Pattern[str]
     birth_re: re.Pattern[str]
     date_re: re.Pattern[str]  # a full date with a year
     street_suffixes: tuple[str, ...]  # "Kerkstraat 12": a word ending so, then a number
@@ -100,6 +103,8 @@ def load_lexicon() -> Lexicon:
     common |= {w.lower() for w in lex["name_words"]}
 
     health_terms = _alternation(lex["health_terms"])
+    verb_only = set(lex["health_terms_verb_only"])
+    bare_terms = _alternation([t for t in lex["health_terms"] if t not in verb_only])
     health_verbs = "|".join(lex["health_verbs_patterns"])
     health_re = re.compile(
         rf"\b(?:{health_verbs})\s(?:{health_terms})\b"
@@ -134,8 +139,11 @@ def load_lexicon() -> Lexicon:
         generic_mailboxes=frozenset(lex["generic_mailboxes"]),
         class_re=re.compile("|".join(lex["class_patterns"]), flags),
         health_re=health_re,
+        health_term_re=re.compile(rf"\b(?:{bare_terms})\b", flags),
+        health_cause_re=re.compile("|".join(lex["health_cause_patterns"]), flags),
         health_state_re=re.compile("|".join(lex["health_state_patterns"]), flags),
         school_record_re=re.compile("|".join(lex["school_record_patterns"]), flags),
+        consent_re=re.compile("|".join(lex["consent_patterns"]), flags),
         photo_re=re.compile("|".join(lex["photo_patterns"]), flags),
         birth_re=birth_re,
         date_re=re.compile(

@@ -133,6 +133,9 @@ class PersonalDataRecognizer(Recognizer):
     ) -> Finding:
         """Pupils' names: with a photo (004) or a class they identify a child."""
         lex = self.lex
+        if lex.consent_re.search(text):
+            # Consent stated (000 A.1): seen, but not flagged.
+            return self._finding("pupil_name", 0.2, Severity.LOW, pupils, suggestion, "name")
         if lex.photo_re.search(text):
             with_class = bool(classes)
             severity = Severity.HIGH if with_class else Severity.MEDIUM
@@ -174,6 +177,9 @@ class PersonalDataRecognizer(Recognizer):
         hits += [
             Hit("school_record", m.start(), m.end()) for m in lex.school_record_re.finditer(text)
         ]
+        for m in lex.health_term_re.finditer(text):
+            if not lex.health_cause_re.search(text, max(0, m.start() - 40), m.start()):
+                hits.append(Hit("health", m.start(), m.end(), 0.8))  # term without a verb
         hits.sort(key=lambda h: (h.start, -h.end))
         out: list[Hit] = []
         for h in hits:
@@ -195,6 +201,13 @@ class PersonalDataRecognizer(Recognizer):
             in_sentence = [n for n in in_sentence if n.kind == "name"]
             if not in_sentence and any(n.kind == "staff_name" for n in names):
                 return None
+        if hit.strength < 1.0:
+            # A bare term counts next to a pupil's name; staff health is a personnel matter.
+            in_sentence = [n for n in in_sentence if n.kind == "name"]
+        if in_sentence and hit.strength < 1.0:
+            return 0.7, Severity.MEDIUM, in_sentence  # a bare term next to a name
+        if hit.strength < 1.0:
+            return None
         if in_sentence:
             return (0.92 if has_class else 0.85), Severity.HIGH, in_sentence
         before = [w.lower() for w in _WORDS.findall(text[s_start : hit.start])]

@@ -98,3 +98,20 @@ def test_lower_case_name_with_a_surname_is_recognised(analyze):
 
 def test_platform_mentions_are_not_disclosures(analyze):
     assert flagged(analyze("@Rafael Hendriks, dank voor uw bericht.")) == {}
+
+
+def test_a_health_term_next_to_a_pupils_name_counts_without_a_verb(analyze):
+    text = "Liam en zijn diabetes: houd een snoepje bij de hand."
+    assert spans_text(text, flagged(analyze(text))["health"]) == ["Liam", "diabetes"]
+
+
+def test_a_health_cause_or_curse_is_no_health_data(analyze):
+    assert "health" not in flagged(analyze("Emma loopt mee in de sponsorloop tegen diabetes."))
+    assert "health" not in flagged(analyze("Kanker Emma, doe normaal"))
+
+
+def test_stated_consent_keeps_names_with_a_photo_below_the_threshold(analyze):
+    text = "Met toestemming van de ouders: Joep en Anouk wonnen de quiz. Meer foto's volgen."
+    assert flagged(analyze(text)) == {}
+    without = "Joep en Anouk wonnen de quiz. Meer foto's volgen."
+    assert "pupil_name" in flagged(analyze(without))

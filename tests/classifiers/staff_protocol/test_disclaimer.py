@@ -63,3 +63,8 @@ def test_no_flag_without_both_school_and_opinion(analyze, text):
 
 def test_pupils_and_parents_are_not_judged_by_staff_rules(analyze):
     assert analyze(OPINION, Context(account_type="private", author_role="child")) == {}
+
+
+def test_a_positive_opinion_about_a_school_decision_needs_a_disclaimer_too(analyze):
+    text = "Top besluit van ons bestuur over de fusie, hier ben ik blij mee."
+    assert "missing_disclaimer" in analyze(text, PRIVATE)
