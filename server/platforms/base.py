@@ -22,6 +22,9 @@ import aiohttp
 
 CONFIG_FILE = Path(__file__).with_name("platforms.toml")
 PLATFORMS = ("facebook", "instagram", "youtube", "mastodon")
+MAX_ID_LENGTH = 200  # the id columns in storage
+MAX_NAME_LENGTH = 200
+MAX_PERMALINK_LENGTH = 1000
 
 
 # --- normalised data -------------------------------------------------------------------------
@@ -164,6 +167,8 @@ def req_str(obj: Mapping[str, Any], key: str) -> str:
         return str(value)
     if not isinstance(value, str) or not value:
         raise ValueError(f"field {key!r} missing or not a string")
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"field {key!r} is too long for an id")
     return value
 
 

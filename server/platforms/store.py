@@ -20,7 +20,15 @@ from sqlalchemy import select, update
 from classifiers.document import Context
 from server import admin_ops, keys
 from server.ingest import StoredComment, ingest_comments
-from server.platforms.base import Connector, NotSupported, PlatformComment, PlatformError
+from server.platforms.base import (
+    MAX_ID_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_PERMALINK_LENGTH,
+    Connector,
+    NotSupported,
+    PlatformComment,
+    PlatformError,
+)
 from server.platforms.roles import author_role, role_map
 from server.storage.models import Account, Comment, SchoolSetting, Thread, utcnow
 
@@ -50,7 +58,8 @@ async def store_batch(app: web.Application, account_id: int,
         if account is None:
             raise LookupError(f"account {account_id} bestaat niet")
         roles = await role_map(s, account.school_id, account.platform)
-    roled = [replace(c, author_role=author_role(c, account, roles)) for c in comments]
+    roled = [fit(replace(c, author_role=author_role(c, account, roles))) for c in comments
+             if _storable(c)]
     result = BatchResult(received=len(roled))
     ingested = await ingest_comments(app, account_id, roled)
     result.stored = ingested.stored
@@ -66,6 +75,19 @@ async def store_batch(app: web.Application, account_id: int,
     if connector is not None and result.stored_comments:
         result.auto_hidden = await auto_hide(app, account, connector, result.stored_comments)
     return result
+
+
+def _storable(c: PlatformComment) -> bool:
+    ids = (c.external_id, c.post_id, c.parent_id or "", c.author_id or "")
+    return all(len(i) <= MAX_ID_LENGTH for i in ids) and bool(c.external_id and c.post_id)
+
+
+def fit(c: PlatformComment) -> PlatformComment:
+    """Names and links cut to what the columns hold (a platform may send anything)."""
+    name = c.author_name[:MAX_NAME_LENGTH] if c.author_name else c.author_name
+    link = c.permalink if c.permalink and len(c.permalink) <= MAX_PERMALINK_LENGTH else None
+    return replace(c, author_name=name, permalink=link) if (
+        name != c.author_name or link != c.permalink) else c
 
 
 async def apply_changes(app: web.Application, account: Account,

@@ -119,3 +119,17 @@ async def test_webhook_routes_are_in_the_openapi_document(monitored: Monitored) 
     spec = await resp.json()
     assert "post" in spec["paths"]["/webhooks/meta"]
     assert "/api/v1/accounts/{id}/health" in spec["paths"]
+
+
+async def test_oversized_fields_never_break_storage(monitored: Monitored) -> None:
+    m = monitored
+    _, fake = await m.add_account("facebook")
+    payload = feed(fake.id, "add", "x" * 500, "te lange id")
+    resp = await _post(m, payload)
+    assert resp.status == 200 and (await resp.json())["skipped"] == 1
+    payload = feed(fake.id, "add", "p_1_900", "lange naam")
+    payload["entry"][0]["changes"][0]["value"]["from"]["name"] = "N" * 5000
+    resp = await _post(m, payload)
+    assert resp.status == 200
+    stored = await _comments(m)
+    assert list(stored) == ["p_1_900"] and len(stored["p_1_900"].author_name) == 200
