@@ -254,6 +254,12 @@ def _merge_multiword(toks: list[Tok], lexicon: Lexicon) -> list[Tok]:
 
 
 _GROUP_PRONOUNS = frozenset({"ze", "zij", "die", "deze", "hun", "hen", "zulke"})
+_DEMONSTRATIVES = frozenset({"die", "deze", "zulke"})  # "die taal" is no reference
+_GROUP_VERBS = frozenset(
+    {"zijn", "waren", "blijven", "horen", "moeten", "mogen", "kunnen", "willen", "stinken",
+     "verpesten", "hebben", "doen", "komen", "gaan", "verdienen", "maken", "krijgen", "lopen",
+     "zitten", "praten", "denken", "zouden"}
+)
 _GROUP_NOUNS = frozenset({"mensen", "lui", "types", "figuren", "soort", "volk"})
 
 
@@ -268,8 +274,9 @@ def _resolve_group_references(toks: list[Tok]) -> None:
             continue
         nxt = toks[i + 1].lemma if i + 1 < len(toks) else ""
         prev = toks[i - 1].lemma if i else ""
+        demonstrative_ok = t.lemma not in _DEMONSTRATIVES or nxt in _GROUP_VERBS
         refers = (
-            (t.lemma in _GROUP_PRONOUNS and "you" not in t.tags)
+            (t.lemma in _GROUP_PRONOUNS and "you" not in t.tags and demonstrative_ok)
             or (t.lemma == "het" and nxt in {"zijn", "blijven", "waren"})
             or (t.lemma in _GROUP_NOUNS and prev in {"die", "deze", "zulke", "dat", "dit"})
         )

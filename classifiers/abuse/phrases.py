@@ -7,6 +7,7 @@ Pattern language, tokens separated by spaces:
   _                  any token
   ..N                up to N tokens (never across a sentence end)
   X?                 the token X is optional
+  !w1|w2             the next token is none of these words (a veto)
 A pattern that mentions a negation itself (`<neg>`, niet, geen, nooit, niemand, niets)
 keeps matches that contain a negation; any other pattern drops them ("ik zou je nooit slaan").
 """
@@ -93,6 +94,11 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
         if item.startswith(".."):
             parts.append(rf"(?:{_ANY}){{0,{int(item[2:])}}}")
             continue
+        if item.startswith("!") and len(item) > 1:
+            # a veto on the next token: "niemand wil jou !uit" does not match "... jou uit"
+            alternation = "|".join(_literal(w) for w in item[1:].split("|"))
+            parts.append(f"(?!{alternation})")
+            continue
         if item == "_":
             piece = _ANY
         elif item.startswith("<") and item.endswith(">") and item.count("<") == 1:
@@ -133,7 +139,7 @@ def _required(pattern: str) -> tuple[frozenset[str], ...]:
     """For each mandatory item of the pattern, the lemmas/tags of which one must be present."""
     required: list[frozenset[str]] = []
     for raw in pattern.split():
-        if raw.endswith("?") or raw.startswith("..") or raw == "_":
+        if raw.endswith("?") or raw.startswith(("..", "!")) or raw == "_":
             continue
         options: set[str] = set()
         for alternative in raw.split("|"):

@@ -214,8 +214,6 @@ def _names_person(toks: list[Tok], i: int, text: str) -> bool:
         return True
     if t.has("person") and i and toks[i - 1].lemma in DETERMINERS:
         return True
-    if t.capitalised and not t.tags and i and len(t.lemma) > 1:
-        return True
     if t.lemma in COPULA_SINGULAR and i and _person_subject(toks, i - 1):
         return True
     return t.has("pron3s") and t.lemma in {"hij", "hem"}
@@ -228,7 +226,11 @@ def _person_subject(toks: list[Tok], i: int) -> bool:
         return True
     if t.tags or (i and toks[i - 1].lemma in DETERMINERS | {"de", "het", "een", "mijn", "onze"}):
         return False
-    return t.capitalised
+    first_in_sentence = i == 0 or toks[i - 1].sentence != t.sentence
+    return t.capitalised and not first_in_sentence
+
+
+_GOING_MAD = frozenset({"word", "wordt", "worden", "werd", "maakt", "maken", "helemaal", "stapel"})
 
 
 class PhraseRule:
@@ -273,6 +275,8 @@ class InsultRule:
                 continue
             if stance.negated(t) or stance.reported(t):
                 continue
+            if t.lemma == "gek" and t.index and an.toks[t.index - 1].lemma in _GOING_MAD:
+                continue  # "ik word gek van die printer"
             aim = targets.aimed(t)
             severity = max(t.severity, 3 if t.curse_prefix else 0) or 2
             if aim is None:
@@ -310,6 +314,9 @@ class AttributeRule:
                 continue
             if stance.negated(t, 4) or stance.reported(t):
                 continue
+            nxt = toks[t.index + 1].lemma if t.index + 1 < len(toks) else ""
+            if t.lemma == "ziek" and nxt != "in":
+                continue  # "Jasmijn is weer ziek" is about health ("ziek in je hoofd" is not)
             subtype = "humiliation" if t.has("body") else "insult"
             hits.append(Hit("bullying", subtype, 2, 0.8, [t], f"attribute.{subtype}"))
         return hits
