@@ -1,7 +1,8 @@
 """Lookup data for personal-data detection, loaded once per process.
 
 What we use from deduce (3.x): only its bundled source lookup lists, read as package
-resources -- first names (`names/lst_first_name`), surnames (`names/lst_surname`), place
+resources -- first names (`names/lst_first_name`), surnames (`names/lst_surname`,
+`names/lst_interfix_surname`), place
 names (`locations/lst_placename/lst_residence` and `lst_municipality`) and its common/stop
 word whitelists, each minus its `exceptions.txt`. We do not construct `deduce.Deduce()`:
 its first construction builds a 77 MB pickle cache (over two minutes on the CI machine) and
@@ -30,6 +31,7 @@ _DEDUCE_SRC = "data/lookup/src"
 class Lexicon:
     first_names: frozenset[str]
     surnames: frozenset[str]
+    interfix_surnames: frozenset[str]  # surnames after "van der" etc. ("Meer")
     places: frozenset[str]
     common_words: frozenset[str]  # lower case; names that are also Dutch words
     not_names: frozenset[str]  # lower case; brands and namesakes ("albert heijn")
@@ -95,6 +97,7 @@ def load_lexicon() -> Lexicon:
 
     first_names = {n for n in _deduce_list("names/lst_first_name") if len(n) > 1}
     surnames = {n for n in _deduce_list("names/lst_surname") if len(n) > 1}
+    interfix_surnames = {n for n in _deduce_list("names/lst_interfix_surname") if len(n) > 1}
     places = _deduce_list("locations/lst_placename/lst_residence") | _deduce_list(
         "locations/lst_placename/lst_municipality"
     )
@@ -127,6 +130,7 @@ def load_lexicon() -> Lexicon:
     return Lexicon(
         first_names=frozenset(first_names),
         surnames=frozenset(surnames),
+        interfix_surnames=frozenset(interfix_surnames),
         places=frozenset(places),
         common_words=frozenset(common),
         not_names=frozenset(n.lower() for n in lex["not_names"]),

@@ -66,7 +66,9 @@ def _surname_after(words: _Words, i: int, lex: Lexicon, lower: bool) -> int | No
     with_interfix = k > i + 1
     if candidate in lex.surnames and (candidate not in lex.first_names or with_interfix):
         return k
-    if with_interfix and not lower and word.lower() not in lex.common_words:
+    if with_interfix and (
+        candidate in lex.interfix_surnames or (not lower and word.lower() not in lex.common_words)
+    ):
         return k
     return None
 

@@ -114,7 +114,9 @@ class PersonalDataRecognizer(Recognizer):
             pupils = [n for n in anchor_names if n.kind == "name"]
             if any(self._class_in_sentence(low, n, classes) for n in pupils):
                 findings.append(
-                    self._finding("pupil_name", 0.6, Severity.MEDIUM, pupils, suggestion)
+                    self._finding(
+                        "pupil_name", 0.6, Severity.MEDIUM, pupils, suggestion, "pupil_identified"
+                    )
                 )
 
         rest = [n for n in names if n not in used_names]
@@ -144,12 +146,16 @@ class PersonalDataRecognizer(Recognizer):
         if with_class:
             cue = _CONGRATULATION.search(text) is not None
             if not cue:
-                return self._finding("pupil_name", 0.6, Severity.MEDIUM, pupils, suggestion)
+                return self._finding(
+                    "pupil_name", 0.6, Severity.MEDIUM, pupils, suggestion, "pupil_identified"
+                )
             return self._finding("pupil_name", 0.4, Severity.LOW, pupils, suggestion, "name")
         full = [n for n in pupils if n.strength >= 1.0]
         if full and not _CONGRATULATION.search(text):
             # First name and surname: the pupil is identifiable without any class (002 A.2).
-            return self._finding("pupil_name", 0.55, Severity.MEDIUM, pupils, suggestion)
+            return self._finding(
+                "pupil_name", 0.55, Severity.MEDIUM, pupils, suggestion, "pupil_identified"
+            )
         return self._finding("pupil_name", 0.2, Severity.LOW, pupils, suggestion, "name")
 
     def _class_in_sentence(self, text: str, name: Hit, classes: list[int]) -> bool:
