@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import socket
@@ -22,6 +23,8 @@ class Monitor:
                                                f"{secrets.token_hex(3)}")
     http: aiohttp.ClientSession | None = None
     scheduler: AsyncIOScheduler | None = None
+    # jobs running right now (drained on shutdown, before the database closes)
+    running: set[asyncio.Task[object]] = field(default_factory=set)
 
     def session(self) -> aiohttp.ClientSession:
         if self.http is None or self.http.closed:

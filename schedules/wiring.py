@@ -4,9 +4,10 @@ and the retention purge. Leases in the database make several instances safe."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
@@ -24,6 +25,22 @@ from server.storage.monitoring_models import AccountCredential
 
 log = logging.getLogger("denkna.monitoring")
 PURGE_HOURS = 6
+DRAIN_SECONDS = 5.0  # on shutdown, running jobs get this long before they are cancelled
+FIRST_SYNC_DELAY = 1.0
+
+
+async def tracked(app: web.Application, job: Callable[..., Awaitable[object]],
+                  *args: object) -> None:
+    """Run a job as a task the monitor knows about, so shutdown can wait for it."""
+    task = asyncio.current_task()
+    running = app[MONITOR].running
+    if task is not None:
+        running.add(task)
+    try:
+        await job(app, *args)
+    finally:
+        if task is not None:
+            running.discard(task)
 
 
 def account_interval(settings: dict | None, default: float) -> float:
@@ -56,8 +73,9 @@ async def sync_jobs(app: web.Application) -> None:
             continue
         jitter = min(cfg.jitter_seconds, interval / 2)
         scheduler.add_job(
-            poll_account, IntervalTrigger(seconds=interval, jitter=jitter or None),
-            args=[app, aid], id=job_id, replace_existing=True, max_instances=1, coalesce=True,
+            tracked, IntervalTrigger(seconds=interval, jitter=jitter or None),
+            args=[app, poll_account, aid], id=job_id, replace_existing=True, max_instances=1,
+            coalesce=True,
             misfire_grace_time=max(1, int(interval)),
             next_run_time=now + timedelta(seconds=random.uniform(0, jitter or 0.01)))
 
@@ -70,14 +88,17 @@ async def start(app: web.Application) -> None:
     scheduler = AsyncIOScheduler(timezone=UTC)
     monitor.scheduler = scheduler
     now = datetime.now(UTC)
-    scheduler.add_job(sync_jobs, IntervalTrigger(seconds=cfg.sync_interval_seconds),
-                      args=[app], id="sync_accounts", max_instances=1, coalesce=True,
-                      next_run_time=now)
-    scheduler.add_job(purge_retention, IntervalTrigger(hours=PURGE_HOURS, jitter=600),
-                      args=[app], id="purge_retention", max_instances=1, coalesce=True,
+    scheduler.add_job(tracked, IntervalTrigger(seconds=cfg.sync_interval_seconds),
+                      args=[app, sync_jobs], id="sync_accounts", max_instances=1,
+                      coalesce=True, next_run_time=now + timedelta(
+                          seconds=min(FIRST_SYNC_DELAY, cfg.sync_interval_seconds)))
+    scheduler.add_job(tracked, IntervalTrigger(hours=PURGE_HOURS, jitter=600),
+                      args=[app, purge_retention], id="purge_retention", max_instances=1,
+                      coalesce=True,
                       next_run_time=now + timedelta(seconds=60))
-    scheduler.add_job(case_reminders, IntervalTrigger(minutes=INTERVAL_MINUTES), args=[app],
-                      id="case_reminders", max_instances=1, coalesce=True)
+    scheduler.add_job(tracked, IntervalTrigger(minutes=INTERVAL_MINUTES),
+                      args=[app, case_reminders], id="case_reminders", max_instances=1,
+                      coalesce=True)
     scheduler.start()
     log.info("monitoring scheduler started as %s", monitor.owner)
 
@@ -87,6 +108,12 @@ async def stop(app: web.Application) -> None:
     if monitor.scheduler is not None:
         monitor.scheduler.shutdown(wait=False)
         monitor.scheduler = None
+    running = [t for t in monitor.running if not t.done()]
+    if running:
+        _, late = await asyncio.wait(running, timeout=DRAIN_SECONDS)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
     await monitor.close()
 
 

@@ -63,3 +63,22 @@ async def test_scheduler_polls_each_account_and_follows_changes(monitored: Monit
     await asyncio.sleep(1.0)
     assert m.world.requests[fb.id] == requests_before, "a paused account is not polled"
     await wiring.stop(m.app)
+
+
+async def test_shutdown_waits_for_running_jobs(monitored: Monitored) -> None:
+    """A job still running at shutdown finishes (or is cancelled) before the database closes."""
+    m = monitored
+    m.app[MONITOR].settings = fast_monitoring(enabled=True)
+    await wiring.start(m.app)
+    started, finished = asyncio.Event(), asyncio.Event()
+
+    async def slow_job(app) -> None:
+        started.set()
+        await asyncio.sleep(0.3)
+        finished.set()
+
+    m.app[MONITOR].scheduler.add_job(wiring.tracked, args=[m.app, slow_job], id="slow")
+    await asyncio.wait_for(started.wait(), 10)
+    assert m.app[MONITOR].running, "the job is tracked while it runs"
+    await wiring.stop(m.app)
+    assert finished.is_set() and not m.app[MONITOR].running
