@@ -2,13 +2,16 @@
 name sensitive (002 A.2 / AVG art. 4, 000 A.1, 004 teamafspraken).
 
 Scoring (threshold 0.5):
-- identifiers on their own: BSN 0.95, IBAN 0.9, date of birth 0.85 (0.55 without a year),
-  phone 0.8, address 0.8 (home town only 0.55), e-mail 0.75 (a role mailbox like info@ 0.3);
+- identifiers on their own: BSN 0.95, IBAN 0.9, date of birth 0.85 (a birthday without year 0.3),
+  phone 0.8, address 0.8 (home town only 0.56), e-mail 0.75 (a role mailbox like info@ 0.3);
 - health or a school record (grades, punishment, suspension, absence) of a named person 0.85,
-  with a class as well 0.92 (high); of "mijn oma" / "ze" / "een leerling uit 2B" 0.6 (medium);
-  without a person nothing;
-- names next to a photo 0.75 (pupil_name, 004); a name alone 0.2 and a name with a class
-  0.35: low, not flagged (consented school news).
+  with a class in the sentence 0.92 (high); a bare health term next to a pupil's name 0.7;
+  of "een leerling uit 2B" 0.6 (medium); of "mijn oma" / "ze" alone 0.45 (not flagged:
+  nobody a reader can identify); without a person nothing. A staff member's discipline is
+  left to the protocol rule (confidential);
+- pupils' names: with a photo 0.75 (004 teamafspraken), with a class or group 0.6, with a
+  surname 0.55; a first name alone 0.2, and any name when the text states consent or
+  congratulates (consented school news) stays low; staff names ("juf Anja") alone 0.2.
 Every finding carries the same suggestion: the whole text with names and identifiers
 replaced by placeholders (redact.py).
 """
@@ -42,8 +45,8 @@ _WORDS = re.compile(r"\w+")
 _CONGRATULATION = re.compile(
     r"\b(?:gefeliciteerd|proficiat|hoera|hiep|welkom|bedankt|trots\sop|goed\sgedaan|top\sgedaan)\b"
 )
-# "Stijn 3,6": a grade right after a pupil's name.
 _DATE_GAP = re.compile(r"[ \t]*[:,(]?[ \t]*")
+# "Stijn 3,6": a grade right after a pupil's name.
 _GRADE_AFTER_NAME = re.compile(r"[:\s]{1,3}(?:10|[1-9])[,.]\d\b")
 
 
