@@ -163,7 +163,9 @@ class Lexicon:
             return [Piece(0, len(token), infl[0], tuple(infl[1]), "inflection")]
         sq = self.squeezed.get(squeeze(word))
         if sq:
-            return [Piece(0, len(token), sq, tuple(self.entries[sq]), "squeeze")]
+            found = tuple(e for e in self.entries[sq] if e.kind not in CLOSED_KINDS)
+            if found:
+                return [Piece(0, len(token), sq, found, "squeeze")]
         if "_" in word and n >= 3:
             hit = self._wildcard(word)
             if hit:
@@ -283,7 +285,8 @@ class Lexicon:
                 continue
             for j in range(i + 1, min(n, i + self.max_segment) + 1):
                 part = word[i:j]
-                if part in self.segment_words and (len(part) > 1 or part == "u"):
+                known = part in self.segment_words or (len(part) > 3 and self.inflected(part))
+                if known and (len(part) > 1 or part == "u"):
                     candidate = [*current, part]
                     existing = best[j]
                     if existing is None or len(candidate) < len(existing):
@@ -291,12 +294,14 @@ class Lexicon:
         parts = best[n]
         if not parts or len(parts) < 2:
             return []
-        if not any(self.entries.get(p) for p in parts):
+        if not any(self.entries.get(p) or self.inflected(p) for p in parts if len(p) > 1):
             return []
         pieces: list[Piece] = []
         pos = 0
         for part in parts:
             entries = tuple(self.entries.get(part, ()))
+            if not entries:
+                entries = tuple((self.inflected(part) or ("", ()))[1])
             pieces.append(Piece(pos, pos + len(part), part, entries, "glued"))
             pos += len(part)
         return pieces

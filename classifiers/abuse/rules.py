@@ -8,6 +8,7 @@ rules share. The words and phrases themselves are data (classifiers/lexicons/).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from classifiers.abuse.analysis import Analysis, Tok
@@ -22,6 +23,8 @@ OPINION_VERBS = frozenset(
 )
 RHETORICAL_AFTER_NEG = frozenset({"gewoon", "alleen", "ook", "eens", "allemaal"})
 DETERMINERS = frozenset({"die", "deze", "dat", "dit"})
+THING_REACH = 4
+TITLES = frozenset({"meneer", "mevrouw", "juf", "meester", "mr", "mw", "dhr"})
 COPULA_SINGULAR = frozenset({"is", "was", "blijft", "wordt", "="})
 EXCLAIM = frozenset({"wat", "zo'n", "zon", "dikke", "vieze", "vuile", "gore", "stomme", "zielige"})
 REPORT_CONJ = frozenset({"dat", "voor", "uit"})
@@ -130,11 +133,11 @@ class Targets:
                     break
         self.short = len(an.toks) <= 7
         # "die printer", "de chromebook": a thing (or something unknown) named as subject
-        self.thing = [False] * n
+        self.things: list[int] = []  # token indices of things ("die printer", "de app")
         for i, t in enumerate(an.toks):
             after_det = i > 0 and an.toks[i - 1].lemma in DETERMINERS | {"de", "het"}
             if t.has("object") or (after_det and not t.tags and not t.capitalised):
-                self.thing[t.sentence] = True
+                self.things.append(i)
 
     def aimed(self, tok: Tok) -> str | None:
         s = tok.sentence
@@ -145,8 +148,9 @@ class Targets:
         if self.person[s]:
             return "person"
         toks = self.an.toks
-        if self.thing[s]:
-            return None
+        k = bisect.bisect_left(self.things, tok.index - THING_REACH)
+        if k < len(self.things) and self.things[k] <= tok.index + THING_REACH:
+            return None  # the abuse is about a thing near it ("die printer is een sukkel")
         if tok.has("slur"):
             return None  # a slur without a person in sight is aimed at the group
         if tok.index and toks[tok.index - 1].lemma in EXCLAIM:
@@ -212,7 +216,7 @@ def _names_person(toks: list[Tok], i: int, text: str) -> bool:
     t = toks[i]
     if t.has("name") or (t.start and text[t.start - 1] == "@"):
         return True
-    if t.has("person") and i and toks[i - 1].lemma in DETERMINERS:
+    if t.has("person") and ((i and toks[i - 1].lemma in DETERMINERS) or t.lemma in TITLES):
         return True
     if t.lemma in COPULA_SINGULAR and i and _person_subject(toks, i - 1):
         return True
