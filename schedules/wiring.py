@@ -105,12 +105,14 @@ async def start(app: web.Application) -> None:
 
 async def stop(app: web.Application) -> None:
     monitor = app[MONITOR]
-    if monitor.scheduler is not None:
-        monitor.scheduler.shutdown(wait=False)
-        monitor.scheduler = None
-    running = [t for t in monitor.running if not t.done()]
-    if running:
-        _, late = await asyncio.wait(running, timeout=DRAIN_SECONDS)
+    scheduler, monitor.scheduler = monitor.scheduler, None
+    if scheduler is not None:
+        scheduler.pause()  # no new runs; the running ones may finish (a cancelled database
+        running = [t for t in monitor.running if not t.done()]  # call can hang the teardown)
+        late: set[asyncio.Task[object]] = set()
+        if running:
+            _, late = await asyncio.wait(running, timeout=DRAIN_SECONDS)
+        scheduler.shutdown(wait=False)  # cancels what is still running
         for task in late:
             task.cancel()
         await asyncio.gather(*late, return_exceptions=True)
