@@ -48,6 +48,7 @@ def setup_escalation(app: web.Application, config: EscalationConfig | None = Non
     app.router.add_post("/api/v1/cases/report", report_thread)
     app.router.add_put("/api/v1/admin/users/{user_id}/password", set_password)
     app.router.add_put("/api/v1/admin/schools/{school_id}/alerts", set_alert_destinations)
+    app.router.add_put("/api/v1/admin/schools/{school_id}/steps", set_school_steps)
     if keys.OPENAPI_FRAGMENTS in app:
         app[keys.OPENAPI_FRAGMENTS].append(OPENAPI)
 
@@ -258,6 +259,71 @@ async def set_alert_destinations(request: web.Request) -> web.Response:
     return await handle(request)
 
 
+async def set_school_steps(request: web.Request) -> web.Response:
+    """A school's own stappenplan: the YAML text as the body (text/plain or JSON {"yaml": ...}).
+    Invalid: 422 with every problem (line and step). An empty body returns to the default."""
+    from sqlalchemy import select
+
+    from server.auth import principal_of, requires
+    from server.errors import ApiError
+    from server.escalation.service import STEPS_SETTING
+    from server.escalation.steps import StepsError, parse_plan
+    from server.storage.escalation_models import Case
+    from server.storage.models import School, SchoolSetting
+
+    @requires("leadership")
+    async def handle(request: web.Request) -> web.Response:
+        p = principal_of(request)
+        try:
+            school_id = db_id(int(request.match_info["school_id"]))
+        except ValueError:
+            school_id = None
+        if school_id is None or (p.role != "admin" and p.school_id != school_id):
+            raise ApiError(404, "not_found", "Deze school bestaat niet.")
+        raw = await request.text()
+        if request.content_type == "application/json":
+            try:
+                import json
+
+                body = json.loads(raw)
+            except ValueError:
+                raise ApiError(400, "invalid_json", "Stuur geldige JSON.") from None
+            raw = body.get("yaml", "") if isinstance(body, dict) else None
+            if not isinstance(raw, str):
+                raise ApiError(400, "invalid_body", "Stuur {\"yaml\": \"...\"}.")
+        plan = None
+        if raw.strip():
+            try:
+                plan = parse_plan(raw, origin="stappenplan")
+            except StepsError as exc:
+                raise ApiError(422, "invalid_steps", "Het stappenplan klopt niet.",
+                               details={"problems": exc.problems}) from None
+        service: Escalation = request.app[ESCALATION]
+        async with service.db.session() as s:
+            if await s.get(School, school_id) is None:
+                raise ApiError(404, "not_found", "Deze school bestaat niet.")
+            steps = set(plan.steps) if plan else set(service.default_plan.steps)
+            stuck = [cid for cid, step in (await s.execute(
+                select(Case.id, Case.current_step).where(
+                    Case.school_id == school_id, Case.state == "open"))).all()
+                     if step and step not in steps]
+            if stuck:
+                raise ApiError(409, "open_cases_on_old_steps",
+                               "Open zaken staan op een stap die in het nieuwe stappenplan "
+                               "ontbreekt; rond ze eerst af of behoud die stappen.",
+                               details={"case_ids": stuck})
+            row = await s.get(SchoolSetting, (school_id, STEPS_SETTING))
+            if row is None:
+                s.add(SchoolSetting(school_id=school_id, key=STEPS_SETTING, value=raw))
+            else:
+                row.value = raw
+        name = plan.name if plan else service.default_plan.name
+        return web.json_response({"school_id": school_id, "plan": name,
+                                  "steps": len(steps)})
+
+    return await handle(request)
+
+
 _ERR = {"$ref": "#/components/schemas/Error"}
 OPENAPI: dict[str, Any] = {
     "paths": {
@@ -295,6 +361,23 @@ OPENAPI: dict[str, Any] = {
                           "401": {"description": "niet aangemeld"},
                           "403": {"description": "geen toegang"},
                           "404": {"description": "onbekende school"}}}},
+        "/api/v1/admin/schools/{school_id}/steps": {"put": {
+            "summary": "Eigen stappenplan van een school (YAML; leeg = standaard)",
+            "security": [{"bearer": []}],
+            "parameters": [{"name": "school_id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object", "properties": {
+                    "yaml": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "opgeslagen"},
+                          "400": {"description": "ongeldig verzoek"},
+                          "401": {"description": "niet aangemeld"},
+                          "403": {"description": "geen toegang"},
+                          "404": {"description": "onbekende school"},
+                          "409": {"description": "open zaken op ontbrekende stappen"},
+                          "422": {"description": "stappenplan klopt niet", "content": {
+                              "application/json": {"schema": _ERR}}}}}},
         "/api/v1/admin/users/{user_id}/password": {"put": {
             "summary": "Wachtwoord voor het dashboard instellen (alleen beheer)",
             "security": [{"bearer": []}],

@@ -113,3 +113,27 @@ async def test_admin_sets_a_dashboard_password(seeded) -> None:
     assert r.status in (400, 404)
     r = await client.post("/api/v1/cases/report", data=b"{nope", headers=staff)
     assert r.status == 400
+    # a school's own stappenplan: validated (422 names the step), then used for new cases
+    steps_url = f"/api/v1/admin/schools/{school.id}/steps"
+    broken = "start: a\nfinal: z\nsteps:\n  - {id: a, title: A, role: leadership, " \
+             "deadline_hours: 2, outcomes: [{id: x, label: X, next: q}]}\n"
+    r = await client.put(steps_url, data=broken, headers=lead)
+    body = await r.json()
+    assert r.status == 422 and any("stap 'a'" in p for p in body["error"]["details"]["problems"])
+    own = ("name: Kort plan\nstart: melden\nfinal: klaar\nsteps:\n"
+           "  - {id: melden, title: Melden, role: leadership, deadline_hours: 8,\n"
+           "     outcomes: [{id: ok, label: Besproken, next: klaar}]}\n"
+           "  - {id: klaar, title: Vastgelegd, role: leadership, deadline_hours: 24,\n"
+           "     outcomes: [{id: af, label: Afgerond}]}\n")
+    r = await client.put(steps_url, data=own, headers=lead)
+    assert r.status == 200 and (await r.json())["plan"] == "Kort plan"
+    app = client.server.app
+    tid = await _thread(app, school.id, school.account_id)
+    r = await client.post("/api/v1/cases/report", json={"thread_id": tid},
+                          headers=seed.headers(school.tokens["staff"]))
+    async with app[keys.DB].session() as s:
+        case = await s.get(Case, (await r.json())["case_id"])
+        assert (case.plan_name, case.current_step) == ("Kort plan", "melden")
+    # the default plan would strand that open case: refused
+    r = await client.put(steps_url, data="", headers=lead)
+    assert r.status == 409 and (await r.json())["error"]["code"] == "open_cases_on_old_steps"
