@@ -107,3 +107,24 @@ def test_bad_thresholds_give_a_clear_error() -> None:
 
     with pytest.raises(ValueError, match="calm_below"):
         Thresholds.from_mapping({"open_above": 0.2, "calm_below": 0.5})
+
+
+def test_two_authors_escalating_against_each_other() -> None:
+    thread = [friendly(i, i) for i in range(6)]
+    for i in range(8):
+        a, b = ("piet", "klaas") if i % 2 == 0 else ("klaas", "piet")
+        thread.append(ScoredComment(f"x{i}", a, "adult", T0 + timedelta(minutes=10 + i),
+                                    (SWEAR if i < 4 else INSULT,), reply_to_author=b))
+    result = score_thread(thread)
+    assert "duel" in {r.code for r in result.reasons}
+    assert any("Twee personen" in r for r in result.reasons_nl)
+    assert "pile_on" not in {r.code for r in result.reasons}  # two people is not a pile-on
+
+
+def test_velocity_counts_only_against_the_normal_pace() -> None:
+    burst = derailing_thread()
+    fast = score_thread(burst, normal_per_hour=2)
+    usual = score_thread(burst, normal_per_hour=500)
+    assert "velocity" in {r.code for r in fast.reasons}
+    assert "velocity" not in {r.code for r in usual.reasons}
+    assert fast.score > usual.score
