@@ -85,6 +85,11 @@ class UnknownAccount(LookupError):
     pass
 
 
+def _clean(value: str | None) -> str | None:
+    """PostgreSQL text cannot hold NUL characters; platforms sometimes send them."""
+    return value.replace("\x00", "") if value else value
+
+
 def _author_role(c: Any, account: Account) -> str:
     role = getattr(c, "author_role", None)
     if role:
@@ -157,7 +162,10 @@ async def _store_new(
         roles = [_author_role(c, account) for c in new]
         judgements = await app[keys.SCORER_POOL].score_many(
             [
-                (c.text, Context(account_type="official", platform=platform, author_role=r))
+                (
+                    _clean(c.text) or "",
+                    Context(account_type="official", platform=platform, author_role=r),
+                )
                 for c, r in zip(new, roles, strict=True)
             ],
             thresholds,
@@ -188,8 +196,9 @@ async def _store_new(
             row = Comment(
                 school_id=school_id, account_id=account_id, thread_id=thread.id,
                 platform=platform, external_id=c.external_id, parent_external_id=c.parent_id,
-                author_external_id=c.author_id, author_name=c.author_name, author_role=role,
-                text=c.text, permalink=getattr(c, "permalink", None), created_at=c.created_at,
+                author_external_id=c.author_id, author_name=_clean(c.author_name),
+                author_role=role, text=_clean(c.text), permalink=getattr(c, "permalink", None),
+                created_at=c.created_at,
                 ingested_at=now, edited_at=getattr(c, "edited_at", None),
                 hidden=bool(getattr(c, "hidden", False)), scores=dict(j.scores), flags=flags,
                 max_severity=str(j.max_severity) if j.max_severity else None,

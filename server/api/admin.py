@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from server import admin_ops, keys
 from server.admin_ops import AdminError
-from server.api.body import path_int, query_int, read_json
+from server.api.body import MAX_ID, path_int, query_int, read_json
 from server.api.openapi import operation, query_param
 from server.api.schemas import (
     AccountCreate,
@@ -79,7 +79,7 @@ async def create_user(request: web.Request) -> web.Response:
 async def list_users(request: web.Request) -> web.Response:
     query = select(User).order_by(User.id)
     if "school_id" in request.query:
-        query = query.where(User.school_id == query_int(request, "school_id", 0, 1, 2**53))
+        query = query.where(User.school_id == query_int(request, "school_id", 0, 1, MAX_ID))
     async with request.app[keys.DB].session() as s:
         users = (await s.execute(query)).scalars().all()
     return web.json_response({"users": [_user(u) for u in users]})
@@ -150,7 +150,7 @@ async def create_account(request: web.Request) -> web.Response:
 async def list_accounts(request: web.Request) -> web.Response:
     query = select(Account).order_by(Account.id)
     if "school_id" in request.query:
-        query = query.where(Account.school_id == query_int(request, "school_id", 0, 1, 2**53))
+        query = query.where(Account.school_id == query_int(request, "school_id", 0, 1, MAX_ID))
     async with request.app[keys.DB].session() as s:
         accounts = (await s.execute(query)).scalars().all()
     return web.json_response({"accounts": [_account(a) for a in accounts]})
@@ -167,7 +167,7 @@ async def get_account(request: web.Request) -> web.Response:
 
 
 OBJ = {"type": "object"}
-SCHOOL_PARAM = [query_param("school_id", {"type": "integer", "minimum": 1, "maximum": 2**53})]
+SCHOOL_PARAM = [query_param("school_id", {"type": "integer", "minimum": 1, "maximum": MAX_ID})]
 
 
 def setup(app: web.Application) -> None:

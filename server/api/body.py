@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from server.errors import ApiError
 
 M = TypeVar("M", bound=BaseModel)
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 
 
 def _no_surrogates(value: str) -> str:
@@ -21,6 +22,8 @@ def _no_surrogates(value: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise ValueError("bevat ongeldige tekens (geen geldige UTF-8)") from exc
+    if "\x00" in value:
+        raise ValueError("bevat een NUL-teken")
     return value
 
 
@@ -116,6 +119,6 @@ def path_int(request: web.Request, name: str) -> int:
         value = int(request.match_info[name])
     except ValueError as exc:
         raise ApiError(404, "not_found", "Dit object bestaat niet.") from exc
-    if not 0 < value < 2**62:
+    if not 0 < value < MAX_ID + 1:
         raise ApiError(404, "not_found", "Dit object bestaat niet.")
     return value

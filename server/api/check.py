@@ -18,7 +18,7 @@ from classifiers.document import Context
 from classifiers.judgement import Judgement
 from server import admin_ops, keys
 from server.api.advice import advice, apply_context_rules
-from server.api.body import query_int, read_json
+from server.api.body import MAX_ID, query_int, read_json
 from server.api.openapi import operation, query_param
 from server.api.schemas import BatchRequest, CheckContext, CheckRequest, OutcomeRequest
 from server.auth import principal_of, requires
@@ -158,7 +158,7 @@ async def nudge_stats(request: web.Request) -> web.Response:
     days = query_int(request, "days", 30, 1, 366)
     school_id: int | None = None
     if "school_id" in request.query:
-        school_id = query_int(request, "school_id", 0, 1, 2**53)
+        school_id = query_int(request, "school_id", 0, 1, MAX_ID)
     if principal.role == "leadership":
         if school_id is not None and school_id != principal.school_id:
             raise ApiError(404, "school_not_found", "Deze school bestaat niet.")
@@ -204,7 +204,7 @@ def setup(app: web.Application) -> None:
               roles=("leadership", "board", "admin"), tag="stats",
               params=[query_param("days", {"type": "integer", "minimum": 1, "maximum": 366}),
                       query_param("school_id", {"type": "integer", "minimum": 1,
-                                                "maximum": 2**53})],
+                                                "maximum": MAX_ID})],
               response={"type": "object", "required": ["rows"],
                         "properties": {"rows": {"type": "array"}, "since": {"type": "string"},
                                        "days": {"type": "integer"}}})

@@ -8,7 +8,7 @@ from aiohttp import web
 from sqlalchemy import case, func, select
 
 from server import keys
-from server.api.body import path_int, query_int, read_json
+from server.api.body import MAX_ID, path_int, query_int, read_json
 from server.api.openapi import operation, query_param
 from server.api.schemas import IngestRequest
 from server.auth import Principal, principal_of, requires
@@ -67,7 +67,7 @@ async def list_threads(request: web.Request) -> web.Response:
     principal = principal_of(request)
     limit = query_int(request, "limit", 50, 1, 500)
     offset = query_int(request, "offset", 0, 0, 10**9)
-    school_id = query_int(request, "school_id", 0, 1, 2**53) if "school_id" in request.query \
+    school_id = query_int(request, "school_id", 0, 1, MAX_ID) if "school_id" in request.query \
         else None
     counts = (
         select(Comment.thread_id, func.count().label("n"),
@@ -135,7 +135,7 @@ def setup(app: web.Application) -> None:
                       query_param("offset", {"type": "integer", "minimum": 0,
                                              "maximum": 10**9}),
                       query_param("school_id", {"type": "integer", "minimum": 1,
-                                                "maximum": 2**53})],
+                                                "maximum": MAX_ID})],
               response={"type": "object", "required": ["threads"],
                         "properties": {"threads": {"type": "array", "items": THREAD_SCHEMA}}})
     operation(frag, "GET", "/api/v1/threads/{thread_id}", summary="Een discussie met reacties",

@@ -13,6 +13,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from server import keys
+from server.api.body import MAX_ID
 
 REF = "#/components/schemas/{model}"
 
@@ -80,7 +81,7 @@ def operation(
     for name in _path_params(path):
         all_params.append(
             {"name": name, "in": "path", "required": True,
-             "schema": {"type": "integer", "minimum": 1, "maximum": 2**53}}
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
         )
     if all_params:
         op["parameters"] = all_params

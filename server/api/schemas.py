@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from server.api.body import Str, Strict
+from server.api.body import MAX_ID, Str, Strict
 
 MAX_TEXT = 100_000
 Category = Literal["bullying", "discrimination", "personal_data", "profanity", "protocol"]
@@ -55,9 +55,18 @@ class IngestComment(Strict):
     created_at: datetime
     permalink: Str | None = Field(None, max_length=1000)
 
+    @field_validator("created_at")
+    @classmethod
+    def _plausible_time(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        if not 1990 <= value.year <= 2200:
+            raise ValueError("ligt niet tussen 1990 en 2200")
+        return value.astimezone(UTC)
+
 
 class IngestRequest(Strict):
-    account_id: int = Field(ge=1, le=2**53)
+    account_id: int = Field(ge=1, le=MAX_ID)
     comments: list[IngestComment] = Field(max_length=500)
 
 
@@ -69,12 +78,12 @@ class SchoolCreate(Strict):
 class UserCreate(Strict):
     name: Name = Field(min_length=1, max_length=200)
     role: Role
-    school_id: int | None = Field(None, ge=1, le=2**53)
+    school_id: int | None = Field(None, ge=1, le=MAX_ID)
     email: Str | None = Field(None, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
 
 
 class TokenCreate(Strict):
-    user_id: int = Field(ge=1, le=2**53)
+    user_id: int = Field(ge=1, le=MAX_ID)
     label: Str | None = Field(None, max_length=200)
 
 
@@ -87,7 +96,7 @@ class ThresholdsUpdate(Strict):
 
 
 class AccountCreate(Strict):
-    school_id: int = Field(ge=1, le=2**53)
+    school_id: int = Field(ge=1, le=MAX_ID)
     platform: Literal["facebook", "instagram", "youtube", "mastodon", "other"]
     external_id: Str = Field(min_length=1, max_length=200)
     name: Name = Field(min_length=1, max_length=200)

@@ -103,3 +103,19 @@ async def test_admin_errors_are_clear(seeded: tuple[Any, Any]) -> None:
     err = await _error(await cli.put("/api/v1/admin/schools/1/thresholds",
                                      json={"bullying": 2}, headers=admin), 422)
     assert err["code"] == "validation_error"
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [{"created_at": "0001-01-01T00:00:00+01:00"}, {"created_at": "gisteren"},
+     {"external_id": "a\u0000b"}, {"text": None}],
+)
+async def test_ingest_rejects_implausible_comments(seeded: tuple[Any, Any], patch: dict) -> None:
+    cli, seed = seeded
+    school = seed.schools[0]
+    comment = {"external_id": "x", "post_id": "p", "text": "hoi",
+               "created_at": "2026-11-20T10:00:00Z", **patch}
+    resp = await cli.post("/api/v1/comments", json={"account_id": school.account_id,
+                                                    "comments": [comment]},
+                          headers=seed.headers(school.tokens["connector"]))
+    assert (await _error(resp, 422))["code"] == "validation_error"
