@@ -148,6 +148,12 @@ class Targets:
         if self.person[s]:
             return "person"
         toks = self.an.toks
+        if tok.index and toks[tok.index - 1].lemma in DETERMINERS | {"de"} and not tok.has("slur"):
+            before = toks[tok.index - 2].lemma if tok.index >= 2 else ""
+            nxt = toks[tok.index + 1] if tok.index + 1 < len(toks) else None
+            plural_verb = nxt is not None and nxt.lemma in {"zijn", "horen", "moeten", "mogen"}
+            if before != "al" and not plural_verb and not (nxt is not None and nxt.has("object")):
+                return "exclaim"  # "die achterlijke gek", "de loser is er weer"
         k = bisect.bisect_left(self.things, tok.index - THING_REACH)
         if k < len(self.things) and self.things[k] <= tok.index + THING_REACH:
             return None  # the abuse is about a thing near it ("die printer is een sukkel")
@@ -155,11 +161,6 @@ class Targets:
             return None  # a slur without a person in sight is aimed at the group
         if tok.index and toks[tok.index - 1].lemma in EXCLAIM:
             return "exclaim"
-        if tok.index and toks[tok.index - 1].lemma in DETERMINERS | {"de"}:
-            before = toks[tok.index - 2].lemma if tok.index >= 2 else ""
-            after = toks[tok.index + 1].lemma if tok.index + 1 < len(toks) else ""
-            if before != "al" and after not in {"zijn", "horen", "moeten", "mogen", "waren"}:
-                return "exclaim"  # "die achterlijke gek", "de loser is er weer"
         if tok.index >= 2 and [t.lemma for t in toks[tok.index - 2 : tok.index]] == ["wat", "een"]:
             return "exclaim"
         if self.short:

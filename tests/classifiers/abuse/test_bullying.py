@@ -33,6 +33,8 @@ def test_insult_plus_exclusion_flags_both_with_spans(judge) -> None:
         ("Lisa is echt een vieze trut", "insult"),
         ("die gast is een kneus", "insult"),
         ("hou je bek", "insult"),
+        ("Mevrouw de Wit is gewoon een trut.", "insult"),
+        ("Dit is het nummer van die loser uit 2C", "insult"),
         ("jij bent zo dom", "insult"),
         ("ik sla je in elkaar na school", "threat"),
         ("Ik maak je af", "threat"),
@@ -86,6 +88,10 @@ def test_spelling_variants_are_still_bullying(judge, text: str) -> None:
         "Politici zijn allemaal sukkels",  # a non-protected group, no person
         "Wat een mooie dag, ik ben zo blij!",
         "Jij bent echt een topper, super gedaan!",
+        "Niemand wil jou uit de groep hebben, echt niet",  # vetoed exclusion
+        "Ik word gek van die klotemail.",  # idiom + abuse of a thing
+        "Jasmijn is weer ziek, ze heeft griep.",  # health, not an insult
+        "Je bent niet echt vies, je bent gewoon jezelf",  # negated attribute
     ],
 )
 def test_not_bullying(judge, text: str) -> None:
