@@ -178,9 +178,11 @@ async def overview(request: web.Request) -> web.Response:
                   .where(ThreadHeat.score >= 0.15).order_by(ThreadHeat.score.desc()).limit(8))
         if user.role == "leadership":
             heat_q = heat_q.where(ThreadHeat.school_id == user.school_id)
-        heating = [{"score": h.score, "account": a.name, "title": t.title or "",
-                    "reason": (h.reasons or [""])[0]}
-                   for h, t, a in (await s.execute(heat_q)).all()]
+        heating = []
+        for h, t, a in (await s.execute(heat_q)).all():
+            heating.append({"score": h.score, "account": a.name, "title": t.title or "",
+                            "reason": (h.reasons or [""])[0], "link": t.permalink,
+                            "case_id": await case_ops.open_case_for_thread(s, t.id)})
         flag_q = select(Comment.created_at, Comment.flags).where(
             Comment.flagged.is_(True), Comment.created_at >= now - timedelta(weeks=8))
         if user.role == "leadership":
