@@ -16,6 +16,9 @@ Stance guards: a recognizer that sees loaded words but decides they are not mean
 rejected, about a disease, about a thing) reports a Finding with score 0 whose subtype starts
 with "guard:" (e.g. "guard:counter_speech"), or a finding with `source` ending in ":guard".
 Guards never become flags; they only damp the learned score of their category.
+The abuse analysis (classifiers/abuse) also yields guards: when its lexicon tags a stance
+word in the text (counter-speech, reported speech, health talk, an object, a negation) and
+its rules found no bullying/discrimination, those two categories are guarded.
 
 Spans come from the rule findings. When only the learned score flags a category, the spans
 are the tokens that contribute most to the model's decision (occlusion: the drop in the
@@ -49,6 +52,8 @@ PIPELINE_VERSION = "denkna-rules-0.1"
 RULES_NAME = "denkna-rules"
 GUARD_PREFIX = "guard:"
 GUARD_FACTOR = 0.3
+STANCE_TAGS = frozenset({"counter", "report", "health", "healthverb", "object", "stance", "neg"})
+GUARDED_BY_STANCE = ("bullying", "discrimination")
 MAX_MODEL_SPANS = 3
 
 # Packages whose import registers recognizers. Adding a detector package = one line here.
@@ -97,11 +102,13 @@ class Scorer:
         predictor: object | None = None,
         backends: Sequence[Backend] = (),
         num_threads: int | None = 1,
+        stance_guard: bool = True,
     ) -> None:
         self.recognizers = list(recognizers) if recognizers is not None else default_recognizers()
         self._explicit_thresholds = dict(thresholds or {})
         self.backends = list(backends)
         self.num_threads = num_threads
+        self.stance_guard = stance_guard
         if model_path is _DEFAULT_MODEL:
             from classifiers.model.artefact import DEFAULT_MODEL_PATH
 
@@ -209,6 +216,8 @@ class Scorer:
             for cat, p in probs.items():
                 if cat in ALL_CATEGORIES:
                     learned[cat] = max(learned.get(cat, 0.0), float(p))
+        if self.stance_guard and learned:
+            findings.extend(_stance_guards(doc, findings))
         judgement = self.combine(findings, learned, doc, model_out)
         judgement.truncated = truncated
         return judgement
@@ -293,6 +302,27 @@ class Scorer:
             reason_en=f"The model recognises this text as {info.label_en}.",
             subtypes=[subtype],
         )
+
+
+def _stance_guards(doc: Document, findings: list[Finding]) -> list[Finding]:
+    """Guards from the abuse analysis: stance words present, no abuse rule fired."""
+    flagged = {f.category for f in findings if not is_guard(f) and f.score > 0}
+    open_cats = [c for c in GUARDED_BY_STANCE if c not in flagged]
+    if not open_cats:
+        return []
+    try:
+        from classifiers.abuse.engine import default_engine
+    except ImportError:
+        return []
+    analysis = default_engine().analysis(doc)
+    stance = [t for t in analysis.toks if not t.tags.isdisjoint(STANCE_TAGS)]
+    if not stance:
+        return []
+    spans = [Span(t.start, t.end) for t in stance]
+    return [
+        Finding(cat, GUARD_PREFIX + "stance", 0.0, Severity.LOW, spans, "", "", source="stance")
+        for cat in open_cats
+    ]
 
 
 def _top_token_spans(doc: Document, contrib: list[float]) -> list[Span]:

@@ -79,6 +79,8 @@ def tiny_model(directory: Path) -> Path:
             dim=16,
             hidden=16,
             lr_embedding=0.05,
+            feature_dropout=0.1,
+            dropout=0.1,
             hash_settings=HashSettings(buckets=1 << 14),
         )
         build_model(data, out, config)
