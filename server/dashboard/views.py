@@ -259,7 +259,7 @@ async def _case_context(s: Any, service: Escalation, case: Case, user: User) -> 
             "opened_by": case_ops.actor_label(opener) if opener else "Denkna (automatisch)",
             "score": case.score, "reasons": case.reasons or [], "poster": case.poster_role,
             "poster_label": case_ops.POSTER_LABELS.get(case.poster_role, case.poster_role),
-            "assignee": vm.role_label(case.assigned_role), "due": vm.when(case.step_due_at),
+            "assignee": await _assignee(s, case), "due": vm.when(case.step_due_at),
             "overdue": bool(case.step_due_at and case.step_due_at < now),
             "statement": case.statement_text or plan.statement_for(case.poster_role),
             "statement_posted": vm.when(case.statement_posted_at)
@@ -276,6 +276,15 @@ async def _case_context(s: Any, service: Escalation, case: Case, user: User) -> 
         "posters": list(case_ops.POSTER_LABELS.items()),
         "can_act": case_ops.can_act(user, case),
     }
+
+
+async def _assignee(s: Any, case: Case) -> str:
+    role = vm.role_label(case.assigned_role)
+    if case.assignee_user_id and case.assigned_role == "leadership":
+        user = await s.get(User, case.assignee_user_id)
+        if user is not None:
+            return f"{user.name} ({role})"
+    return role
 
 
 async def case_page(request: web.Request) -> web.Response:

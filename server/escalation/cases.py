@@ -89,7 +89,7 @@ class Destination:
 
 
 async def alert_destinations(
-    session: AsyncSession, school_id: int, *, audience: str
+    session: AsyncSession, school_id: int, *, audience: str, user_id: int | None = None
 ) -> list[Destination]:
     """Where alerts go. `audience` is 'leadership', 'board' or 'staff'.
 
@@ -97,6 +97,11 @@ async def alert_destinations(
     "teams": [...], "slack": [...], "webhook": [...]}, "staff": {...}, "board": {...}}.
     Without it, e-mail goes to the active users of that role who have an address.
     """
+    if user_id is not None:  # one person (the assignee): their address only
+        email = await session.scalar(select(User.email).where(User.id == user_id,
+                                                              User.active.is_(True)))
+        if email:
+            return [Destination("email", email)]
     conf = await session.scalar(select(SchoolSetting.value).where(
         SchoolSetting.school_id == school_id, SchoolSetting.key == ALERT_SETTING))
     out: list[Destination] = []
@@ -131,11 +136,12 @@ async def _alert_for(session: AsyncSession, case: Case, kind: str, base_url: str
 
 async def notify(
     session: AsyncSession, case: Case, *, kind: str, audience: str, base_url: str,
-    now: datetime, key_suffix: str = "", **extra: Any,
+    now: datetime, key_suffix: str = "", user_id: int | None = None, **extra: Any,
 ) -> int:
     alert = await _alert_for(session, case, kind, base_url, **extra)
     n = 0
-    for d in await alert_destinations(session, case.school_id, audience=audience):
+    for d in await alert_destinations(session, case.school_id, audience=audience,
+                                      user_id=user_id):
         key = f"{kind}:{case.id}{key_suffix}:{d.channel}:{d.address}"
         if await enqueue(session, alert=alert, channel=d.channel, destination=d.address,
                          dedupe_key=key, school_id=case.school_id, now=now):
@@ -229,6 +235,8 @@ async def record_outcome(
         detail += f" Toelichting: {note.strip()[:2000]}"
     await log_event(session, case, action="outcome", detail=detail, now=now, user=user,
                     step_id=step_id, data={"outcome": outcome_id})
+    if case.assignee_user_id is None and user.role == "leadership":
+        case.assignee_user_id = user.id  # whoever starts working the case owns it
     if t.outcome.poster and t.outcome.poster != case.poster_role:
         await _set_poster(session, case, t.outcome.poster, plan, user, now)
     if t.next_step is None:

@@ -204,9 +204,11 @@ class Escalation:
                 suffix = f":{step.id}:{case.reminders_sent + 1}"
                 if case.reminders_sent == 0:
                     audience = REMIND_AUDIENCE.get(case.assigned_role, case.assigned_role)
+                    assignee = case.assignee_user_id if audience == "leadership" else None
                     await case_ops.notify(s, case, kind="reminder", audience=audience,
                                           base_url=self.config.base_url, now=now,
-                                          key_suffix=suffix, step=step.title)
+                                          key_suffix=suffix, step=step.title,
+                                          user_id=assignee)
                     await case_ops.log_event(
                         s, case, action="reminder", step_id=step.id, now=now,
                         detail=f"Termijn van stap '{step.title}' verlopen; herinnering "

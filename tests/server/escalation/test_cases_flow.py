@@ -228,3 +228,31 @@ async def test_case_reminders_job_runs_the_deadlines(db, sink) -> None:
     clock.now += timedelta(hours=5)
     assert await case_reminders(app) == {"reminded": 1, "escalated": 0}
     await esc.outbox.stop()
+
+
+async def test_reminder_goes_to_the_assignee_once_someone_works_the_case(db, sink) -> None:
+    w = await make_world(db)
+    clock = Clock()
+    esc = service(db, sink, clock)
+    async with db.session() as s:  # a second director at school 1
+        s.add(User(school_id=w.school_ids[0], email="adjunct@school1.nl", name="Adjunct Bas",
+                   role="leadership", active=True))
+    tid = await make_thread(db, w)
+    await add_comments(db, w, tid, derailing_items())
+    (case_id,) = await esc.evaluate_threads([tid])
+    await esc.outbox.deliver_due()
+    assert sorted(m["To"] for m in sink.messages) == ["adjunct@school1.nl",
+                                                      w.emails["leadership1"]]
+    async with db.session() as s:
+        case = await s.get(Case, case_id)
+        lead = await s.get(User, w.users["leadership1"])
+        await case_ops.record_outcome(s, case, plan=esc.default_plan, user=lead,
+                                      step_id="stop_reageren", outcome_id="personeel_gestopt",
+                                      now=clock.now)
+        assert case.assignee_user_id == lead.id
+    sink.messages.clear()
+    clock.now += timedelta(hours=49)  # past the 48 h of 'gesprek'
+    assert (await esc.process_deadlines())["reminded"] == 1
+    await esc.outbox.deliver_due()
+    await esc.outbox.stop()
+    assert [m["To"] for m in sink.messages] == [w.emails["leadership1"]]
