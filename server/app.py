@@ -101,6 +101,8 @@ def create_app(settings: Settings) -> web.Application:
     # --- feature modules: one `setup(app)` line each (routes, listeners, OpenAPI fragments) ---
     # e.g. server.platforms.webhooks.setup(app); server.dashboard.setup(app)
     setup_monitoring(app)
+    from server.escalation.web import setup_escalation  # cases, alerts, /dashboard (H)
+    setup_escalation(app)
     # --- end of feature modules ---
     return app
 
