@@ -51,7 +51,9 @@ class EscalationConfig:
     secure_cookies: bool = False
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> EscalationConfig:
+    def from_env(cls, env: dict[str, str] | None = None, *,
+                 default_url: str = "http://127.0.0.1:8080", **overrides: Any
+                 ) -> EscalationConfig:
         e = os.environ if env is None else env
         for key in ("DENKNA_SMTP_PORT",):
             if e.get(key) and not e[key].isdigit():
@@ -64,7 +66,7 @@ class EscalationConfig:
             password=e.get("DENKNA_SMTP_PASSWORD") or None,
             starttls=e.get("DENKNA_SMTP_STARTTLS", "") in ("1", "true", "yes"),
         )
-        base = e.get("DENKNA_PUBLIC_URL", "http://127.0.0.1:8080")
+        base = e.get("DENKNA_PUBLIC_URL", default_url)
         values: dict[str, Any] = {"base_url": base, "smtp": smtp,
                                   "secure_cookies": base.startswith("https://")}
         if e.get("DENKNA_STEPS_FILE"):

@@ -26,7 +26,12 @@ def setup_escalation(app: web.Application, config: EscalationConfig | None = Non
         app[ESCALATION_CONFIG] = config
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
-        cfg = app.get(ESCALATION_CONFIG) or EscalationConfig.from_env()
+        cfg = app.get(ESCALATION_CONFIG)
+        if cfg is None:
+            server = getattr(app.get(keys.SETTINGS), "server", None)
+            default_url = (f"http://{server.host}:{server.port}" if server is not None
+                           else "http://127.0.0.1:8080")
+            cfg = EscalationConfig.from_env(default_url=default_url)
         service = Escalation(app[keys.DB], cfg)
         app[ESCALATION] = service
         listeners = app.get(keys.COMMENT_LISTENERS)

@@ -76,3 +76,16 @@ def test_alert_texts_are_dutch_and_carry_no_comment_text() -> None:
                                     "categories", "severity", "step", "role", "score", "extra"}
     assert format_slack(ALERT)["blocks"][-1]["elements"][0]["url"] == ALERT.link
     assert format_teams(ALERT)["attachments"][0]["content"]["actions"][0]["url"] == ALERT.link
+
+
+def test_config_from_env() -> None:
+    from server.escalation.service import EscalationConfig
+
+    cfg = EscalationConfig.from_env({"DENKNA_PUBLIC_URL": "https://denkna.school.nl",
+                                     "DENKNA_SMTP_HOST": "smtp.school.nl",
+                                     "DENKNA_SMTP_PORT": "587", "DENKNA_SMTP_STARTTLS": "true"})
+    assert cfg.secure_cookies and cfg.smtp.port == 587 and cfg.smtp.starttls
+    assert EscalationConfig.from_env({}, default_url="http://0.0.0.0:9000").base_url \
+        == "http://0.0.0.0:9000"
+    with pytest.raises(ValueError, match="DENKNA_SMTP_PORT"):
+        EscalationConfig.from_env({"DENKNA_SMTP_PORT": "vijfentwintig"})
