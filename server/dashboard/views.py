@@ -83,7 +83,7 @@ def _login_page(request: web.Request, error: str | None = None, email: str = "",
     token = secrets.token_urlsafe(24)
     resp = render(request, "login.html", {"csrf": token, "error": error, "email": email}, status)
     sessions.set_cookie(resp, sessions.LOGIN_CSRF_COOKIE, token,
-                        secure=esc(request).config.secure_cookies, max_age=3600)
+                        secure=esc(request).config.secure_cookies or request.secure, max_age=3600)
     return resp
 
 
@@ -99,7 +99,8 @@ async def login_submit(request: web.Request) -> web.Response:
         return _login_page(request, exc.message, email, status=exc.status)
     token, _ = await sessions.start_session(esc(request).db, user)
     resp = web.HTTPSeeOther(request.query.get("next") if _safe_next(request) else "/dashboard/")
-    sessions.set_cookie(resp, sessions.COOKIE, token, secure=esc(request).config.secure_cookies,
+    secure = esc(request).config.secure_cookies or request.secure
+    sessions.set_cookie(resp, sessions.COOKIE, token, secure=secure,
                         max_age=sessions.SESSION_HOURS * 3600)
     resp.del_cookie(sessions.LOGIN_CSRF_COOKIE, path="/dashboard")
     raise resp
