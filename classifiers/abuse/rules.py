@@ -392,11 +392,16 @@ class GroupRule:
 
     @staticmethod
     def _generalisation_negated(an: Analysis, group: Tok) -> bool:
-        """"niet alle moslims ..." denies the generalisation."""
+        """"niet alle moslims ...", "geen enkele ..." deny the generalisation."""
         k = group.index - 1
-        if k >= 0 and an.toks[k].lemma in {"alle", "elke", "iedere"}:
+        if k >= 0 and an.toks[k].lemma in {"alle", "elke", "iedere", "enkele", "enkel"}:
             k -= 1
-        return k >= 0 and an.toks[k].lemma == "niet" and an.toks[k].sentence == group.sentence
+        if k < 0 or an.toks[k].sentence != group.sentence:
+            return False
+        # "niet alle moslims ...", "geen enkele vrouw is minder waard"
+        return an.toks[k].lemma == "niet" or (
+            an.toks[k].lemma == "geen" and k + 1 < group.index
+        )
 
 
 class SlurRule:
