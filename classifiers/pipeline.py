@@ -150,14 +150,18 @@ class Scorer:
 
     @property
     def thresholds(self) -> dict[str, float]:
+        """Category thresholds on the combined score (defaults, or the caller's)."""
         if self._thresholds is None:
             values = {c: CATEGORIES[Category(c)].default_threshold for c in ALL_CATEGORIES}
-            predictor = self.predictor
-            if predictor is not None:
-                values.update(predictor.meta.thresholds)
             values.update(self._explicit_thresholds)
             self._thresholds = values
         return self._thresholds
+
+    @property
+    def model_thresholds(self) -> dict[str, float]:
+        """The model's operating point per category, tuned on dev (model metadata)."""
+        predictor = self.predictor
+        return dict(predictor.meta.thresholds) if predictor is not None else {}
 
     @property
     def model_name(self) -> str:
@@ -201,6 +205,16 @@ class Scorer:
         if truncated:
             text = text[:MAX_TEXT_CHARS]
         doc = Document(text, context)
+        findings, learned, model_out = self.components(doc, backend_probs)
+        judgement = self.combine(findings, learned, doc, model_out)
+        judgement.truncated = truncated
+        return judgement
+
+    def components(
+        self, doc: Document, backend_probs: list[dict[str, float]] | None = None
+    ) -> tuple[list[Finding], dict[str, float], object | None]:
+        """Rule findings (stance guards included) and learned probabilities of one text."""
+        text = doc.text
         findings: list[Finding] = []
         for rec in self.recognizers:
             findings.extend(rec.analyze(doc))
@@ -218,9 +232,7 @@ class Scorer:
                     learned[cat] = max(learned.get(cat, 0.0), float(p))
         if self.stance_guard and learned:
             findings.extend(_stance_guards(doc, findings))
-        judgement = self.combine(findings, learned, doc, model_out)
-        judgement.truncated = truncated
-        return judgement
+        return findings, learned, model_out
 
     def combine(
         self,
@@ -231,6 +243,7 @@ class Scorer:
     ) -> Judgement:
         learned = learned or {}
         thresholds = self.thresholds
+        operating = self.model_thresholds
         by_cat: dict[str, list[Finding]] = defaultdict(list)
         guarded: set[str] = set()
         for f in findings:
@@ -247,6 +260,7 @@ class Scorer:
             p = learned.get(cat, 0.0)
             if cat in guarded and rule < threshold:
                 p *= GUARD_FACTOR
+            p = rescale(p, operating.get(cat, threshold), threshold)
             scores[cat] = max(rule, p)
             if scores[cat] < threshold:
                 continue
@@ -302,6 +316,16 @@ class Scorer:
             reason_en=f"The model recognises this text as {info.label_en}.",
             subtypes=[subtype],
         )
+
+
+def rescale(p: float, operating: float, threshold: float) -> float:
+    """Map a learned probability so that its operating point lands on the threshold
+    (monotone, piecewise linear, 0 -> 0 and 1 -> 1)."""
+    if operating <= 0.0 or operating >= 1.0 or operating == threshold:
+        return p
+    if p <= operating:
+        return p * threshold / operating
+    return threshold + (p - operating) * (1.0 - threshold) / (1.0 - operating)
 
 
 def _stance_guards(doc: Document, findings: list[Finding]) -> list[Finding]:

@@ -11,7 +11,7 @@ from classifiers.model.artefact import save_artefact
 from classifiers.model.data import corpus_sha256, load_examples
 from classifiers.model.predictor import Predictor
 from classifiers.model.train import TrainConfig, train_model
-from classifiers.model.tuning import combined_scores, pick_thresholds
+from classifiers.model.tuning import components, pick_thresholds
 
 
 @dataclass
@@ -45,7 +45,7 @@ def build_model(
     result = train_model(train, dev, config, corpus_sha256=sha, progress=progress)
     predictor = Predictor(result.net, result.meta)
     scorer = Scorer(predictor=predictor, model_path=None)
-    result.meta.thresholds = pick_thresholds(dev, combined_scores(scorer, dev))
+    result.meta.thresholds = pick_thresholds(dev, components(scorer, dev), scorer.thresholds)
     save_artefact(result.net, result.meta, out)
     return BuildReport(
         out=out,
@@ -57,3 +57,16 @@ def build_model(
         n_dev=len(dev),
         size_bytes=out.stat().st_size,
     )
+
+
+def retune(model: Path, data_dir: Path, out: Path) -> dict[str, float]:
+    """Pick the operating points of an existing model again (e.g. after rule changes)."""
+    from classifiers.model.artefact import load_artefact
+    from classifiers.pipeline import Scorer
+
+    net, meta = load_artefact(model)
+    dev = load_examples(data_dir / "dev.jsonl")
+    scorer = Scorer(predictor=Predictor(net, meta), model_path=None)
+    meta.thresholds = pick_thresholds(dev, components(scorer, dev), scorer.thresholds)
+    save_artefact(net, meta, out)
+    return meta.thresholds

@@ -93,12 +93,22 @@ def test_thresholds_come_from_the_model_unless_overridden(model_path: Path) -> N
 
     meta = read_metadata(model_path)
     scorer = Scorer(recognizers=[], model_path=model_path)
-    assert scorer.thresholds["bullying"] == meta.thresholds["bullying"]
+    assert scorer.model_thresholds == meta.thresholds  # tuned on dev
+    assert scorer.thresholds["bullying"] == 0.5  # the category threshold on the combined score
     strict = Scorer(recognizers=[], model_path=model_path, thresholds={"bullying": 1.01})
     assert strict.thresholds["bullying"] == 1.01
     j = strict.score("Sanne jij bent echt een eikel")
     assert j.scores["bullying"] > 0.5
     assert not [f for f in j.flags if f.category == "bullying"]
+
+
+def test_model_operating_point_maps_onto_the_category_threshold() -> None:
+    from classifiers.pipeline import rescale
+
+    assert rescale(0.8, 0.8, 0.5) == pytest.approx(0.5)
+    assert rescale(0.79, 0.8, 0.5) < 0.5 < rescale(0.81, 0.8, 0.5)
+    assert rescale(0.0, 0.8, 0.5) == 0.0 and rescale(1.0, 0.8, 0.5) == pytest.approx(1.0)
+    assert rescale(0.3, 0.5, 0.5) == 0.3
 
 
 def test_model_is_loaded_once_per_scorer(model_path: Path) -> None:
