@@ -52,7 +52,8 @@ def parse_line(raw: bytes, n: int) -> Request:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LineError(
-            f"Regel {n} is geen geldige UTF-8-tekst (ongeldige byte op positie {exc.start})."
+            f"Regel {n} is geen geldige UTF-8-tekst (ongeldige byte op positie {exc.start}).",
+            _salvage_id(raw),
         ) from exc
     decoded = decoded.rstrip("\r\n")
     if not decoded.strip():
@@ -76,6 +77,15 @@ def parse_line(raw: bytes, n: int) -> Request:
     if not text.strip():
         raise LineError(f"Het veld \"text\" op regel {n} is leeg.", id_)
     return Request(n, id_, text, _parse_context(obj.get("context"), n, id_))
+
+
+def _salvage_id(raw: bytes) -> Any:
+    """The id of a line whose text has bad bytes, when the rest of it is readable."""
+    try:
+        obj = json.loads(raw.decode("utf-8", errors="replace"))
+    except json.JSONDecodeError:
+        return None
+    return obj.get("id") if isinstance(obj, dict) else None
 
 
 def _parse_context(raw: Any, n: int, id_: Any) -> Context | None:

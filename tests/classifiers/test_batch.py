@@ -52,7 +52,7 @@ def test_each_bad_line_gets_its_own_error_in_place() -> None:
     assert errors[4]["id"] == "x" and 'mist het veld "text"' in errors[4]["error"]
     assert errors[5]["id"] == 5 and "moet een tekst zijn" in errors[5]["error"]
     assert errors[6]["id"] == 6 and "is leeg" in errors[6]["error"]
-    assert "UTF-8" in errors[7]["error"]
+    assert "UTF-8" in errors[7]["error"] and errors[7]["id"] == 7
     assert "leeg" in errors[8]["error"]
     assert errors[9]["id"] == 9 and '"context"' in errors[9]["error"]
     assert out[9]["id"] == 10 and out[9]["flags"][0]["category"] == "bullying"
