@@ -44,6 +44,18 @@ class Predictor:
         self.weight = net.embedding.weight.detach()
         self.cat_index = {c: meta.labels.index(c) for c in ALL_CATEGORIES if c in meta.labels}
         self.sub_index = {lab: i for i, lab in enumerate(meta.labels) if "/" in lab}
+        # plain tensors for the head: cheaper per call than going through nn.Module
+        linears = [m for m in net.head.modules() if isinstance(m, torch.nn.Linear)]
+        self._layers = [(m.weight.detach(), m.bias.detach()) for m in linears]
+
+    def _head(self, pooled: torch.Tensor) -> torch.Tensor:
+        x = pooled
+        last = len(self._layers) - 1
+        for i, (w, b) in enumerate(self._layers):
+            x = torch.nn.functional.linear(x, w, b)
+            if i < last:
+                x = torch.relu(x)
+        return x
 
     @classmethod
     def load(cls, path: Path) -> Predictor:
@@ -69,7 +81,7 @@ class Predictor:
                 pooled = self.weight[_index(feats.ids)].mean(dim=0, keepdim=True)
             else:
                 pooled = torch.zeros(1, self.weight.shape[1])
-            logits = self.net.from_pooled(pooled)[0]
+            logits = self._head(pooled)[0]
         values = logits.tolist()
         probs = {c: self.calibrate(c, values[i]) for c, i in self.cat_index.items()}
         subs = {lab: _sigmoid(values[i]) for lab, i in self.sub_index.items()}
@@ -107,7 +119,7 @@ class Predictor:
                 counts[1:] += 1
             left = (len(feats.ids) - counts).clamp(min=1.0).unsqueeze(1)
             pooled = (total.unsqueeze(0) - sums) / left
-            return self.net.from_pooled(pooled)
+            return self._head(pooled)
 
 
 def _sigmoid(z: float) -> float:
