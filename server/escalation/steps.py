@@ -163,13 +163,20 @@ def parse_plan(text: str, *, origin: str = "stappenplan") -> Plan:
             if poster is not None and poster not in POSTERS:
                 problems.append(f"{where}: uitkomst '{o['id']}': 'poster' moet een van "
                                 f"{', '.join(POSTERS)} zijn")
-            outcomes.append(Outcome(o["id"], str(o.get("label", o["id"])), o.get("next"), poster))
+            nxt = o.get("next")
+            if nxt is not None and not isinstance(nxt, str):
+                problems.append(f"{where}: uitkomst '{o['id']}': 'next' moet een stap-id zijn")
+                nxt = None
+            outcomes.append(Outcome(o["id"], str(o.get("label", o["id"])), nxt,
+                                    poster if isinstance(poster, str) else None))
         if len({o.id for o in outcomes}) != len(outcomes):
             problems.append(f"{where}: twee uitkomsten met dezelfde 'id'")
         steps[sid] = Step(sid, str(title or sid), str(role), float(deadline), tuple(outcomes),
                           str(raw.get("description") or "").strip(), statement, line)
 
     start, final = data.get("start"), data.get("final")
+    start = start if isinstance(start, str) else repr(start)
+    final = final if isinstance(final, str) else repr(final)
     if start not in steps:
         problems.append(f"{origin}: 'start' verwijst naar onbekende stap {start!r}")
     if final not in steps:

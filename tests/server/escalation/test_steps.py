@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server.escalation.steps import (
     DEFAULT_STEPS,
@@ -97,3 +100,18 @@ steps:
 """
     problems = check_text(text)["problems"]
     assert any("aanhalingstekens" in p and "stap 'a'" in p for p in problems)
+
+
+_LEAF = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5))
+_KEYS = st.sampled_from(["id", "title", "role", "deadline_hours", "outcomes", "next", "label",
+                         "poster", "statement", "steps", "start", "final", "statements"])
+_TREE = st.recursive(_LEAF, lambda c: st.one_of(st.lists(c, max_size=3),
+                                                st.dictionaries(_KEYS, c, max_size=5)),
+                     max_leaves=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TREE)
+def test_any_yaml_gets_an_answer_never_an_exception(tree) -> None:
+    result = check_text(yaml.safe_dump(tree), "x.yaml")
+    assert result["ok"] or all(isinstance(p, str) and p for p in result["problems"])
