@@ -112,12 +112,16 @@ async def test_two_instances_on_postgres_never_poll_one_account_at_once(tmp_path
 
         await wait_for(started, 90, "the workers to start polling")
         owners: set[str] = set()
-        for round_ in range(16):  # keep publishing while both instances poll
-            if round_ % 2 == 0:
-                for post in posts.values():
-                    world.add_comment(post, f"Ronde {round_}")
-            owners |= await lease_owners(db)
-            await asyncio.sleep(0.25)
+        rounds, deadline = 0, asyncio.get_running_loop().time() + 60
+        while rounds < 8 or len(owners) < 2:  # keep publishing while both instances poll
+            if asyncio.get_running_loop().time() > deadline:
+                break
+            for post in posts.values():
+                world.add_comment(post, f"Ronde {rounds}")
+            rounds += 1
+            for _ in range(10):  # leases are held only while polling: sample often
+                owners |= await lease_owners(db)
+                await asyncio.sleep(0.05)
         total = len(_published(world, fakes))
 
         async def all_stored() -> bool:
