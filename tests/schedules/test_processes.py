@@ -35,7 +35,7 @@ async def test_sigkill_mid_poll_and_restart_store_everything_once(tmp_path: Path
     db = Database(db_url)
     await db.migrate()
     secret = secrets.token_urlsafe(32)
-    world = FakeWorld(latency=0.01)
+    world = FakeWorld(latency=0.03)  # slow platform: the kill lands mid-poll
     platforms = ["facebook", "mastodon", "youtube", "instagram"]
     servers = {p: await FakePlatformServer(world, p).start() for p in platforms}
     worker = None
@@ -66,6 +66,7 @@ async def test_sigkill_mid_poll_and_restart_store_everything_once(tmp_path: Path
             world.inject(fake_id, "rate_limit", count=2)
             world.inject(fake_id, "truncated", count=1)
         total = len(_published(world, fakes))
+        world.latency = 0.005
         worker = start_worker(env, tmp_path / "worker2.log")
 
         async def all_stored() -> bool:
