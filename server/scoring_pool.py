@@ -63,6 +63,13 @@ def score_batch(
     return [scorer.score(text, ctx) for text, ctx in items]
 
 
+def score_mixed(
+    items: list[tuple[str, Context | None, dict[str, float] | None]],
+) -> list[Judgement]:
+    """Several requests' texts in one round trip to the worker (each with its thresholds)."""
+    return [_with_thresholds(t).score(text, ctx) for text, ctx, t in items]
+
+
 def model_name() -> str:
     return _scorer().model_name
 
@@ -75,10 +82,21 @@ class PoolInfo:
     ready: bool = False
 
 
+MAX_MICRO_BATCH = 32
+Pending = tuple[str, Context | None, dict[str, float] | None, "asyncio.Future[Judgement]"]
+
+
 class ScorerPool:
+    """Single checks that arrive while the workers are busy are sent together (micro-batching:
+    one round trip per batch instead of one per text); at most `workers` batches in flight."""
+
     def __init__(self, workers: int = 1) -> None:
         self.info = PoolInfo(kind="process" if workers > 0 else "thread", workers=max(workers, 1))
         self._executor: Executor | None = None
+        self._queue: list[Pending] = []
+        self._pump: asyncio.Task[None] | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self._running: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         if self.info.kind == "process":
@@ -108,8 +126,44 @@ class ScorerPool:
         thresholds: dict[str, float] | None = None,
     ) -> Judgement:
         assert self._executor is not None, "ScorerPool.start() was not awaited"
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, score_one, text, context, thresholds)
+        future: asyncio.Future[Judgement] = asyncio.get_running_loop().create_future()
+        self._queue.append((text, context, thresholds, future))
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.info.workers)
+        while self._queue:
+            await self._slots.acquire()
+            batch = self._queue[:MAX_MICRO_BATCH]
+            del self._queue[:MAX_MICRO_BATCH]
+            task = asyncio.create_task(self._run(batch))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+
+    async def _run(self, batch: list[Pending]) -> None:
+        assert self._slots is not None
+        live = [item for item in batch if not item[3].done()]
+        try:
+            if not live:
+                return
+            loop = asyncio.get_running_loop()
+            try:
+                results = await loop.run_in_executor(
+                    self._executor, score_mixed, [(t, c, th) for t, c, th, _ in live]
+                )
+            except Exception as exc:
+                for *_, future in live:
+                    if not future.done():
+                        future.set_exception(exc)
+                return
+            for (*_, future), judgement in zip(live, results, strict=True):
+                if not future.done():
+                    future.set_result(judgement)
+        finally:
+            self._slots.release()
 
     async def score_many(
         self, items: list[tuple[str, Context | None]],

@@ -115,3 +115,21 @@ async def test_school_threshold_changes_what_is_flagged(seeded: tuple[Any, Any])
     other = seed.headers(seed.schools[1].tokens["staff"])
     body = await (await cli.post("/api/v1/check", json={"text": NASTY}, headers=other)).json()
     assert any(f["category"] == "bullying" for f in body["flags"])
+
+
+async def test_concurrent_checks_each_get_their_own_judgement(seeded: tuple[Any, Any]) -> None:
+    """Checks arriving together are scored in one micro-batch; answers must not mix up."""
+    import asyncio
+
+    cli, seed = seeded
+    staff = seed.headers(seed.schools[0].tokens["staff"])
+    texts = [NASTY if i % 3 == 0 else f"{NEUTRAL} ({i})" for i in range(24)]
+
+    async def one(text: str) -> dict[str, Any]:
+        resp = await cli.post("/api/v1/check", json={"text": text}, headers=staff)
+        assert resp.status == 200
+        return await resp.json()
+
+    results = await asyncio.gather(*(one(t) for t in texts))
+    for text, body in zip(texts, results, strict=True):
+        assert bool(body["flags"]) == (text == NASTY), text
