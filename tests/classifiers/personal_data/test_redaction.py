@@ -47,3 +47,16 @@ def test_the_scorer_flag_carries_the_rewrite(recognizer: PersonalDataRecognizer)
     (flag,) = [f for f in judgement.flags if f.category == "personal_data"]
     assert flag.to_dict()["suggestion"] == "Bel [naam] uit 2B op [telefoonnummer]"
     assert flag.spans[0].start == 4  # Sanne
+
+
+def test_the_redacted_rewrite_itself_is_not_flagged_again() -> None:
+    """Applying the one-click fix must clear the warning, or staff learn to ignore it."""
+    from classifiers.pipeline import Scorer
+
+    scorer = Scorer(model_path=None)
+    text = "Sanne de Vries uit 2B is ziek, bel haar moeder op 06-12345678"
+    flags = scorer.score(text).flags
+    rewrite = next(f.suggestion for f in flags if f.category == "personal_data")
+    assert "Sanne" not in rewrite and "06-12345678" not in rewrite
+    again = scorer.score(rewrite)
+    assert [f for f in again.flags if f.category == "personal_data"] == []
