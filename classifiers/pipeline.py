@@ -55,6 +55,11 @@ GUARD_FACTOR = 0.3
 STANCE_TAGS = frozenset({"counter", "report", "health", "healthverb", "object", "stance", "neg"})
 GUARDED_BY_STANCE = ("bullying", "discrimination")
 MAX_MODEL_SPANS = 3
+# Categories whose flags must rest on something a recognizer found in the text: personal
+# data is a concrete name, number or record, a protocol rule is a specific rule with its
+# own advice. The model may confirm such a finding, never flag one on its own (it cannot
+# tell "[naam] uit 2B" from "Sanne uit 2B", nor say which staff rule is broken).
+RULE_ANCHORED = frozenset({"personal_data", "protocol"})
 
 # Packages whose import registers recognizers. Adding a detector package = one line here.
 RECOGNIZER_PACKAGES: tuple[str, ...] = (
@@ -261,6 +266,8 @@ class Scorer:
             if cat in guarded and rule < threshold:
                 p *= GUARD_FACTOR
             p = rescale(p, operating.get(cat, threshold), threshold)
+            if cat in RULE_ANCHORED and not group:
+                p = min(p, threshold * 0.9)
             scores[cat] = max(rule, p)
             if scores[cat] < threshold:
                 continue

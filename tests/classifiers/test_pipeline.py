@@ -138,3 +138,16 @@ def test_score_many_passes_each_context(model_path: Path) -> None:
     scorer = Scorer(recognizers=[ContextSpy()], model_path=model_path)
     out = scorer.score_many(["a", "b"], [Context(account_type="private"), None])
     assert len(out) == 2 and seen == ["private", "unknown"]
+
+
+def test_model_alone_never_flags_personal_data_or_protocol() -> None:
+    """The one-click redacted rewrite must not be flagged again by the model alone."""
+    from classifiers.pipeline import Scorer
+
+    scorer = Scorer()
+    text = "Sanne de Vries uit 2B is ziek, bel haar moeder op 06-12345678"
+    first = scorer.score(text)
+    rewrite = next(f.suggestion for f in first.flags if f.category == "personal_data")
+    again = scorer.score(rewrite)
+    assert [f.category for f in again.flags if f.category in ("personal_data", "protocol")] == []
+    assert again.scores["personal_data"] < 0.5
