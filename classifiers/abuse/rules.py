@@ -417,8 +417,15 @@ class SlurRule:
                 continue
             slur_severity = max((e.severity for e in t.entries if e.kind == "slur"), default=0)
             strong = slur_severity >= 3 or bool(t.curse_prefix)
+            if stance.negated(t):
+                continue  # "je bent geen mongool"
             if not strong and not targets.group[t.sentence]:
-                # "wat een mongool": an insult of a person; the InsultRule reports it
+                # "jij vuile mongool": a slur thrown at a person is hateful as well as an
+                # insult (HateCheck); without a target it may be a word for a thing or act
+                aim = targets.aimed(t)
+                if aim not in {"you", "person", "exclaim"}:
+                    continue
+                hits.append(Hit("discrimination", "slur", 2, 0.76, [t], f"slur.{aim}"))
                 continue
             hits.append(Hit("discrimination", "slur", 3, 0.92 if strong else 0.8, [t], "slur"))
         return hits
