@@ -120,6 +120,26 @@ async def create_token(
     return token, plaintext
 
 
+MIN_PASSWORD, MAX_PASSWORD = 12, 200
+
+
+async def set_password(
+    s: AsyncSession, user_id: int, password: str, *, actor: int | None = None
+) -> User:
+    """Set a user's dashboard password (argon2 hash; the password itself is never kept)."""
+    from server.dashboard.sessions import hash_password
+
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise AdminError(400, "weak_password", "Een wachtwoord heeft 12 tot 200 tekens.")
+    user = await s.get(User, user_id)
+    if user is None:
+        raise AdminError(404, "not_found", "Deze gebruiker bestaat niet.")
+    user.password_hash = hash_password(password)
+    await audit(s, "user.password", actor=actor, school_id=user.school_id,
+                target=f"user:{user.id}", details={})
+    return user
+
+
 async def revoke_token(s: AsyncSession, token_id: int, *, actor: int | None = None) -> ApiToken:
     token = await s.get(ApiToken, token_id)
     if token is None:

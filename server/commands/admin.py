@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -43,6 +44,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p = sub.add_parser("create-token", help="token aanmaken (eenmalig getoond)")
     p.add_argument("--user", type=int, required=True)
     p.add_argument("--label")
+    p = sub.add_parser("set-password", help="dashboardwachtwoord instellen (12 tot 200 tekens)")
+    p.add_argument("--user", type=int, required=True)
+    p.add_argument("--password-stdin", action="store_true",
+                   help="lees het wachtwoord van standaardinvoer in plaats van het te vragen")
     p = sub.add_parser("revoke-token", help="token intrekken")
     p.add_argument("token_id", type=int)
     p = sub.add_parser("set-threshold", help="drempel van een categorie voor een school")
@@ -67,6 +72,9 @@ async def _action(args: argparse.Namespace, s: AsyncSession) -> str:
         token, plaintext = await admin_ops.create_token(s, args.user, args.label)
         return (f"Token {token.id} voor gebruiker {token.user_id} (wordt maar één keer getoond):"
                 f"\n{plaintext}")
+    if a == "set-password":
+        user = await admin_ops.set_password(s, args.user, args.password)
+        return f"Wachtwoord ingesteld voor gebruiker {user.id} ({user.name})."
     if a == "revoke-token":
         token = await admin_ops.revoke_token(s, args.token_id)
         return f"Token {token.id} ingetrokken."
@@ -102,9 +110,23 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    if args.action == "set-password":
+        args.password = _read_password(args.password_stdin)
+        if args.password is None:
+            print("Fout: de twee wachtwoorden zijn niet gelijk.", file=sys.stderr)
+            return 1
     try:
         print(asyncio.run(_with_db(settings.database_url, lambda s: _action(args, s))))
     except AdminError as exc:
         print(f"Fout: {exc.message}", file=sys.stderr)
         return 1
     return 0
+
+
+def _read_password(from_stdin: bool) -> str | None:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Nieuw wachtwoord: ")
+    second = getpass.getpass("Nogmaals: ")
+    return first if first == second else None
+

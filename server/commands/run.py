@@ -55,6 +55,12 @@ def banner(settings: Settings, token: str | None) -> str:
             "Proberen:",
             f"  curl -s -H 'Authorization: Bearer <token>' -H 'Content-Type: application/json' "
             f"-d '{{\"text\": \"Morgen is de ouderavond.\"}}' {url}/api/v1/check",
+            "",
+            f"Dashboard voor de schoolleiding: {url}/dashboard/",
+            "  .venv/bin/denkna admin create-user --name 'Mirjam de Wit' --role leadership "
+            "--school 1 --email directie@school.nl",
+            "  .venv/bin/denkna admin set-password --user <id uit de vorige stap>",
+            "Alles in één keer zien (nep-Facebookpagina, ontsporende draad, e-mail): make demo",
         ]
     else:
         lines += ["(Bestaande database; een nieuw beheerderstoken: "

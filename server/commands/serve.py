@@ -38,6 +38,8 @@ def configure_logging(level: str) -> None:
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # APScheduler reports every job run at INFO; the jobs log what matters themselves.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def port_free(host: str, port: int) -> bool:

@@ -168,10 +168,10 @@ async def report_thread(request: web.Request) -> web.Response:
 
 async def set_password(request: web.Request) -> web.Response:
     """Admin sets a dashboard password: {"password": "..."} (12 to 200 characters)."""
+    from server.admin_ops import AdminError
+    from server.admin_ops import set_password as set_user_password
     from server.auth import principal_of, requires
-    from server.dashboard.sessions import hash_password
     from server.errors import ApiError
-    from server.storage.models import User
 
     @requires("admin")
     async def handle(request: web.Request) -> web.Response:
@@ -183,17 +183,14 @@ async def set_password(request: web.Request) -> web.Response:
         except ValueError:
             raise ApiError(400, "invalid_request", "Stuur JSON met 'password'.") from None
         password = body.get("password") if isinstance(body, dict) else None
-        if not isinstance(password, str) or not 12 <= len(password) <= 200:
+        if not isinstance(password, str):
             raise ApiError(400, "weak_password", "Een wachtwoord heeft 12 tot 200 tekens.")
         async with request.app[keys.DB].session() as s:
-            user = await s.get(User, user_id)
-            if user is None:
-                raise ApiError(404, "not_found", "Deze gebruiker bestaat niet.")
-            user.password_hash = hash_password(password)
-            from server.admin_ops import audit
-
-            await audit(s, "user.password", actor=principal_of(request).user_id,
-                        school_id=user.school_id, target=f"user:{user.id}", details={})
+            try:
+                await set_user_password(s, user_id, password,
+                                        actor=principal_of(request).user_id)
+            except AdminError as exc:
+                raise ApiError(exc.status, exc.code, exc.message) from None
         return web.json_response({"user_id": user_id, "password_set": True})
 
     return await handle(request)

@@ -100,3 +100,45 @@ def test_bad_config_stops_with_a_message(env: dict[str, str]) -> None:
     result = _denkna("serve", env={**env, "DENKNA_SERVER_PORT": "abc"})
     assert result.returncode == 2
     assert result.stderr.strip() == "config: server.port: moet een geheel getal zijn"
+
+
+def test_admin_sets_a_dashboard_password_that_logs_in(env: dict[str, str]) -> None:
+    """IT gives a director a dashboard login from the command line; a short one is refused."""
+    import asyncio
+
+    from server.config import load_settings
+    from server.dashboard.sessions import verify_password
+    from server.storage.db import Database
+    from server.storage.models import User
+
+    school = _denkna("admin", "create-school", "De Toermalijn", env=env)
+    assert school.returncode == 0, school.stderr
+    school_id = school.stdout.split()[1]
+    made = _denkna("admin", "create-user", "--name", "Mirjam de Wit", "--role", "leadership",
+                   "--school", school_id, "--email", "directie@school.nl", env=env)
+    assert made.returncode == 0, made.stderr
+    user_id = made.stdout.split()[1]
+
+    def set_pw(password: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "server.cli", "admin", "set-password", "--user", user_id,
+             "--password-stdin"], input=password + "\n", env=env, cwd=ROOT,
+            capture_output=True, text=True, timeout=120)
+
+    short = set_pw("kort")
+    assert short.returncode == 1 and "12 tot 200 tekens" in short.stderr
+    ok = set_pw("een-lang-wachtwoord")
+    assert ok.returncode == 0 and "Wachtwoord ingesteld" in ok.stdout
+    assert "een-lang-wachtwoord" not in ok.stdout + ok.stderr
+
+    async def stored_hash() -> str | None:
+        db = Database(load_settings(env=env).database_url)
+        try:
+            async with db.session() as s:
+                return (await s.get(User, int(user_id))).password_hash
+        finally:
+            await db.dispose()
+
+    stored = asyncio.run(stored_hash())
+    assert verify_password(stored, "een-lang-wachtwoord")
+    assert not verify_password(stored, "een-ander-wachtwoord")
