@@ -17,7 +17,6 @@
     ["E", "denkNaE"],
     ["N", "denkNaN1"],
     ["K", "denkNaK"],
-    ["N", "denkNaN2"],
     ["A", "denkNaA"],
   ];
   const CONTEXT_CHARS = 60;
@@ -378,7 +377,7 @@
           { class: "dialog", role: "alertdialog", "aria-modal": "true", "aria-labelledby": "denkna-dlg-title", "aria-describedby": "denkna-dlg-body" },
           h("h2", { id: "denkna-dlg-title", text: t("dialogTitle") }),
           h("p", { id: "denkna-dlg-body", text: t(block ? "dialogBlockBody" : "dialogBody", { what }) }),
-          h("p", { class: "questions", text: ["denkNaD", "denkNaE", "denkNaN1", "denkNaK", "denkNaN2", "denkNaA"].map((k) => t(k)).join(" · ") }),
+          h("p", { class: "questions", text: ["denkNaD", "denkNaE", "denkNaN1", "denkNaK", "denkNaA"].map((k) => t(k)).join(" · ") }),
           h("div", { class: "actions" }, post, edit)
         );
         const buttons = [post, edit].filter(Boolean);
