@@ -261,6 +261,7 @@ _GROUP_VERBS = frozenset(
      "zitten", "praten", "denken", "zouden"}
 )
 _GROUP_NOUNS = frozenset({"mensen", "lui", "types", "figuren", "soort", "volk"})
+_ELLIPTIC_ALL = frozenset({"allemaal", "allen"})
 
 
 def _resolve_group_references(toks: list[Tok]) -> None:
@@ -279,6 +280,8 @@ def _resolve_group_references(toks: list[Tok]) -> None:
             (t.lemma in _GROUP_PRONOUNS and "you" not in t.tags and demonstrative_ok)
             or (t.lemma == "het" and nxt in {"zijn", "blijven", "waren"})
             or (t.lemma in _GROUP_NOUNS and prev in {"die", "deze", "zulke", "dat", "dit"})
+            # "Ik ken genoeg X. Allemaal ...": an elliptic sentence about the group
+            or (t.lemma in _ELLIPTIC_ALL and (i == 0 or toks[i - 1].sentence != t.sentence))
         )
         if refers:
             t.tags = t.tags | {"gref"}

@@ -29,6 +29,8 @@ COPULA_SINGULAR = frozenset({"is", "was", "blijft", "wordt", "="})
 EXCLAIM = frozenset({"wat", "zo'n", "zon", "dikke", "vieze", "vuile", "gore", "stomme", "zielige"})
 REPORT_CONJ = frozenset({"dat", "voor", "uit"})
 FIRST_PERSON = frozenset({"ik", "we", "wij", "ikke"})
+ENDORSE = frozenset({"gelijk"})  # "hij heeft gelijk", "groot gelijk"
+ENDORSE_BEFORE = frozenset({"heeft", "had", "hebben", "hadden", "groot", "volkomen", "helemaal"})
 
 
 @dataclass
@@ -67,7 +69,17 @@ class Stance:
                 continue
             if before in {"eerlijk", "kortom", "zogezegd", "zo"}:
                 continue  # "eerlijk gezegd" is a manner of speaking, not reported speech
+            if self.endorsed(t.sentence):
+                continue  # "mijn vader zegt dat ... en hij heeft gelijk" is the speaker's view
             self.reporters.setdefault(t.sentence, []).append(i)
+
+    def endorsed(self, sentence: int) -> bool:
+        """The speaker agrees with what they report ("... en hij heeft gelijk")."""
+        toks = self.an.sentence_toks(sentence)
+        return any(
+            t.lemma in ENDORSE and k and toks[k - 1].lemma in ENDORSE_BEFORE
+            for k, t in enumerate(toks)
+        )
 
     def negated(self, tok: Tok, window: int = 3) -> bool:
         """A negation shortly before the token in the same sentence ("geen loser")."""
@@ -345,7 +357,8 @@ class GroupRule:
                 continue
             if self._opinion_negated(sentence, groups):
                 continue
-            personal = targets.person[s]
+            # "mijn vader zegt dat X ... en hij heeft gelijk": "hij" is the source, not a target
+            personal = targets.person[s] and not stance.endorsed(s)
             group_idx = [g.index for g in groups]
             for t in sentence:
                 if t in groups and not t.has(*self.DEROGATORY):
@@ -419,7 +432,8 @@ class SlurRule:
             strong = slur_severity >= 3 or bool(t.curse_prefix)
             if stance.negated(t):
                 continue  # "je bent geen mongool"
-            if not strong and not targets.group[t.sentence]:
+            plural = t.lemma.endswith(("en", "s"))  # "die spassers": a slur for the group
+            if not strong and not plural and not targets.group[t.sentence]:
                 # "jij vuile mongool": a slur thrown at a person is hateful as well as an
                 # insult (HateCheck); without a target it may be a word for a thing or act
                 aim = targets.aimed(t)

@@ -45,3 +45,45 @@ def test_plural_slurs_for_a_group_are_discrimination(judge, text):
 )
 def test_a_denied_or_rejected_slur_is_not_flagged(judge, text):
     assert "discrimination" not in judge.categories(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        # an elliptic follow-up sentence is about the group just named
+        ("Op ons plein hangen altijd Polen rond. Allemaal profiteurs.", "derogation"),
+        ("Ik heb Afghanen in de straat. Allemaal ongedierte.", "dehumanisation"),
+        # reported speech the speaker agrees with is the speaker's own view
+        ("Mijn oom zegt dat Roma allemaal oplichters zijn en hij heeft gelijk.", "derogation"),
+        # a threat because someone belongs to a group
+        ("Sanne is lesbienne, dus ze krijgt morgen klappen.", "threat"),
+        ("Voor asielzoekers is er maar één oplossing.", "threat"),
+        # negative attributes from the wider lexicon
+        ("Antillianen zijn gewoon luidruchtig en onbeschaafd.", "derogation"),
+        ("Waarom zijn Oekrainers altijd zo opdringerig?", "derogation"),
+        ("Die Poolse ouders snappen er niks van.", "derogation"),
+        # plural slurs are aimed at the group
+        ("Het hele plein staat vol spassers.", "slur"),
+    ],
+)
+def test_general_forms_of_group_hate_are_flagged(judge, text, subtype):
+    assert judge.flag(text, "discrimination").subtype == subtype
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # neutral or positive mentions next to an elliptic sentence
+        "Ik ken veel Polen. Allemaal harde werkers.",
+        # reported speech the speaker rejects
+        "Mijn oom zegt dat Roma allemaal oplichters zijn, maar dat is onzin.",
+        # a negated negative claim is no hate
+        "Antillianen zijn niet luidruchtig, dat is een vooroordeel.",
+        "Het is niet zo dat Surinamers lui zijn.",
+        # non-protected groups
+        "Politici snappen er niks van.",
+        "Die Ajax-fans zijn allemaal luidruchtig.",
+    ],
+)
+def test_negated_reported_and_non_protected_cases_stay_unflagged(judge, text):
+    assert "discrimination" not in judge.categories(text)
