@@ -29,6 +29,8 @@ COPULA_SINGULAR = frozenset({"is", "was", "blijft", "wordt", "="})
 EXCLAIM = frozenset({"wat", "zo'n", "zon", "dikke", "vieze", "vuile", "gore", "stomme", "zielige"})
 REPORT_CONJ = frozenset({"dat", "voor", "uit"})
 FIRST_PERSON = frozenset({"ik", "we", "wij", "ikke"})
+# words that make a dehumanising word a verdict on everyone ("alleen vee", "vol beesten")
+GENERALISING = frozenset({"alleen", "allemaal", "vol", "puur", "gewoon", "slechts"})
 ENDORSE = frozenset({"gelijk"})  # "hij heeft gelijk", "groot gelijk"
 ENDORSE_BEFORE = frozenset({"heeft", "had", "hebben", "hadden", "groot", "volkomen", "helemaal"})
 
@@ -69,6 +71,8 @@ class Stance:
                 continue
             if before in {"eerlijk", "kortom", "zogezegd", "zo"}:
                 continue  # "eerlijk gezegd" is a manner of speaking, not reported speech
+            if before in {"wat", "iets", "nog"} or (after == "nog" and t.lemma in {"zeg", "zegt"}):
+                continue  # "als je nog wat zegt", "zeg nog 1 keer iets": a condition, no quote
             if self.endorsed(t.sentence):
                 continue  # "mijn vader zegt dat ... en hij heeft gelijk" is the speaker's view
             self.reporters.setdefault(t.sentence, []).append(i)
@@ -174,6 +178,12 @@ class Targets:
         if tok.index and toks[tok.index - 1].lemma in EXCLAIM:
             return "exclaim"
         if tok.index >= 2 and [t.lemma for t in toks[tok.index - 2 : tok.index]] == ["wat", "een"]:
+            return "exclaim"
+        # "wat een lelijke trol", "de grootste eikel van school": an adjective in between
+        if tok.index >= 3 and toks[tok.index - 1].has("negadj", "body", "intens"):
+            if [t.lemma for t in toks[tok.index - 3 : tok.index - 1]] == ["wat", "een"]:
+                return "exclaim"
+        if tok.index and toks[tok.index - 1].lemma in {"grootste", "ergste", "domste", "lelijkste"}:
             return "exclaim"
         if self.short:
             return "short"
@@ -386,6 +396,37 @@ class GroupRule:
                     Hit("discrimination", subtype, 3 if dehum else 2, score, [near, t],
                         f"group.{subtype}")
                 )
+        hits.extend(self._neighbour_dehumanisation(an, stance, targets))
+        return hits
+
+    def _neighbour_dehumanisation(
+        self, an: Analysis, stance: Stance, targets: Targets
+    ) -> list[Hit]:
+        """"Ze zeggen dat X mensen zijn. Ik zie alleen vee.", "Het AZC is een kooi vol
+        beesten. En dan zetten ze die X naast onze school.": a generalised dehumanising word
+        in a sentence next to one that names the group, with nobody else in sight."""
+        hits: list[Hit] = []
+        n = len(an.sentences)
+        for i in an.positions.get("dehum", ()):
+            t = an.toks[i]
+            s = t.sentence
+            if targets.group[s] or targets.you[s] or targets.person[s] or t.has("npgroup"):
+                continue
+            if not i or an.toks[i - 1].lemma not in GENERALISING:
+                continue
+            if stance.negated(t, 4) or stance.reported(t):
+                continue
+            near = [k for k in (s - 1, s + 1) if 0 <= k < n and targets.group[k]]
+            if not near:
+                continue
+            start, end = an.sentences[near[0]]
+            group = next(g for g in an.toks[start:end] if g.has("group", "gref"))
+            if group.has("npgroup"):
+                continue
+            hits.append(
+                Hit("discrimination", "dehumanisation", 3, 0.84, [group, t],
+                    "group.dehumanisation.neighbour")
+            )
         return hits
 
     @staticmethod
