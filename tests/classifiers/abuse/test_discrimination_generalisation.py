@@ -87,3 +87,13 @@ def test_general_forms_of_group_hate_are_flagged(judge, text, subtype):
 )
 def test_negated_reported_and_non_protected_cases_stay_unflagged(judge, text):
     assert "discrimination" not in judge.categories(text)
+
+
+def test_a_generalised_dehumanising_word_next_to_a_group_sentence_is_flagged(judge):
+    text = "Men noemt Eritreeers gewone buren. Ik zie alleen ongedierte."
+    assert judge.flag(text, "discrimination").subtype == "dehumanisation"
+
+
+def test_animals_next_to_a_group_sentence_without_a_verdict_are_not_flagged(judge):
+    text = "We gingen met de vluchtelingen naar de dierentuin. De apen waren grappig."
+    assert "discrimination" not in judge.categories(text)
