@@ -180,9 +180,9 @@ class Targets:
         if tok.index >= 2 and [t.lemma for t in toks[tok.index - 2 : tok.index]] == ["wat", "een"]:
             return "exclaim"
         # "wat een lelijke trol", "de grootste eikel van school": an adjective in between
-        if tok.index >= 3 and toks[tok.index - 1].has("negadj", "body", "intens"):
-            if [t.lemma for t in toks[tok.index - 3 : tok.index - 1]] == ["wat", "een"]:
-                return "exclaim"
+        before2 = [t.lemma for t in toks[max(0, tok.index - 3) : tok.index - 1]]
+        if before2 == ["wat", "een"] and toks[tok.index - 1].has("negadj", "body", "intens"):
+            return "exclaim"
         if tok.index and toks[tok.index - 1].lemma in {"grootste", "ergste", "domste", "lelijkste"}:
             return "exclaim"
         if self.short:

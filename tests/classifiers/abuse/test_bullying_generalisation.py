@@ -1,0 +1,86 @@
+"""Bullying recall on phrasings the rules were not written from: indirect threats, exclusion
+from the group, body shaming, laughing at someone, self-harm incitement, sexual remarks.
+And the hard negatives that must stay unflagged (health talk, objects, negation, quotes)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        # threats: announced, indirect, against someone's property
+        ("Sven jij gaat huilen na de les", "threat"),
+        ("jullie gaan bloeden vrijdag", "threat"),
+        ("je weet niet wat je overkomt", "threat"),
+        ("bel alvast een ambulance voor jezelf", "threat"),
+        ("ik trap je scooter kapot als je nog 1x wat zegt", "threat"),
+        ("als de mentor niks doet pak ik die gozer zelf wel aan", "threat"),
+        ("ik kom verhaal halen bij die jongen", "threat"),
+        ("Noor woont in de Lindenstraat, we komen morgen even langs", "threat"),
+        # exclusion
+        ("wie Daan in de chat zet vliegt er zelf ook uit", "exclusion"),
+        ("Jesse is gewoon uit de groepsapp geschopt lol", "exclusion"),
+        ("jij bent niet uitgenodigd voor mijn verjaardag", "exclusion"),
+        ("als Pim meekomt naar de film blijven wij thuis", "exclusion"),
+        ("bij voetbal kiest niemand jou", "exclusion"),
+        ("Emma zit vanaf nu alleen", "exclusion"),
+        # humiliation
+        ("moet je die vetzak zien", "humiliation"),
+        ("hahaha kijk hoe die loopt", "humiliation"),
+        ("Bas heeft in zijn broek gepist hahaha", "humiliation"),
+        ("zoom eens in op haar kop", "humiliation"),
+        ("Lotte is echt een plank", "humiliation"),
+        # self-harm incitement
+        ("waarom leef je eigenlijk nog", "self_harm_incitement"),
+        ("kill jezelf gewoon", "self_harm_incitement"),
+        ("jij kan beter niet meer bestaan", "self_harm_incitement"),
+        # death wishes
+        ("je mag wel doodvallen", "death_wish"),
+        ("val toch dood", "death_wish"),
+        ("jij had nooit geboren moeten worden", "death_wish"),
+        # sexual harassment
+        ("laat je bh eens zien", "sexual_harassment"),
+        ("ik stuur jouw nudes rond in de klas", "sexual_harassment"),
+        ("ik ga je begluren in de douche", "sexual_harassment"),
+        ("ik wil je zonder kleren zien", "sexual_harassment"),
+        ("jij bent echt een lekker ding", "sexual_harassment"),
+    ],
+)
+def test_general_bullying_phrasings_are_flagged(judge, text: str, subtype: str) -> None:
+    flag = judge.flag(text, "bullying")
+    assert subtype in flag.subtypes, flag
+
+
+def test_insult_after_adjective_in_exclamation_is_aimed(judge) -> None:
+    text = "heb je Sanne gezien vandaag? wat een lelijke trol"
+    flag = judge.flag(text, "bullying")
+    assert flag.score >= 0.5
+    assert "trol" in judge.flagged_words(text, "bullying")
+
+
+def test_cannot_even_is_not_counter_speech(judge) -> None:
+    # "kan niet eens lesgeven" mocks the teacher; it does not reject the insult
+    assert judge.flag("meneer Jansen kan niet eens lesgeven, sukkel", "bullying").score >= 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mijn oma heeft kanker en ligt in het ziekenhuis",
+        "die kankerprinter doet het weer niet",
+        "ik zou nooit zeggen dat jij dom bent",
+        "mijn broertje heeft in zijn broek geplast toen hij drie was",
+        "ik ben niet uitgenodigd want ik was ziek",
+        "wacht maar even, de bus komt zo",
+        "bel een ambulance, er is iemand gevallen bij de gymzaal",
+        "wij komen morgen langs op school voor het oudergesprek",
+        "kijk hoe mooi die danst",
+        "Kan echt niet, dat jullie hem uitlachen om zijn lengte",
+        "hij zei 'ik weet waar je woont' maar dat is echt niet oké",
+        "dat kan niet, zo praten we hier niet tegen elkaar",
+    ],
+)
+def test_hard_negatives_stay_unflagged(judge, text: str) -> None:
+    assert "bullying" not in judge.categories(text), judge(text).to_dict()
