@@ -390,6 +390,8 @@ class GroupRule:
                     continue  # an insult of one person who happens to be named with a group
                 dehum = t.has("dehum")
                 subtype = "dehumanisation" if dehum else "derogation"
+                if t in groups and t.has("slur"):
+                    subtype = "slur"  # "wijven": the group word is itself the slur
                 score = 0.9 if dehum or t.has("slur", "hateverb") else 0.82
                 near = min(groups, key=lambda g: abs(g.index - t.index))
                 hits.append(

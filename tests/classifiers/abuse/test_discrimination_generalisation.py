@@ -97,3 +97,8 @@ def test_a_generalised_dehumanising_word_next_to_a_group_sentence_is_flagged(jud
 def test_animals_next_to_a_group_sentence_without_a_verdict_are_not_flagged(judge):
     text = "We gingen met de vluchtelingen naar de dierentuin. De apen waren grappig."
     assert "discrimination" not in judge.categories(text)
+
+
+def test_a_plural_misogynist_slur_is_discrimination(judge):
+    text = "Op dat feest waren alleen maar wijven"
+    assert judge.flag(text, "discrimination").subtype == "slur"
