@@ -102,3 +102,18 @@ def test_animals_next_to_a_group_sentence_without_a_verdict_are_not_flagged(judg
 def test_a_plural_misogynist_slur_is_discrimination(judge):
     text = "Op dat feest waren alleen maar wijven"
     assert judge.flag(text, "discrimination").subtype == "slur"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik neem een knuppel mee voor die moslims, zaterdag gebeurt het.",
+        "Als ik een transgender zie op het plein, sla ik hem in elkaar.",
+    ],
+)
+def test_announced_violence_against_a_group_is_a_threat(judge, text):
+    assert judge.flag(text, "discrimination").subtype == "threat"
+
+
+def test_meeting_a_group_member_without_violence_is_not_flagged(judge):
+    assert "discrimination" not in judge.categories("Als ik een vrouw zie, zeg ik hallo.")
