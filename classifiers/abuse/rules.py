@@ -29,6 +29,7 @@ COPULA_SINGULAR = frozenset({"is", "was", "blijft", "wordt", "="})
 EXCLAIM = frozenset({"wat", "zo'n", "zon", "dikke", "vieze", "vuile", "gore", "stomme", "zielige"})
 REPORT_CONJ = frozenset({"dat", "voor", "uit"})
 FIRST_PERSON = frozenset({"ik", "we", "wij", "ikke"})
+SUPERLATIVES = frozenset({"grootste", "ergste", "domste", "lelijkste", "vieste", "dikste"})
 # words that make a dehumanising word a verdict on everyone ("alleen vee", "vol beesten")
 GENERALISING = frozenset({"alleen", "allemaal", "vol", "puur", "gewoon", "slechts"})
 ENDORSE = frozenset({"gelijk"})  # "hij heeft gelijk", "groot gelijk"
@@ -164,6 +165,8 @@ class Targets:
         if self.person[s]:
             return "person"
         toks = self.an.toks
+        if tok.index and toks[tok.index - 1].lemma in SUPERLATIVES and not tok.has("slur"):
+            return "exclaim"  # "de grootste eikel van school"
         if tok.index and toks[tok.index - 1].lemma in DETERMINERS | {"de"} and not tok.has("slur"):
             before = toks[tok.index - 2].lemma if tok.index >= 2 else ""
             nxt = toks[tok.index + 1] if tok.index + 1 < len(toks) else None
@@ -182,8 +185,6 @@ class Targets:
         # "wat een lelijke trol", "de grootste eikel van school": an adjective in between
         before2 = [t.lemma for t in toks[max(0, tok.index - 3) : tok.index - 1]]
         if before2 == ["wat", "een"] and toks[tok.index - 1].has("negadj", "body", "intens"):
-            return "exclaim"
-        if tok.index and toks[tok.index - 1].lemma in {"grootste", "ergste", "domste", "lelijkste"}:
             return "exclaim"
         if self.short:
             return "short"

@@ -46,6 +46,13 @@ import pytest
         ("ik ga je begluren in de douche", "sexual_harassment"),
         ("ik wil je zonder kleren zien", "sexual_harassment"),
         ("jij bent echt een lekker ding", "sexual_harassment"),
+        ("Iris doet het echt met elke jongen", "sexual_harassment"),
+        ("ranking meiden van 3b, wie is het lekkerst", "sexual_harassment"),
+        ("kom mee naar de kleedkamer dan laat ik je iets zien", "sexual_harassment"),
+        ("draag jij vandaag een string?", "sexual_harassment"),
+        ("die derde van links is echt zo dik", "humiliation"),
+        ("meester heeft echt een bierbuik", "humiliation"),
+        ("dit is het adres van de grootste loser van de klas", "insult"),
     ],
 )
 def test_general_bullying_phrasings_are_flagged(judge, text: str, subtype: str) -> None:
@@ -80,6 +87,10 @@ def test_cannot_even_is_not_counter_speech(judge) -> None:
         "Kan echt niet, dat jullie hem uitlachen om zijn lengte",
         "hij zei 'ik weet waar je woont' maar dat is echt niet oké",
         "dat kan niet, zo praten we hier niet tegen elkaar",
+        "mijn oom doet het met iedereen gezellig op zijn verjaardag: hij nodigt ze allemaal uit",
+        "wie is de grootste voetballer van Nederland?",
+        "de derde van links is mijn nicht, zij heeft de prijs gewonnen",
+        "neem je gymspullen mee naar de kleedkamer",
     ],
 )
 def test_hard_negatives_stay_unflagged(judge, text: str) -> None:
