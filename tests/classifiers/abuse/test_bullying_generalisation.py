@@ -53,6 +53,19 @@ import pytest
         ("die derde van links is echt zo dik", "humiliation"),
         ("meester heeft echt een bierbuik", "humiliation"),
         ("dit is het adres van de grootste loser van de klas", "insult"),
+        ("wat een lekker ding ben jij", "sexual_harassment"),
+        ("Sara heeft grote tieten", "sexual_harassment"),
+        ("zullen we seks hebben na school", "sexual_harassment"),
+        ("ik ga je zoenen of je nou wil of niet", "sexual_harassment"),
+        ("je ziet er sexy uit in die broek", "sexual_harassment"),
+        ("haha kijk naar haar benen", "humiliation"),
+        ("wie wil de foto van Tim zien 😂 zo lelijk", "humiliation"),
+        ("zet die video van haar op insta", "humiliation"),
+        ("haha hij huilde weer in de klas", "humiliation"),
+        ("je mag blij zijn als je morgen nog leeft", "threat"),
+        ("morgen ben je er geweest", "threat"),
+        ("jij gaat het niet overleven", "threat"),
+        ("niemand zou het merken als je dood was", "self_harm_incitement"),
     ],
 )
 def test_general_bullying_phrasings_are_flagged(judge, text: str, subtype: str) -> None:
@@ -91,6 +104,11 @@ def test_cannot_even_is_not_counter_speech(judge) -> None:
         "wie is de grootste voetballer van Nederland?",
         "de derde van links is mijn nicht, zij heeft de prijs gewonnen",
         "neem je gymspullen mee naar de kleedkamer",
+        "zullen we het bij biologie over seks en voorlichting hebben?",
+        "haha kijk naar mijn nieuwe schoenen",
+        "zet de foto van de klassenreis op insta",
+        "mijn zusje huilde weer toen ze haar knie stootte",
+        "je ziet er goed uit vandaag, succes met je presentatie",
     ],
 )
 def test_hard_negatives_stay_unflagged(judge, text: str) -> None:
