@@ -72,7 +72,11 @@ class Stance:
                 continue
             if before in {"eerlijk", "kortom", "zogezegd", "zo"}:
                 continue  # "eerlijk gezegd" is a manner of speaking, not reported speech
-            if before in {"wat", "iets", "nog"} or (after == "nog" and t.lemma in {"zeg", "zegt"}):
+            before2 = toks[i - 2].lemma if i >= 2 and toks[i - 2].sentence == t.sentence else ""
+            conditional = before in {"wat", "iets", "nog"} or (
+                after == "nog" and t.lemma in {"zeg", "zegt"}
+            )
+            if conditional or (before2 == "wat" and before in {"je", "jij", "jullie", "u"}):
                 continue  # "als je nog wat zegt", "zeg nog 1 keer iets": a condition, no quote
             if self.endorsed(t.sentence):
                 continue  # "mijn vader zegt dat ... en hij heeft gelijk" is the speaker's view

@@ -66,6 +66,17 @@ import pytest
         ("morgen ben je er geweest", "threat"),
         ("jij gaat het niet overleven", "threat"),
         ("niemand zou het merken als je dood was", "self_harm_incitement"),
+        ("je weet toch wat er gebeurt als je het vertelt", "threat"),
+        ("als je het aan de juf vertelt ben je dood", "threat"),
+        ("ik krijg je nog wel", "threat"),
+        ("pas maar op wat je zegt", "threat"),
+        ("jij zit niet meer aan onze tafel", "exclusion"),
+        ("we doen net alsof hij niet bestaat", "exclusion"),
+        ("laat hem er niet bij", "exclusion"),
+        ("je bent geen deel van de groep", "exclusion"),
+        ("moge je branden in de hel", "death_wish"),
+        ("jij verdient het om dood te gaan", "death_wish"),
+        ("de wereld is beter zonder jou", "self_harm_incitement"),
     ],
 )
 def test_general_bullying_phrasings_are_flagged(judge, text: str, subtype: str) -> None:
@@ -109,6 +120,10 @@ def test_cannot_even_is_not_counter_speech(judge) -> None:
         "zet de foto van de klassenreis op insta",
         "mijn zusje huilde weer toen ze haar knie stootte",
         "je ziet er goed uit vandaag, succes met je presentatie",
+        "laat hem er niet bij staan in de regen, doe de deur open",
+        "ik weet wat er gebeurt als je water kookt",
+        "de wereld is beter af zonder plastic",
+        "hij zei dat Tim een loser is, maar dat is echt niet oké",
     ],
 )
 def test_hard_negatives_stay_unflagged(judge, text: str) -> None:
