@@ -294,7 +294,11 @@ class Lexicon:
         parts = best[n]
         if not parts or len(parts) < 2:
             return []
-        if not any(self.entries.get(p) or self.inflected(p) for p in parts if len(p) > 1):
+        # a long run of known words ("jijhoorternietbij") splits even without a lexicon entry
+        sentence_like = n >= 16 and len(parts) >= 4
+        if not sentence_like and not any(
+            self.entries.get(p) or self.inflected(p) for p in parts if len(p) > 1
+        ):
             return []
         pieces: list[Piece] = []
         pos = 0

@@ -91,6 +91,12 @@ def test_insult_after_adjective_in_exclamation_is_aimed(judge) -> None:
     assert "trol" in judge.flagged_words(text, "bullying")
 
 
+def test_a_glued_run_of_ordinary_words_is_read_as_words(judge) -> None:
+    # no abusive word inside, but "ik weet waar jij woont" all the same
+    assert judge.flag("ikweetwaarjijwoont", "bullying").subtype == "threat"
+    assert "bullying" not in judge.categories("ikgavandaaglekkernaarhuistoe")
+
+
 def test_cannot_even_is_not_counter_speech(judge) -> None:
     # "kan niet eens lesgeven" mocks the teacher; it does not reject the insult
     assert judge.flag("meneer Jansen kan niet eens lesgeven, sukkel", "bullying").score >= 0.5
