@@ -77,6 +77,15 @@ import pytest
         ("moge je branden in de hel", "death_wish"),
         ("jij verdient het om dood te gaan", "death_wish"),
         ("de wereld is beter zonder jou", "self_harm_incitement"),
+        ("wij gaan je vinden", "threat"),
+        ("ik zal je krijgen", "threat"),
+        ("je bent nog niet van me af", "threat"),
+        ("ga je ophangen", "self_harm_incitement"),
+        ("niemand houdt van jou", "exclusion"),
+        ("iedereen haat je", "exclusion"),
+        ("oprotten jij", "exclusion"),
+        ("jij hoort niet in onze klas", "exclusion"),
+        ("lachen om die gast", "humiliation"),
     ],
 )
 def test_general_bullying_phrasings_are_flagged(judge, text: str, subtype: str) -> None:
@@ -130,6 +139,10 @@ def test_cannot_even_is_not_counter_speech(judge) -> None:
         "ik weet wat er gebeurt als je water kookt",
         "de wereld is beter af zonder plastic",
         "hij zei dat Tim een loser is, maar dat is echt niet oké",
+        "ga je ophangen die poster in het lokaal",
+        "iedereen haat maandag",
+        "ik ga je vinden als we verstoppertje spelen",
+        "ik ga je vast heel leuk vinden",
     ],
 )
 def test_hard_negatives_stay_unflagged(judge, text: str) -> None:
