@@ -86,6 +86,16 @@ import pytest
         ("oprotten jij", "exclusion"),
         ("jij hoort niet in onze klas", "exclusion"),
         ("lachen om die gast", "humiliation"),
+        ("je bent een lekkere chick", "sexual_harassment"),
+        ("wat heb je aan onder je kleding", "sexual_harassment"),
+        ("ik wil je lichaam zien", "sexual_harassment"),
+        ("send nudes", "sexual_harassment"),
+        ("ey sexy, stuur ff een snap", "sexual_harassment"),
+        ("ik wil met je naar bed", "sexual_harassment"),
+        ("jij hebt zulke grote oren", "humiliation"),
+        ("hij ruikt echt naar zweet", "humiliation"),
+        ("kijk naar zijn tanden 😂", "humiliation"),
+        ("moet je haar neus zien", "humiliation"),
     ],
 )
 def test_general_bullying_phrasings_are_flagged(judge, text: str, subtype: str) -> None:
@@ -143,6 +153,9 @@ def test_cannot_even_is_not_counter_speech(judge) -> None:
         "iedereen haat maandag",
         "ik ga je vinden als we verstoppertje spelen",
         "ik ga je vast heel leuk vinden",
+        "stuur ff een snap van het huiswerk",
+        "kijk naar haar kapsel, zo mooi",
+        "mijn handen ruiken naar vis na het koken",
     ],
 )
 def test_hard_negatives_stay_unflagged(judge, text: str) -> None:
