@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from classifiers.pipeline import Scorer
+
 
 @pytest.mark.parametrize(
     "text",
@@ -117,3 +119,21 @@ def test_announced_violence_against_a_group_is_a_threat(judge, text):
 
 def test_meeting_a_group_member_without_violence_is_not_flagged(judge):
     assert "discrimination" not in judge.categories("Als ik een vrouw zie, zeg ik hallo.")
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        ("Syriërs zijn allemaal dieven", "derogation"),
+        ("Eritreeërs horen hier niet", "exclusion"),
+        ("Somaliërs zijn ongedierte", "dehumanisation"),
+    ],
+)
+def test_refugee_origins_are_protected_groups(text: str, subtype: str) -> None:
+    flags = Scorer(model_path=None).score(text).flags
+    assert [(f.category, f.subtype) for f in flags] == [("discrimination", subtype)]
+
+
+def test_welcoming_syrian_pupils_is_not_flagged() -> None:
+    text = "We verwelkomen de Syrische kinderen in groep 6"
+    assert Scorer(model_path=None).score(text).flags == []
