@@ -26,6 +26,7 @@ KIND_SUBJECT = {
     "stop_reacting": "Verzoek van de directie: reageer niet meer op een bericht van {account}",
     "reminder": "Herinnering: stap '{step}' van zaak #{case_id} is over de termijn",
     "escalated": "Escalatie: zaak #{case_id} ligt nu bij {role}",
+    "account_needs_reauth": "Account {account} moet opnieuw worden gekoppeld",
 }
 
 
@@ -36,7 +37,7 @@ class DeliveryError(Exception):
 @dataclass(frozen=True)
 class Alert:
     kind: str  # case_opened | case_reported | stop_reacting | reminder | escalated
-    case_id: int
+    case_id: int | None  # None for alerts about an account, not a case
     school: str
     account: str
     link: str
@@ -84,6 +85,14 @@ class Alert:
                 "Meld nieuwe reacties bij de directie; zij handelt dit af volgens het protocol "
                 "sociale media (stappenplan, 003).",
                 f"Zaak: #{self.case_id}",
+            ]
+        if self.kind == "account_needs_reauth":
+            return [
+                f"Het toegangstoken van {self.account} ({self.school}) is verlopen of "
+                "ingetrokken. Denkna leest de reacties op dit account niet meer mee.",
+                "Stel een nieuw token in; Denkna gaat dan verder waar het gebleven was, "
+                "zonder reacties te missen.",
+                f"Accounts: {self.link}",
             ]
         out = [f"School: {self.school}", f"Account: {self.account}"]
         if self.categories:

@@ -91,7 +91,7 @@ class Destination:
 async def alert_destinations(
     session: AsyncSession, school_id: int, *, audience: str, user_id: int | None = None
 ) -> list[Destination]:
-    """Where alerts go. `audience` is 'leadership', 'board' or 'staff'.
+    """Where alerts go. `audience` is 'leadership', 'board', 'staff' or 'admin'.
 
     The school setting `alerts` may list per audience: {"leadership": {"email": [...],
     "teams": [...], "slack": [...], "webhook": [...]}, "staff": {...}, "board": {...}}.
@@ -113,7 +113,7 @@ async def alert_destinations(
     if not any(d.channel == "email" for d in out):
         q = select(User.email).where(User.role == audience, User.active.is_(True),
                                      User.email.is_not(None))
-        if audience != "board":
+        if audience not in ("board", "admin"):  # they serve every school
             q = q.where(User.school_id == school_id)
         for email in (await session.scalars(q.order_by(User.id))).all():
             out.append(Destination("email", email))

@@ -41,6 +41,15 @@ def setup_escalation(app: web.Application, config: EscalationConfig | None = Non
 
         if RETENTION_KEEP_THREADS in app:
             app[RETENTION_KEEP_THREADS].append(_case_threads)
+        from server.platforms.alerts import REAUTH_HOOKS
+
+        if REAUTH_HOOKS in app:
+            from server.escalation.reauth import alert_admins
+
+            async def reauth_hook(app: web.Application, alert: Any) -> None:
+                await alert_admins(app, alert, service)
+
+            app[REAUTH_HOOKS].append(reauth_hook)
         if REPLY_POSTER not in app:
             app[REPLY_POSTER] = _connector_poster(app)
         if start_worker:
