@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from classifiers.abuse.analysis import Analysis, Tok
 from classifiers.abuse.phrases import Phrase, PhraseIndex
 
+LESSENERS = frozenset({"minder"})
 NEGATORS = frozenset(
     {"niet", "geen", "nooit", "niemand", "niets", "niks", "nergens", "nimmer", "minder"}
 )
@@ -383,7 +384,13 @@ class GroupRule:
                 derogatory = t.has(*self.DEROGATORY) or (t.curse_prefix and t.has("group"))
                 negated = stance.negated(t, 4)
                 if t.has("posadj") and not t.has(*self.DEROGATORY):
-                    if not negated:
+                    # "minder slim" denies the quality like "niet slim" does; "niet minder
+                    # waard" denies the denial and is no derogation.
+                    if t.index > 0 and an.toks[t.index - 1].lemma in LESSENERS:
+                        denied = not stance.negated(an.toks[t.index - 1], 4)
+                    else:
+                        denied = negated
+                    if not denied:
                         continue
                 elif not derogatory or negated:
                     continue

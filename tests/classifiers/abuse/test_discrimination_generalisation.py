@@ -137,3 +137,17 @@ def test_refugee_origins_are_protected_groups(text: str, subtype: str) -> None:
 def test_welcoming_syrian_pupils_is_not_flagged() -> None:
     text = "We verwelkomen de Syrische kinderen in groep 6"
     assert Scorer(model_path=None).score(text).flags == []
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Gehandicapten zijn minder waard dan anderen.", True),
+        ("Vluchtelingen zijn minder slim.", True),
+        ("Gehandicapten zijn niet minder waard dan anderen.", False),
+        ("Vluchtelingen zijn niet minder slim dan wij.", False),
+    ],
+)
+def test_denying_that_a_group_is_worth_less_is_not_derogation(text: str, flagged: bool) -> None:
+    flags = Scorer(model_path=None).score(text).flags
+    assert any(f.category == "discrimination" for f in flags) is flagged
