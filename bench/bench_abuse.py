@@ -11,17 +11,15 @@ and on long texts. Prints ratios against references measured in the same run:
 
 from __future__ import annotations
 
-import json
-import random
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
+
+from sample_texts import print_linearity, sample_texts
 
 from classifiers.abuse import abuse_recognizers
 from classifiers.document import Document
 
-DATA = Path(__file__).resolve().parent.parent / "classifiers" / "data" / "dev.jsonl"
 FALLBACK = (
     "jij bent echt een k4nk3rl1jer 🤡 niemand wil jou in de klas. ",
     "Mijn oma heeft kanker, we lopen mee met KWF. ",
@@ -32,16 +30,7 @@ FALLBACK = (
 
 
 def texts(n: int, length: int = 300) -> list[str]:
-    rng = random.Random(7)
-    pool = [json.loads(line)["text"] + " " for line in DATA.read_text().splitlines()] \
-        if DATA.exists() else list(FALLBACK)
-    out = []
-    for _ in range(n):
-        s = ""
-        while len(s) < length:
-            s += rng.choice(pool)
-        out.append(s[:length])
-    return out
+    return sample_texts(n, FALLBACK, length=length, seed=7)
 
 
 def cpu_ms(fn: Callable[[str], None], arg: str) -> float:
@@ -72,15 +61,7 @@ def main() -> None:
     print(f"abuse part, 300 chars: p50 {p50:.3f} ms  p95 {p95:.3f} ms (CPU time)")
     print(f"  ratio to keyword filter p50: {p50 / b50:.1f}x")
     print(f"  ratio of p95 to the 1.5 ms budget: {p95 / 1.5:.2f}")
-    per_char = {}
-    for n in (10_000, 100_000):
-        big = "".join(texts(n // 300 + 1))[:n]
-        start = time.process_time()
-        abuse(big)
-        per_char[n] = (time.process_time() - start) / n
-        print(f"{n:>7} chars: {per_char[n] * n * 1000:.0f} ms")
-    print(f"  linearity (time per char 100k / 10k): {per_char[100_000] / per_char[10_000]:.2f}")
-
+    print_linearity(abuse, texts, "")
 
 if __name__ == "__main__":
     main()

@@ -13,19 +13,17 @@ long texts. Prints ratios against references measured in the same run:
 
 from __future__ import annotations
 
-import json
-import random
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
+
+from sample_texts import print_linearity, sample_texts
 
 from classifiers.document import Context, Document
 from classifiers.personal_data import PersonalDataRecognizer
 from classifiers.staff_protocol import StaffProtocolRecognizer
 
-DATA = Path(__file__).resolve().parent.parent / "classifiers" / "data" / "dev.jsonl"
 FALLBACK = (
     "Bel Sanne uit 2B op 06-12345678, ze heeft ADHD. ",
     "Op de foto: Emma en Liam uit groep 5. ",
@@ -37,18 +35,7 @@ CONTEXT = Context(account_type="private", author_role="staff", reply_to="Wat een
 
 
 def texts(n: int, length: int = 300) -> list[str]:
-    rng = random.Random(11)
-    if DATA.exists():
-        pool = [json.loads(line)["text"] + " " for line in DATA.read_text().splitlines()]
-    else:
-        pool = list(FALLBACK)
-    out = []
-    for _ in range(n):
-        s = ""
-        while len(s) < length:
-            s += rng.choice(pool)
-        out.append(s[:length])
-    return out
+    return sample_texts(n, FALLBACK, length=length, seed=11)
 
 
 def best_cpu_ms(fn: Callable[[str], object], arg: str, runs: int = 3) -> float:
@@ -97,16 +84,11 @@ def main() -> None:
             f"  ratio personal_data / deduce.deidentify: p50 {p50 / d50:.2f}  p95 {p95 / d95:.2f}"
         )
 
-    per_char = {}
-    for n in (10_000, 100_000):
-        big = "".join(texts(n // 300 + 1))[:n]
-        start = time.process_time()
+    def both_parts(text: str) -> None:
         for fn in parts.values():
-            fn(big)
-        per_char[n] = (time.process_time() - start) / n
-        print(f"{n} chars: {(time.process_time() - start) * 1000:.0f} ms for both parts")
-    print(f"  linearity (time per char 100k / 10k): {per_char[100_000] / per_char[10_000]:.2f}")
+            fn(text)
 
+    print_linearity(both_parts, texts, " for both parts")
 
 if __name__ == "__main__":
     main()
