@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from classifiers.pipeline import Scorer
+
 
 @pytest.mark.parametrize(
     ("text", "subtype"),
@@ -160,3 +162,29 @@ def test_cannot_even_is_not_counter_speech(judge) -> None:
 )
 def test_hard_negatives_stay_unflagged(judge, text: str) -> None:
     assert "bullying" not in judge.categories(text), judge(text).to_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        ("Ik hoop dat je een ongeluk krijgt.", "death_wish"),
+        ("Ik hoop dat jij een hartaanval krijgt", "death_wish"),
+        ("Jij moet gewoon van de aardbodem verdwijnen.", "death_wish"),
+        ("Ga lekker huilen bij je moeder, baby.", "humiliation"),
+    ],
+)
+def test_harm_wishes_and_belittling_are_bullying(text: str, subtype: str) -> None:
+    flags = Scorer(model_path=None).score(text).flags
+    assert ("bullying", subtype) in [(f.category, f.subtype) for f in flags]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik hoop dat je nooit een ongeluk krijgt, rij voorzichtig!",
+        "Die diersoort is bijna van de aardbodem verdwenen.",
+        "Mijn zusje ging huilen bij mama toen ze viel.",
+    ],
+)
+def test_kind_or_neutral_uses_of_the_same_words_are_not_bullying(text: str) -> None:
+    assert Scorer(model_path=None).score(text).flags == []
