@@ -6,6 +6,7 @@ Board members may list schools (read-only); everything else is admin only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -77,12 +78,7 @@ async def create_user(request: web.Request) -> web.Response:
 
 @requires("admin")
 async def list_users(request: web.Request) -> web.Response:
-    query = select(User).order_by(User.id)
-    if "school_id" in request.query:
-        query = query.where(User.school_id == query_int(request, "school_id", 0, 1, MAX_ID))
-    async with request.app[keys.DB].session() as s:
-        users = (await s.execute(query)).scalars().all()
-    return web.json_response({"users": [_user(u) for u in users]})
+    return await _list_by_school(request, User, "users", _user)
 
 
 def _forget_tokens(request: web.Request) -> None:
@@ -148,12 +144,7 @@ async def create_account(request: web.Request) -> web.Response:
 
 @requires("admin")
 async def list_accounts(request: web.Request) -> web.Response:
-    query = select(Account).order_by(Account.id)
-    if "school_id" in request.query:
-        query = query.where(Account.school_id == query_int(request, "school_id", 0, 1, MAX_ID))
-    async with request.app[keys.DB].session() as s:
-        accounts = (await s.execute(query)).scalars().all()
-    return web.json_response({"accounts": [_account(a) for a in accounts]})
+    return await _list_by_school(request, Account, "accounts", _account)
 
 
 @requires("admin")
@@ -202,3 +193,16 @@ def setup(app: web.Application) -> None:
         spec = {"roles": ("admin",), "response": OBJ, "tag": "admin", **spec}
         operation(frag, method, path, **spec)
     app[keys.OPENAPI_FRAGMENTS].append(frag)
+
+
+async def _list_by_school(
+    request: web.Request, model: Any, key: str, render: Callable[[Any], dict[str, Any]]
+) -> web.Response:
+    """All rows of `model`, or those of `?school_id=`, in id order."""
+    query = select(model).order_by(model.id)
+    if "school_id" in request.query:
+        query = query.where(model.school_id == query_int(request, "school_id", 0, 1, MAX_ID))
+    async with request.app[keys.DB].session() as s:
+        rows = (await s.execute(query)).scalars().all()
+    return web.json_response({key: [render(r) for r in rows]})
+
