@@ -52,6 +52,7 @@ class Template:
     variants: tuple[dict[str, Any], ...]
     source: str
     noisy: frozenset[str] = frozenset()
+    pinned: str | None = None  # `split: train` on a block: added training data (see below)
 
     @property
     def stratum(self) -> str:
@@ -236,9 +237,12 @@ def load_templates(root: Path, config: Config) -> list[Template]:
                         variants=tuple(item.get("variants", block.get("variants", ()))),
                         source=path.name,
                         noisy=frozenset(item.get("noisy", block.get("noisy", ()))),
+                        pinned=item.get("split", block.get("split")),
                     )
                 )
     for t in templates:
+        if t.pinned not in (None, "train"):
+            raise CorpusError(f"{t.id}: split may only be 'train' (dev and test are dealt out)")
         validate_labels(t.labels, t.subtypes, t.hard_negative, where=t.id)
         for sub, slots in IDENTIFIER_SLOTS.items():
             present = any(slot in t.text for slot in slots)
@@ -325,6 +329,31 @@ def similar_skeletons(a: frozenset[str], b: frozenset[str]) -> bool:
     return small <= large and len(small) >= 2 and len(small) / len(large) >= 0.6
 
 
+@dataclass(frozen=True)
+class _Shape:
+    id: str
+    words: frozenset[str]
+    text: str
+    bigrams: frozenset[str]
+
+
+def _shape(t: Template) -> _Shape:
+    text = skeleton_string(t.text)
+    bigrams = frozenset(text[i : i + 2] for i in range(len(text) - 1))
+    return _Shape(t.id, skeleton(t.text), text, bigrams)
+
+
+def _variants(a: _Shape, b: _Shape, matcher: difflib.SequenceMatcher[str]) -> bool:
+    """One template is a variant of the other. `matcher` has b=a.text set (it caches b)."""
+    if similar_skeletons(a.words, b.words):
+        return True
+    # cheap filter on shared character bigrams before the character-level ratio
+    if len(a.bigrams & b.bigrams) < 0.4 * len(a.bigrams | b.bigrams):
+        return False
+    matcher.set_seq1(b.text)
+    return matcher.real_quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
+
+
 def template_families(templates: list[Template]) -> dict[str, str]:
     """Union templates whose skeletons are similar; a family lives in one split."""
     parent = {t.id: t.id for t in templates}
@@ -335,34 +364,27 @@ def template_families(templates: list[Template]) -> dict[str, str]:
             x = parent[x]
         return x
 
-    skeletons = []
-    for t in templates:
-        text = skeleton_string(t.text)
-        bigrams = frozenset(text[i : i + 2] for i in range(len(text) - 1))
-        skeletons.append((t.id, skeleton(t.text), text, bigrams))
-    for i, (id_a, sk_a, str_a, bi_a) in enumerate(skeletons):
-        matcher = difflib.SequenceMatcher(None, b=str_a, autojunk=False)  # b is cached
-        for id_b, sk_b, str_b, bi_b in skeletons[i + 1 :]:
-            if similar_skeletons(sk_a, sk_b):
-                parent[find(id_a)] = find(id_b)
-                continue
-            # cheap filter on shared character bigrams before the character-level ratio
-            if len(bi_a & bi_b) < 0.4 * len(bi_a | bi_b):
-                continue
-            matcher.set_seq1(str_b)
-            if matcher.real_quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
-                parent[find(id_a)] = find(id_b)
+    shapes = [_shape(t) for t in templates]
+    for i, a in enumerate(shapes):
+        matcher = difflib.SequenceMatcher(None, b=a.text, autojunk=False)  # b is cached
+        for b in shapes[i + 1 :]:
+            if _variants(a, b, matcher):
+                parent[find(a.id)] = find(b.id)
     return {t.id: find(t.id) for t in templates}
 
 
 def assign_splits(templates: list[Template], config: Config) -> dict[str, str]:
     """Stratified by primary subtype / hard-negative kind, deterministic by template id.
 
-    Near-identical templates form a family and are dealt out together.
+    Near-identical templates form a family and are dealt out together. Templates pinned to
+    train (`split: train`, training data added later) take no part in the dealing, so adding
+    them never moves another template; one that is a variant of a dev or test template is
+    refused (it would leak that template into train).
     """
-    families = template_families(templates)
+    dealt = [t for t in templates if t.pinned is None]
+    families = template_families(dealt)
     members: dict[str, list[Template]] = {}
-    for t in templates:
+    for t in dealt:
         members.setdefault(families[t.id], []).append(t)
     strata: dict[str, list[str]] = {}
     for root, group in members.items():
@@ -376,6 +398,19 @@ def assign_splits(templates: list[Template], config: Config) -> dict[str, str]:
             split = config.split_cycle[(i + offset) % len(config.split_cycle)]
             for t in members[root]:
                 result[t.id] = split
+    pinned = [t for t in templates if t.pinned is not None]
+    if pinned:
+        held_out = [_shape(t) for t in dealt if result[t.id] != "train"]
+        for t in pinned:
+            result[t.id] = "train"
+            added = _shape(t)
+            matcher = difflib.SequenceMatcher(None, b=added.text, autojunk=False)
+            for other in held_out:
+                if _variants(added, other, matcher):
+                    raise CorpusError(
+                        f"{t.id}: a variant of {other.id}, which is in {result[other.id]}; "
+                        "word it differently"
+                    )
     return result
 
 
@@ -543,7 +578,10 @@ def generate(root: Path = HERE) -> dict[str, list[Record]]:
     out: dict[str, list[Record]] = {s: [] for s in SPLITS}
     owner: dict[str, str] = {}
     seen_in_split: set[tuple[str, str, str]] = set()
-    by_split = sorted(templates, key=lambda t: (SPLITS.index(splits[t.id]), t.id))
+    # pinned (added) training templates come last: they never take a text from dev or test
+    by_split = sorted(
+        templates, key=lambda t: (t.pinned is not None, SPLITS.index(splits[t.id]), t.id)
+    )
     for template in by_split:
         split = splits[template.id]
         for record in expand(template, split, filler, config):

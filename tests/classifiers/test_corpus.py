@@ -240,3 +240,52 @@ def test_bad_subtype_in_a_template_is_a_clear_error():
         generator.validate_labels(["bullying"], ["bullying/teasing"], None, where="t1")
     with pytest.raises(generator.CorpusError, match="hard negative"):
         generator.validate_labels(["bullying"], ["bullying/insult"], "quote", where="t2")
+
+
+def _corpus_copy(tmp_path: Path, extra_block: str) -> Path:
+    import shutil
+
+    root = tmp_path / "corpus"
+    shutil.copytree(Path(generator.__file__).parent, root,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    (root / "templates" / "zz_added.yaml").write_text(extra_block, encoding="utf-8")
+    return root
+
+
+def test_training_templates_pinned_to_train_leave_dev_and_test_untouched(tmp_path, corpus):
+    root = _corpus_copy(tmp_path, """
+blocks:
+  - id: added.insult
+    split: train
+    labels: [bullying]
+    subtypes: [bullying/insult]
+    context: {account_type: unknown, author_role: child}
+    n: 6
+    templates:
+      - "zeg {name}, jij bent en blijft een {insult}, dat weet iedereen op het plein"
+""")
+    out = generator.generate(root)
+    for split in ("dev", "test"):
+        assert [r.to_json() for r in out[split]] == corpus[split], split
+    added = [r for r in out["train"] if r.template.startswith("added.")]
+    assert len(added) >= 3
+    assert len(out["train"]) == len(corpus["train"]) + len(added)
+
+
+def test_a_pinned_template_that_is_a_variant_of_a_test_template_is_refused(tmp_path, corpus):
+    held_out = next(r for r in corpus["test"] if r["template"].startswith("dis."))
+    templates = generator.load_templates(Path(generator.__file__).parent,
+                                         generator.load_config())
+    source = next(t for t in templates if t.id == held_out["template"])
+    text = source.text.replace('"', "'")
+    root = _corpus_copy(tmp_path, f"""
+blocks:
+  - id: added.copy
+    split: train
+    labels: {list(source.labels)}
+    subtypes: {list(source.subtypes)}
+    templates:
+      - "{text}"
+""")
+    with pytest.raises(generator.CorpusError, match="variant of"):
+        generator.generate(root)
