@@ -23,6 +23,7 @@ from classifiers.abuse.rules import (
     Stance,
     Targets,
     drop_aimed_profanity,
+    resolve_bullying_subtypes,
 )
 from classifiers.categories import Severity
 from classifiers.document import Document
@@ -76,7 +77,7 @@ class AbuseEngine:
         for rule in self.rules:
             hits.extend(rule.run(an, stance, targets))
         hits.extend(self.upgrade.upgrade(an, stance, hits))
-        return drop_aimed_profanity(hits)
+        return resolve_bullying_subtypes(an, drop_aimed_profanity(hits))
 
     def findings(self, doc: Document, category: str, source: str) -> list[Finding]:
         out: list[Finding] = []

@@ -26,6 +26,8 @@ CURSE_PREFIXES = (
     "kanker", "kenker", "kankah", "kkr", "kk", "tering", "tyfus", "tiefus", "klere", "kolere",
     "pleuris", "tbc", "pest", "kut", "klote", "fucking", "fuck", "godver", "hoere", "hoeren",
 )
+# kinds whose superlative ("domste", "lelijkste") is read as the word itself
+SUPERLATIVE_KINDS = frozenset({"negadj", "body"})
 # function-word kinds: only exact matches ("zijn" is not an inflection of "zij")
 CLOSED_KINDS = frozenset({"you", "pron3s", "pron3p", "det", "neg", "intens", "healthverb"})
 # a curse or slur word glued to a group term makes a slur ("rotjood", "kutmarokkanen")
@@ -133,6 +135,13 @@ class Lexicon:
             found = [e for e in self.entries.get(stem, ()) if e.kind not in CLOSED_KINDS]
             if found:
                 return stem, found
+        # superlatives of adjectives: "domste" -> "dom", "lelijkst" -> "lelijk"
+        for suffix in ("ste", "st"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                for stem in (word[: -len(suffix)], *_stems(word[: -len(suffix)] + "e")):
+                    found = [e for e in self.entries.get(stem, ()) if e.kind in SUPERLATIVE_KINDS]
+                    if found:
+                        return stem, found
         return None
 
     def match(self, token: str) -> list[Piece]:
@@ -349,4 +358,6 @@ def _stems(word: str) -> list[str]:
                 stems.append(stem[:-1] + "f")
             if len(stem) >= 3 and stem[-2] in "aeiou" and stem[-3] not in "aeiou":
                 stems.append(stem[:-1] + stem[-2] + stem[-1])  # grote -> groot
+                if stem.endswith("z"):
+                    stems.append(stem[:-1] + stem[-2] + "s")  # waardeloze -> waardeloos
     return stems

@@ -178,6 +178,9 @@ class Targets:
             plural_verb = nxt is not None and nxt.lemma in {"zijn", "horen", "moeten", "mogen"}
             if before != "al" and not plural_verb and not (nxt is not None and nxt.has("object")):
                 return "exclaim"  # "die achterlijke gek", "de loser is er weer"
+        wat_een = [t.lemma for t in toks[max(0, tok.index - 2) : tok.index]] == ["wat", "een"]
+        if wat_een and not tok.curse_prefix:
+            return "exclaim"  # "wat een sukkel met die schoenen": a person, not the shoes
         k = bisect.bisect_left(self.things, tok.index - THING_REACH)
         if k < len(self.things) and self.things[k] <= tok.index + THING_REACH:
             return None  # the abuse is about a thing near it ("die printer is een sukkel")
@@ -288,6 +291,8 @@ class PhraseRule:
                     continue
                 if any(stance.reported(t) for t in toks[:1]) or stance.reported(toks[-1]):
                     continue
+                if p.category == "bullying" and denied_in_sentence(an, toks[0]):
+                    continue  # "ik heb nooit gezegd dat jij er niet bij hoort"
                 disease = [t for t in toks if t.has("disease")]
                 if disease and any(stance.health(t) for t in disease):
                     continue
@@ -306,7 +311,7 @@ class InsultRule:
                 continue
             if t.curse_prefix and t.has("object"):
                 continue
-            if stance.negated(t) or stance.reported(t):
+            if stance.negated(t) or stance.reported(t) or denied_in_sentence(an, t):
                 continue
             if t.lemma == "gek" and t.index and an.toks[t.index - 1].lemma in _GOING_MAD:
                 continue  # "ik word gek van die printer"
@@ -320,7 +325,11 @@ class InsultRule:
                 if not an.text[t.start : t.start + 1].isalnum():
                     continue  # an emoji alone (🤡) is no target of its own
                 score -= 0.06
-            hits.append(Hit("bullying", "insult", severity, score, [t], f"insult.{aim}"))
+            subtype = "insult"
+            if t.curse_prefix in _DISEASE_PREFIXES or t.lemma.startswith(_DISEASE_INSULT):
+                # "kankerhoer", "tyfuslijer": a disease curse aimed at a person (README)
+                subtype = "death_wish"
+            hits.append(Hit("bullying", subtype, severity, score, [t], f"insult.{aim}"))
         return hits
 
 
@@ -328,6 +337,7 @@ class AttributeRule:
     """"jij bent zo dom": a negative attribute given to the reader or a named person."""
 
     COPULA = frozenset({"bent", "ben", "is", "was", "blijft", "lijkt", "=", "zijn"})
+    OPINION = frozenset({"vind", "vindt", "vond", "vinden"})
 
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
@@ -341,11 +351,15 @@ class AttributeRule:
             if not (targets.you[s] or targets.person[s]) or targets.group[s]:
                 continue
             window = [x for x in toks[max(0, t.index - 5) : t.index] if x.sentence == s]
+            opinion = any(  # "ik vind jou echt een walgelijk mens"
+                x.has("you") and x.index and toks[x.index - 1].lemma in self.OPINION
+                for x in window
+            )
             if not any(x.lemma in self.COPULA for x in window) and not (
                 window and window[-1].has("you")
-            ):
+            ) and not opinion:
                 continue
-            if stance.negated(t, 4) or stance.reported(t):
+            if stance.negated(t, 4) or stance.reported(t) or denied_in_sentence(an, t):
                 continue
             nxt = toks[t.index + 1].lemma if t.index + 1 < len(toks) else ""
             if t.lemma == "ziek" and nxt != "in":
@@ -522,7 +536,97 @@ class ProfanityRule:
         return hits
 
 
+_DISEASE_INSULT = ("kankerlijer", "teringlijer", "tyfuslijer", "klerelijer", "pestlijer",
+                   "pleurislijer", "kolerelijer")
 _DISEASE_PREFIXES = frozenset(
     {"kanker", "kenker", "kankah", "kkr", "kk", "tering", "tyfus", "tiefus", "klere", "kolere",
      "pleuris", "tbc", "pest"}
 )
+
+
+# --- bullying: subtype resolution and denial frames (bullying-specific; see issue 3) ---
+
+# When several bullying rules fire on one text, the teacher sees one subtype: the most
+# specific. A generic insult word inside a death wish, an exclusion or a humiliation is part
+# of that act ("rot op en krijg de tyfus", "niemand wil naast jou zitten, sukkel").
+BULLYING_SPECIFICITY = {
+    "self_harm_incitement": 7,
+    "death_wish": 6,
+    "sexual_harassment": 5,
+    "threat": 4,
+    "exclusion": 3,
+    "humiliation": 3,
+    "insult": 1,
+}
+DEMOTED_SCORE = 0.45  # below the flag threshold: the hit still shows in the scores, not the flag
+FLAG_LINE = 0.5
+# a negation plus a verb of saying or thinking denies what follows ("ik zou nooit zeggen dat
+# je dik bent", "het is niet waar dat Noor een slet is", "niemand vindt jou dom")
+DENIAL_VERBS = frozenset(
+    {"zeggen", "zeg", "zegt", "gezegd", "zei", "vinden", "vind", "vindt", "vond", "denk",
+     "denkt", "denken", "dacht", "noemen", "noem", "noemt", "genoemd", "beweren", "beweer",
+     "beweert", "waar", "opkomen", "schrijven", "geschreven", "typen", "getypt", "roepen",
+     "geroepen", "bedoelen", "bedoel", "bedoeld", "menen", "meen"}
+)
+DENIAL_NEGATORS = frozenset({"niet", "nooit", "niemand", "geen"})
+
+
+TARGET_TAGS = frozenset({"you", "name", "person", "pron3s", "pron3p"})
+
+
+def _emoji_only(an: Analysis, h: Hit) -> bool:
+    """A hit whose abusive word is an emoji (🔪, 🤡): weaker evidence than words."""
+    content = [t for t in h.toks if t.tags and not t.tags <= TARGET_TAGS]
+    return any(not an.text[t.start : t.start + 1].isalnum() for t in content)
+
+
+def resolve_bullying_subtypes(an: Analysis, hits: list[Hit]) -> list[Hit]:
+    """Keep the most specific bullying subtype above the flag line; demote the others.
+
+    A disease-curse compound aimed at a person ("kankerhoer", "tyfuslijer") is a death wish by
+    the labelling rules (classifiers/data/README.md), not a plain insult. An adjective that
+    modifies an insult noun ("lelijke trol", "zielig mannetje") is part of that insult, so
+    the body/attribute reading of the adjective gives way."""
+    bullying = [h for h in hits if h.category == "bullying" and h.score >= FLAG_LINE]
+    if not bullying:
+        return hits
+    insult_idx = {h.toks[0].index for h in bullying if h.subtype == "insult"}
+    for h in bullying:
+        if h.subtype in {"humiliation", "insult"} and h.rule.startswith("attribute") and (
+            h.toks[-1].index + 1 in insult_idx
+        ):
+            h.score = DEMOTED_SCORE  # "lelijke trol": the insult carries it
+
+    def rank(h: Hit) -> tuple[int, int, float]:
+        return (0 if _emoji_only(an, h) else 1, BULLYING_SPECIFICITY.get(h.subtype, 0), h.score)
+
+    live = [h for h in bullying if h.score >= FLAG_LINE]
+    if not live:
+        return hits
+    # per clause: an insult in its own clause next to an exclusion ("zo'n mongool, niemand
+    # wil jou in de klas") is a second act and keeps its own subtype
+    for h in live:
+        clauses = {t.clause for t in h.toks}
+        rivals = [o for o in live if o is not h and clauses & {t.clause for t in o.toks}]
+        if any(o.subtype != h.subtype and rank(h)[:2] < rank(o)[:2] for o in rivals):
+            h.score = min(h.score, DEMOTED_SCORE)
+    return hits
+
+
+def denied_in_sentence(an: Analysis, tok: Tok) -> bool:
+    """A denial frame before the token in its sentence: a negation followed (within three
+    words) by a verb of saying or thinking, or "niet waar dat" ("ik heb nooit gezegd dat
+    Saar een debiel is", "niemand vindt jou dom"). Person-directed counterpart of the
+    opinion negation that GroupRule applies to groups."""
+    sentence = an.sentence_toks(tok.sentence)
+    for k, t in enumerate(sentence):
+        if t.index >= tok.index:
+            return False
+        if t.lemma not in DENIAL_NEGATORS:
+            continue
+        for x in sentence[k + 1 : k + 5]:
+            if x.index >= tok.index or x.clause != tok.clause:
+                break
+            if x.lemma in DENIAL_VERBS:
+                return True
+    return False

@@ -8,7 +8,8 @@ import pytest
 def test_kankerlijer_at_the_reader_is_flagged_on_the_word(judge) -> None:
     text = "jij bent echt een kankerlijer"
     flag = judge.flag(text, "bullying")
-    assert flag.subtype == "insult"
+    # a disease curse aimed at a person is a death wish (classifiers/data/README.md)
+    assert flag.subtype == "death_wish"
     assert flag.score >= 0.5
     assert judge.flagged_words(text, "bullying") == ["kankerlijer"]
     assert flag.protocol_ref == "000 A.4"
