@@ -17,11 +17,14 @@ from classifiers.abuse.rules import (
     GroupUpgradeRule,
     Hit,
     InsultRule,
+    LaughterRule,
     PhraseRule,
     ProfanityRule,
+    SelfHarmRule,
     SlurRule,
     Stance,
     Targets,
+    WishRule,
     drop_aimed_profanity,
     resolve_bullying_subtypes,
 )
@@ -52,6 +55,9 @@ class AbuseEngine:
             GroupRule(),
             SlurRule(),
             ProfanityRule(),
+            WishRule(),
+            SelfHarmRule(),
+            LaughterRule(),
         )
         self.upgrade = GroupUpgradeRule()
         raw = yaml.safe_load((directory / "messages.yaml").read_text(encoding="utf-8"))

@@ -9,6 +9,7 @@ rules share. The words and phrases themselves are data (classifiers/lexicons/).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from classifiers.abuse.analysis import Analysis, Tok
@@ -153,6 +154,10 @@ class Targets:
                 if _names_person(toks, i, text):
                     self.person[s] = True
                     break
+            else:
+                # "die nieuwe uit 1A", "die van groep 7": a pupil named by their class
+                if not self.group[s] and _class_reference(toks):
+                    self.person[s] = True
         self.short = len(an.toks) <= 7
         # "die printer", "de chromebook": a thing (or something unknown) named as subject
         self.things: list[int] = []  # token indices of things ("die printer", "de app")
@@ -255,6 +260,24 @@ def _names_person(toks: list[Tok], i: int, text: str) -> bool:
     return t.has("pron3s") and t.lemma in {"hij", "hem"}
 
 
+_CLASS_CODE = re.compile(r"^(?:[a-z]{0,2}\d[a-z]{0,2}|\d{1,2})$")
+
+
+def _class_reference(toks: list[Tok]) -> bool:
+    """"die uit 3B", "die nieuwe van 2c", "die jongen uit groep 7": one pupil, named by class."""
+    for i in range(1, len(toks)):
+        if toks[i - 1].lemma not in {"uit", "van"}:
+            continue
+        code = toks[i].lemma
+        if code in {"groep", "klas"} and i + 1 < len(toks):
+            code = toks[i + 1].lemma
+        if not _CLASS_CODE.match(code) or not any(c.isdigit() for c in code):
+            continue
+        if any(t.lemma in DETERMINERS for t in toks[max(0, i - 4) : i - 1]):
+            return True
+    return False
+
+
 def _person_subject(toks: list[Tok], i: int) -> bool:
     """Is toks[i] (just before "is") a person: a name, "die gast", "hij"?"""
     t = toks[i]
@@ -293,6 +316,10 @@ class PhraseRule:
                     continue
                 if p.category == "bullying" and denied_in_sentence(an, toks[0]):
                     continue  # "ik heb nooit gezegd dat jij er niet bij hoort"
+                if p.subtype in {"death_wish", "self_harm_incitement"} and self_statement(
+                    an, toks[0]
+                ):
+                    continue  # "ik ga dood van het lachen"
                 disease = [t for t in toks if t.has("disease")]
                 if disease and any(stance.health(t) for t in disease):
                     continue
@@ -316,6 +343,8 @@ class InsultRule:
             if t.lemma == "gek" and t.index and an.toks[t.index - 1].lemma in _GOING_MAD:
                 continue  # "ik word gek van die printer"
             aim = targets.aimed(t)
+            if aim == "short" and _speaker_only(an, t):
+                aim = None  # "kut, ik heb een onvoldoende": the speaker swears about themselves
             severity = max(t.severity, 3 if t.curse_prefix else 0) or 2
             if aim is None:
                 hits.append(Hit("bullying", "insult", severity, 0.35, [t], "insult.untargeted"))
@@ -574,6 +603,12 @@ DENIAL_NEGATORS = frozenset({"niet", "nooit", "niemand", "geen"})
 TARGET_TAGS = frozenset({"you", "name", "person", "pron3s", "pron3p"})
 
 
+def _speaker_only(an: Analysis, tok: Tok) -> bool:
+    """The sentence speaks of the speaker (ik, mijn, we) and of no one else."""
+    sentence = an.sentence_toks(tok.sentence)
+    return any(t.lemma in {"ik", "mijn", "m'n", "mn", "we", "wij", "ons", "onze"} for t in sentence)
+
+
 def _emoji_only(an: Analysis, h: Hit) -> bool:
     """A hit whose abusive word is an emoji (🔪, 🤡): weaker evidence than words."""
     content = [t for t in h.toks if t.tags and not t.tags <= TARGET_TAGS]
@@ -630,3 +665,159 @@ def denied_in_sentence(an: Analysis, tok: Tok) -> bool:
             if x.lemma in DENIAL_VERBS:
                 return True
     return False
+
+
+# --- bullying: compositional rules (issue 3) -------------------------------------------
+# The words are lexicon data (terms.tsv kinds wish, harm, selfharm, mishap, laugh); these
+# rules compose them with a target, so that new phrasings need no new pattern.
+
+TARGET_PERSON = frozenset({"you", "name", "pron3s", "person"})
+POSSESSIVE_3S = frozenset({"zijn", "haar", "z'n", "zn", "d'r", "der"})
+IMPERATIVE_HARM = frozenset(
+    {"ga", "gaan", "val", "vallen", "spring", "springen", "hang", "sterf", "verrek", "stik"}
+)
+FIRST_PERSON_SUBJECT = frozenset({"ik", "we", "wij", "ikke", "ikzelf"})
+REFLEXIVE = frozenset({"jezelf", "jijzelf", "jouzelf", "uzelf", "jullieZelf", "zichzelf"})
+REFLEXIVE_VERBS = frozenset({"ophangen", "ophang", "ophangt", "verhangen", "verhang", "opknopen"})
+OBJECT_AFTER = frozenset({"die", "de", "het", "een", "dat", "deze", "dit", "ze", "hem", "al"})
+COMPARISON = (("lijkt", "op"), ("lijkt", "wel"), ("net", "een"), ("net", "als"), ("lijken", "op"))
+
+
+def _is_target(toks: list[Tok], k: int, text: str) -> bool:
+    t = toks[k]
+    if t.has("you", "name") or (t.start and text[t.start - 1] == "@"):
+        return True
+    if t.has("pron3s") and t.lemma in {"hij", "hem", "zij", "ze"}:
+        return True
+    return t.has("person") and k > 0 and toks[k - 1].lemma in DETERMINERS
+
+
+def _clause_negated(toks: list[Tok], lo: int, hi: int) -> bool:
+    """A negation between two tokens of one clause ("ik hoop niet dat je ...")."""
+    return any(t.lemma in NEGATORS and t.lemma != "minder" for t in toks[lo:hi])
+
+
+def self_statement(an: Analysis, first: Tok) -> bool:
+    """"ik ga dood van het lachen": an imperative death/self-harm phrase whose subject is the
+    speaker is about the speaker, not a wish or an incitement."""
+    if first.lemma not in IMPERATIVE_HARM:
+        return False
+    k = first.index - 1
+    return k >= 0 and an.toks[k].sentence == first.sentence and (
+        an.toks[k].lemma in FIRST_PERSON_SUBJECT
+    )
+
+
+class WishRule:
+    """A wish of death, disease or an accident for a person: a wish word, then the target,
+    then a harm word in the same sentence ("ik hoop dat je onder een bus komt", "hopelijk
+    krijgt Sem kanker", "ik wens jou een hartaanval"), or the optative "kreeg je maar
+    kanker", "was je maar dood"."""
+
+    REACH = 10
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        hits: list[Hit] = []
+        toks = an.toks
+        for start, end in an.sentences:
+            sentence = toks[start:end]
+            harms = [t for t in sentence if t.has("harm", "disease")]
+            if not harms:
+                continue
+            starts = [t for t in sentence if t.has("wish")]
+            # optative: "<verb> je maar <harm>"
+            for k in range(start + 1, end - 1):
+                if toks[k].has("you") and toks[k + 1].lemma == "maar":
+                    starts.append(toks[k - 1])
+            for w in starts:
+                target = next(
+                    (toks[k] for k in range(w.index, min(end, w.index + 6))
+                     if _is_target(toks, k, an.text)),
+                    None,
+                )
+                if target is None:
+                    continue
+                harm = next(
+                    (h for h in harms if target.index < h.index <= target.index + self.REACH),
+                    None,
+                )
+                if harm is None or harm.clause - w.clause > 1:
+                    continue
+                if _clause_negated(toks, w.index, harm.index) or stance.negated(w, 2):
+                    continue
+                if stance.reported(w) or stance.reported(harm) or denied_in_sentence(an, w):
+                    continue
+                if harm.has("disease") and stance.health(harm):
+                    continue
+                hits.append(Hit("bullying", "death_wish", 3, 0.9, [w, target, harm], "wish"))
+                break
+        return hits
+
+
+class SelfHarmRule:
+    """Incitement to self-harm: the reflexive "jezelf" (or "je" with a verb that is only
+    reflexive, "ophangen") together with a self-harm verb in one clause ("doe jezelf wat
+    aan", "je kan jezelf beter iets aandoen", "ga je ophangen")."""
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        hits: list[Hit] = []
+        toks = an.toks
+        for v in an.positions.get("selfharm", ()):
+            verb = toks[v]
+            lo = v
+            while lo > 0 and toks[lo - 1].clause == verb.clause and v - lo < 6:
+                lo -= 1
+            window = toks[lo:v]
+            refl = next((t for t in window if t.lemma in REFLEXIVE), None)
+            if refl is None and verb.lemma in REFLEXIVE_VERBS:
+                nxt = toks[v + 1].lemma if v + 1 < len(toks) else ""
+                if nxt in OBJECT_AFTER:
+                    continue  # "ga je ophangen die poster": something else is hung
+                refl = next((t for t in window[-3:] if t.lemma in {"je", "jij", "u"}), None)
+            if refl is None:
+                continue
+            if _clause_negated(toks, lo, v) or stance.reported(verb) or denied_in_sentence(
+                an, refl
+            ):
+                continue
+            if self_statement(an, window[0]) and window[0].lemma not in REFLEXIVE:
+                continue
+            hits.append(Hit("bullying", "self_harm_incitement", 3, 0.9, [refl, verb], "selfharm"))
+        return hits
+
+
+class LaughterRule:
+    """Humiliation: laughing at a person's mishap or looks. Laughter (haha, lol, 😂) in the
+    text plus, in a sentence aimed at a person (jij, a name, hij/zij, "zijn/haar"), a mishap
+    (viel, huilde, gezakt) or a mocking comparison ("lijkt op een vogelnest", "net een
+    clown")."""
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        laughs = an.positions.get("laugh", ())
+        if not laughs:
+            return []
+        hits: list[Hit] = []
+        toks = an.toks
+        for s, (start, end) in enumerate(an.sentences):
+            sentence = toks[start:end]
+            aimed = [
+                t for k, t in enumerate(sentence, start)
+                if _is_target(toks, k, an.text) or t.lemma in POSSESSIVE_3S
+            ]
+            if not aimed:
+                continue
+            cue = next((t for t in sentence if t.has("mishap")), None)
+            if cue is None:
+                for k in range(start, end - 1):
+                    if (toks[k].lemma, toks[k + 1].lemma) in COMPARISON:
+                        cue = toks[k]
+                        break
+            if cue is None or stance.negated(cue, 3) or stance.reported(cue):
+                continue
+            if denied_in_sentence(an, cue):
+                continue
+            near = [lg for lg in laughs if abs(toks[lg].sentence - s) <= 1]
+            if not near:
+                continue
+            hits.append(Hit("bullying", "humiliation", 2, 0.76, [aimed[0], cue], "laughter"))
+        return hits
