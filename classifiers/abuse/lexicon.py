@@ -243,7 +243,9 @@ class Lexicon:
             return grouped
         if word.endswith(HEALTH_SUFFIX_KANKER) and len(word) > 7:
             head = word[: -len(HEALTH_SUFFIX_KANKER)]
-            if not any(head.startswith(p) for p in CURSE_PREFIXES):
+            # "krijgdekanker" is "krijg de kanker" glued, not a kind of cancer
+            curse_verb = head.startswith(("krijg", "kreeg", "krijgt"))
+            if not curse_verb and not any(head.startswith(p) for p in CURSE_PREFIXES):
                 return [Piece(0, len(token), word, (Entry(word, "health", 1, ""),), "health")]
         for prefix in CURSE_PREFIXES:
             if word.startswith(prefix) and len(word) - len(prefix) >= 2:

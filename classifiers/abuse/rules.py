@@ -659,11 +659,14 @@ def denied_in_sentence(an: Analysis, tok: Tok) -> bool:
             return False
         if t.lemma not in DENIAL_NEGATORS:
             continue
-        for x in sentence[k + 1 : k + 5]:
+        for j, x in enumerate(sentence[k + 1 : k + 5], k + 1):
             if x.index >= tok.index or x.clause != tok.clause:
                 break
             if x.lemma in DENIAL_VERBS:
                 return True
+            nxt = sentence[j + 1].lemma if j + 1 < len(sentence) else ""
+            if x.lemma == "zo" and nxt == "dat":
+                return True  # "het is echt niet zo dat Roos een trut is"
     return False
 
 
