@@ -355,7 +355,9 @@ class InsultRule:
                     continue  # an emoji alone (🤡) is no target of its own
                 score -= 0.06
             subtype = "insult"
-            if t.curse_prefix in _DISEASE_PREFIXES or t.lemma.startswith(_DISEASE_INSULT):
+            if t.curse_prefix in _DISEASE_PREFIXES or t.lemma.startswith(_DISEASE_INSULT) or (
+                t.has("insult") and t.lemma.startswith(_DISEASE_HEADS) and len(t.lemma) > 8
+            ):
                 # "kankerhoer", "tyfuslijer": a disease curse aimed at a person (README)
                 subtype = "death_wish"
             hits.append(Hit("bullying", subtype, severity, score, [t], f"insult.{aim}"))
@@ -567,6 +569,9 @@ class ProfanityRule:
 
 _DISEASE_INSULT = ("kankerlijer", "teringlijer", "tyfuslijer", "klerelijer", "pestlijer",
                    "pleurislijer", "kolerelijer")
+# insult words that are disease compounds in the lexicon ("kankermongool", "teringhoer")
+_DISEASE_HEADS = ("kanker", "kenker", "kankah", "tering", "tyfus", "tiefus", "klere", "kolere",
+                  "pleuris")
 _DISEASE_PREFIXES = frozenset(
     {"kanker", "kenker", "kankah", "kkr", "kk", "tering", "tyfus", "tiefus", "klere", "kolere",
      "pleuris", "tbc", "pest"}
@@ -627,8 +632,9 @@ def resolve_bullying_subtypes(an: Analysis, hits: list[Hit]) -> list[Hit]:
         return hits
     insult_idx = {h.toks[0].index for h in bullying if h.subtype == "insult"}
     for h in bullying:
-        if h.subtype in {"humiliation", "insult"} and h.rule.startswith("attribute") and (
-            h.toks[-1].index + 1 in insult_idx
+        last = h.toks[-1]
+        if h.subtype == "humiliation" and last.has("body", "negadj") and (
+            last.index + 1 in insult_idx
         ):
             h.score = DEMOTED_SCORE  # "lelijke trol": the insult carries it
 
