@@ -21,6 +21,7 @@ from classifiers.abuse.rules import (
     PhraseRule,
     ProfanityRule,
     SelfHarmRule,
+    SexualRule,
     SlurRule,
     Stance,
     Targets,
@@ -58,6 +59,7 @@ class AbuseEngine:
             WishRule(),
             SelfHarmRule(),
             LaughterRule(),
+            SexualRule(),
         )
         self.upgrade = GroupUpgradeRule()
         raw = yaml.safe_load((directory / "messages.yaml").read_text(encoding="utf-8"))

@@ -9,6 +9,7 @@ rules share. The words and phrases themselves are data (classifiers/lexicons/).
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -314,7 +315,9 @@ class PhraseRule:
                     continue
                 if any(stance.reported(t) for t in toks[:1]) or stance.reported(toks[-1]):
                     continue
-                if p.category == "bullying" and denied_in_sentence(an, toks[0]):
+                if p.category == "bullying" and (
+                    denied_in_sentence(an, toks[0]) or denied_after(an, toks[0])
+                ):
                     continue  # "ik heb nooit gezegd dat jij er niet bij hoort"
                 if p.subtype in {"death_wish", "self_harm_incitement"} and self_statement(
                     an, toks[0]
@@ -339,6 +342,8 @@ class InsultRule:
             if t.curse_prefix and t.has("object"):
                 continue
             if stance.negated(t) or stance.reported(t) or denied_in_sentence(an, t):
+                continue
+            if denied_after(an, t):
                 continue
             if t.lemma == "gek" and t.index and an.toks[t.index - 1].lemma in _GOING_MAD:
                 continue  # "ik word gek van die printer"
@@ -391,6 +396,8 @@ class AttributeRule:
             ) and not opinion:
                 continue
             if stance.negated(t, 4) or stance.reported(t) or denied_in_sentence(an, t):
+                continue
+            if denied_after(an, t):
                 continue
             nxt = toks[t.index + 1].lemma if t.index + 1 < len(toks) else ""
             if t.lemma == "ziek" and nxt != "in":
@@ -665,6 +672,10 @@ def denied_in_sentence(an: Analysis, tok: Tok) -> bool:
             return False
         if t.lemma not in DENIAL_NEGATORS:
             continue
+        nxt = sentence[k + 1].lemma if k + 1 < len(sentence) else ""
+        before = {x.lemma for x in sentence[max(0, k - 2) : k]}
+        if nxt == "dat" and before & (DENIAL_VERBS | {"klopt", "is"}):
+            return True  # "ik vind niet dat je dik bent", "het klopt niet dat ..."
         for j, x in enumerate(sentence[k + 1 : k + 5], k + 1):
             if x.index >= tok.index or x.clause != tok.clause:
                 break
@@ -803,7 +814,7 @@ class LaughterRule:
 
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         laughs = an.positions.get("laugh", ())
-        if not laughs:
+        if not laughs and "audience" not in an.positions and "hele" not in an.positions:
             return []
         hits: list[Hit] = []
         toks = an.toks
@@ -815,7 +826,7 @@ class LaughterRule:
             ]
             if not aimed:
                 continue
-            cue = next((t for t in sentence if t.has("mishap")), None)
+            cue = next((t for t in sentence if t.has("mishap", "mock", "media")), None)
             if cue is None:
                 for k in range(start, end - 1):
                     if (toks[k].lemma, toks[k + 1].lemma) in COMPARISON:
@@ -826,7 +837,86 @@ class LaughterRule:
             if denied_in_sentence(an, cue):
                 continue
             near = [lg for lg in laughs if abs(toks[lg].sentence - s) <= 1]
-            if not near:
-                continue
+            audience = cue.has("mishap") and (
+                any(t.has("audience") for t in sentence)
+                or any(a.lemma == "hele" and b.lemma in {"klas", "school", "groep"}
+                       for a, b in itertools.pairwise(sentence))
+            )
+            if not near and not audience:
+                continue  # "iedereen zag hoe jij in je broek plaste" needs no laughter
             hits.append(Hit("bullying", "humiliation", 2, 0.76, [aimed[0], cue], "laughter"))
         return hits
+
+
+POSSESSIVE_YOU = frozenset({"je", "jouw", "jou", "uw"})
+SEXUAL_BODY = frozenset(
+    {"tieten", "borsten", "kont", "kontje", "billen", "piemel", "lul", "pik", "ass", "bips",
+     "dijen", "lichaam", "lijf", "body"}
+)
+SEXUAL_EVAL = frozenset(
+    {"lekker", "lekkere", "geil", "geile", "sexy", "strak", "strakke", "mooie", "nice", "hot",
+     "heet", "hete", "grote", "dikke", "kleine", "stevige"}
+)
+
+
+class SexualRule:
+    """Sexual harassment composed from its parts: a sexual act aimed at a person ("ik wil
+    de juf neuken", "Sem pijpt iedereen"), or a sexual body part of a person with an
+    evaluation ("haar tieten zijn zo lekker", "lekker kontje heb jij")."""
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        hits: list[Hit] = []
+        toks = an.toks
+        for start, end in an.sentences:
+            sentence = toks[start:end]
+            aimed = [
+                t for k, t in enumerate(sentence, start)
+                if _is_target(toks, k, an.text) or t.lemma in TITLES
+            ]
+            acts = [t for t in sentence if t.has("sexact")]
+            for act in acts:
+                if not aimed or stance.negated(act, 4) or stance.reported(act):
+                    continue
+                if denied_in_sentence(an, act) or _clause_negated(toks, start, act.index):
+                    continue
+                hits.append(Hit("bullying", "sexual_harassment", 3, 0.86, [aimed[0], act],
+                                "sexual.act"))
+                break
+            for k in range(start, end):
+                body = toks[k]
+                if body.lemma not in SEXUAL_BODY:
+                    continue
+                owner = toks[k - 1] if k > start else None
+                owned = owner is not None and (
+                    owner.lemma in POSSESSIVE_YOU | POSSESSIVE_3S or owner.has("name")
+                )
+                window = toks[max(start, k - 3) : min(end, k + 5)]
+                rated = any(x.lemma in SEXUAL_EVAL for x in window)
+                if not (owned and rated) or stance.negated(body, 4) or stance.reported(body):
+                    continue
+                if denied_in_sentence(an, body):
+                    continue
+                hits.append(Hit("bullying", "sexual_harassment", 3, 0.84, [owner, body],
+                                "sexual.body"))
+                break
+        return hits
+
+
+def denied_after(an: Analysis, tok: Tok) -> bool:
+    """"Jij een loser? Echt niet.", "Dat je dik bent? Onzin!": the abuse is asked as a
+    question and the next sentence denies it."""
+    end = an.sentences[tok.sentence][1]
+    last = an.toks[end - 1]
+    if "?" not in an.text[last.end : last.end + 3]:
+        return False
+    if tok.sentence + 1 >= len(an.sentences):
+        return False
+    nstart, nend = an.sentences[tok.sentence + 1]
+    first = [t.lemma for t in an.toks[nstart : min(nend, nstart + 3)]]
+    if not first:
+        return False
+    if first[0] in {"nee", "welnee", "onzin", "nooit"}:
+        return True
+    if first[0] in {"absoluut", "zeker", "natuurlijk"} and "niet" in first:
+        return True
+    return first[:2] in (["echt", "niet"], ["helemaal", "niet"], ["totaal", "niet"])
