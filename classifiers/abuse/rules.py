@@ -185,7 +185,8 @@ class Targets:
             if before != "al" and not plural_verb and not (nxt is not None and nxt.has("object")):
                 return "exclaim"  # "die achterlijke gek", "de loser is er weer"
         wat_een = [t.lemma for t in toks[max(0, tok.index - 2) : tok.index]] == ["wat", "een"]
-        if wat_een and not tok.curse_prefix:
+        nxt_thing = tok.index + 1 < len(toks) and toks[tok.index + 1].has("object")
+        if wat_een and not tok.curse_prefix and not nxt_thing:
             return "exclaim"  # "wat een sukkel met die schoenen": a person, not the shoes
         k = bisect.bisect_left(self.things, tok.index - THING_REACH)
         if k < len(self.things) and self.things[k] <= tok.index + THING_REACH:
@@ -341,7 +342,9 @@ class InsultRule:
                 continue
             if t.curse_prefix and t.has("object"):
                 continue
-            if stance.negated(t) or stance.reported(t) or denied_in_sentence(an, t):
+            if stance.negated(t) and not _rhetorical_negation(an, t):
+                continue
+            if stance.reported(t) or denied_in_sentence(an, t):
                 continue
             if denied_after(an, t):
                 continue
@@ -613,6 +616,17 @@ DENIAL_NEGATORS = frozenset({"niet", "nooit", "niemand", "geen"})
 
 
 TARGET_TAGS = frozenset({"you", "name", "person", "pron3s", "pron3p"})
+
+
+def _rhetorical_negation(an: Analysis, tok: Tok) -> bool:
+    """"vind jij Mila ook niet een domme koe?": "ook niet" in a question asks for agreement,
+    it does not deny."""
+    sentence = an.sentence_toks(tok.sentence)
+    last = sentence[-1]
+    if "?" not in an.text[last.end : last.end + 3]:
+        return False
+    lemmas = [t.lemma for t in sentence if t.index < tok.index]
+    return any(a == "ook" and b == "niet" for a, b in itertools.pairwise(lemmas))
 
 
 def _speaker_only(an: Analysis, tok: Tok) -> bool:
