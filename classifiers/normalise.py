@@ -31,6 +31,13 @@ _DROP = frozenset(
 )
 _LEET = {"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "0": "o", "$": "s", "5": "s", "7": "t"}
 _LEET_CHARS = "4@31!0$57"
+# short pronouns and function words in leet (too few letters for the general rule, which
+# must leave class codes like "3b" alone); same length, so offsets are unchanged
+_LEET_SHORT_WORDS = {
+    "1k": "ik", "j3": "je", "m3": "me", "z3": "ze", "w3": "we", "d3": "de", "1n": "in",
+    "33n": "een", "3en": "een", "e3n": "een", "j1j": "jij", "j0u": "jou", "h3m": "hem",
+    "g@": "ga", "g4": "ga", "d1e": "die", "d4t": "dat", "m1j": "mij", "z1j": "zij",
+}
 # letters written one at a time with the same separator: at least three of them
 _SPACED = re.compile(
     r"(?<![\w$@!])[a-z0-9$@!](?P<sep>[ .\-_*·])(?:[a-z0-9$@!](?P=sep)){1,}[a-z0-9$@!](?![\w$@])"
@@ -180,6 +187,11 @@ def _undo_leet(s: str) -> str:
         if any(ps <= start < pe for ps, pe in protected):
             continue
         word = m.group()
+        short = _LEET_SHORT_WORDS.get(word)
+        if short:  # "1k sl4 j3": short function words that the letter count below skips
+            chars[start : start + len(word)] = short
+            changed = True
+            continue
         letters = sum(c.isalpha() for c in word)
         digits = sum(c.isdigit() for c in word)
         if letters < 2 or digits > letters or digits > 6:
