@@ -353,6 +353,10 @@ class InsultRule:
             aim = targets.aimed(t)
             if aim == "short" and _speaker_only(an, t):
                 aim = None  # "kut, ik heb een onvoldoende": the speaker swears about themselves
+            if aim == "short" and any(
+                an.toks[k].sentence == t.sentence and k < t.index for k in targets.things
+            ):
+                aim = None  # "die opdracht van biologie is echt kut": said of a thing
             severity = max(t.severity, 3 if t.curse_prefix else 0) or 2
             if aim is None:
                 hits.append(Hit("bullying", "insult", severity, 0.35, [t], "insult.untargeted"))
@@ -391,7 +395,7 @@ class AttributeRule:
                 continue
             window = [x for x in toks[max(0, t.index - 5) : t.index] if x.sentence == s]
             opinion = any(  # "ik vind jou echt een walgelijk mens"
-                x.has("you") and x.index and toks[x.index - 1].lemma in self.OPINION
+                x.has("you", "name") and x.index and toks[x.index - 1].lemma in self.OPINION
                 for x in window
             )
             if not any(x.lemma in self.COPULA for x in window) and not (
@@ -626,7 +630,12 @@ def _rhetorical_negation(an: Analysis, tok: Tok) -> bool:
     if "?" not in an.text[last.end : last.end + 3]:
         return False
     lemmas = [t.lemma for t in sentence if t.index < tok.index]
-    return any(a == "ook" and b == "niet" for a, b in itertools.pairwise(lemmas))
+    if any(a == "ook" and b == "niet" for a, b in itertools.pairwise(lemmas)):
+        return True
+    # "wie vindt Hamza geen sukkel?", "is er iemand die Romy geen trut vindt?"
+    return "wie" in lemmas[:3] or any(
+        a == "iemand" and b == "die" for a, b in itertools.pairwise(lemmas)
+    )
 
 
 def _speaker_only(an: Analysis, tok: Tok) -> bool:
@@ -834,8 +843,9 @@ class LaughterRule:
         toks = an.toks
         for s, (start, end) in enumerate(an.sentences):
             sentence = toks[start:end]
+            lo = an.sentences[s - 1][0] if s else start  # "zag je Sem zwemmen? net een ..."
             aimed = [
-                t for k, t in enumerate(sentence, start)
+                t for k, t in enumerate(toks[lo:end], lo)
                 if _is_target(toks, k, an.text) or t.lemma in POSSESSIVE_3S
             ]
             if not aimed:
@@ -862,6 +872,7 @@ class LaughterRule:
         return hits
 
 
+SEXUAL_RATING = frozenset({"cijfer", "rating", "punten", "score"})
 POSSESSIVE_YOU = frozenset({"je", "jouw", "jou", "uw"})
 SEXUAL_BODY = frozenset(
     {"tieten", "borsten", "kont", "kontje", "billen", "piemel", "lul", "pik", "ass", "bips",
@@ -904,8 +915,12 @@ class SexualRule:
                 owned = owner is not None and (
                     owner.lemma in POSSESSIVE_YOU | POSSESSIVE_3S or owner.has("name")
                 )
+                after = toks[k + 1 : min(end, k + 4)]
+                later = next((x for x in after if x.has("you", "name")), None)
+                if not owned and later is not None:
+                    owned, owner = True, later  # "strakke billen heb jij", "kont van Gijs"
                 window = toks[max(start, k - 3) : min(end, k + 5)]
-                rated = any(x.lemma in SEXUAL_EVAL for x in window)
+                rated = any(x.lemma in SEXUAL_EVAL | SEXUAL_RATING for x in window)
                 if not (owned and rated) or stance.negated(body, 4) or stance.reported(body):
                     continue
                 if denied_in_sentence(an, body):
