@@ -720,7 +720,7 @@ IMPERATIVE_HARM = frozenset(
     {"ga", "gaan", "val", "vallen", "spring", "springen", "hang", "sterf", "verrek", "stik"}
 )
 FIRST_PERSON_SUBJECT = frozenset({"ik", "we", "wij", "ikke", "ikzelf"})
-REFLEXIVE = frozenset({"jezelf", "jijzelf", "jouzelf", "uzelf", "jullieZelf", "zichzelf"})
+REFLEXIVE = frozenset({"jezelf", "jijzelf", "jouzelf", "uzelf", "julliezelf"})
 REFLEXIVE_VERBS = frozenset({"ophangen", "ophang", "ophangt", "verhangen", "verhang", "opknopen"})
 OBJECT_AFTER = frozenset({"die", "de", "het", "een", "dat", "deze", "dit", "ze", "hem", "al"})
 COMPARISON = (("lijkt", "op"), ("lijkt", "wel"), ("net", "een"), ("net", "als"), ("lijken", "op"))
