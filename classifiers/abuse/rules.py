@@ -366,7 +366,7 @@ class InsultRule:
                 if not an.text[t.start : t.start + 1].isalnum():
                     continue  # an emoji alone (🤡) is no target of its own
                 score -= 0.06
-            subtype = "insult"
+            subtype = "humiliation" if t.has("body") else "insult"  # "die walvis": looks
             if t.curse_prefix in _DISEASE_PREFIXES or t.lemma.startswith(_DISEASE_INSULT) or (
                 t.has("insult") and t.lemma.startswith(_DISEASE_HEADS) and len(t.lemma) > 8
             ):
