@@ -646,7 +646,7 @@ def _speaker_only(an: Analysis, tok: Tok) -> bool:
 
 def _emoji_only(an: Analysis, h: Hit) -> bool:
     """A hit whose abusive word is an emoji (🔪, 🤡): weaker evidence than words."""
-    content = [t for t in h.toks if t.tags and not t.tags <= TARGET_TAGS]
+    content = [t for t in h.toks if not (t.tags and t.tags <= TARGET_TAGS)]
     return any(not an.text[t.start : t.start + 1].isalnum() for t in content)
 
 
@@ -663,9 +663,8 @@ def resolve_bullying_subtypes(an: Analysis, hits: list[Hit]) -> list[Hit]:
     insult_idx = {h.toks[0].index for h in bullying if h.subtype == "insult"}
     for h in bullying:
         last = h.toks[-1]
-        if h.subtype == "humiliation" and last.has("body", "negadj") and (
-            last.index + 1 in insult_idx
-        ):
+        adjective = last.has("body", "negadj") and not last.has("insult")
+        if h.subtype == "humiliation" and adjective and last.index + 1 in insult_idx:
             h.score = DEMOTED_SCORE  # "lelijke trol": the insult carries it
 
     def rank(h: Hit) -> tuple[int, int, float]:
