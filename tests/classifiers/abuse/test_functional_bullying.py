@@ -25,9 +25,9 @@ import pytest
 from classifiers.pipeline import Scorer
 
 DATA = Path(__file__).parent / "data" / "functional_bullying.jsonl"
-OVERALL_FLOOR = 0.90  # bullying decided right (flag or no flag), all cases
-FUNCTIONALITY_FLOOR = 0.70  # per functionality
-SUBTYPE_FLOOR = 0.75  # among flagged positives: the flag's subtype is the expected one
+OVERALL_FLOOR = 0.93  # bullying decided right (flag or no flag), all cases
+FUNCTIONALITY_FLOOR = 0.80  # per functionality
+SUBTYPE_FLOOR = 0.90  # among flagged positives: the flag's subtype is the expected one
 
 
 def load_cases() -> list[dict]:
