@@ -14,6 +14,7 @@ from classifiers.abuse.phrases import PhraseIndex, load_phrases
 from classifiers.abuse.rules import (
     AttributeRule,
     GroupRule,
+    GroupThreatRule,
     GroupUpgradeRule,
     Hit,
     InsultRule,
@@ -23,6 +24,7 @@ from classifiers.abuse.rules import (
     Stance,
     Targets,
     drop_aimed_profanity,
+    drop_denied_discrimination,
 )
 from classifiers.categories import Severity
 from classifiers.document import Document
@@ -49,6 +51,7 @@ class AbuseEngine:
             InsultRule(),
             AttributeRule(),
             GroupRule(),
+            GroupThreatRule(),
             SlurRule(),
             ProfanityRule(),
         )
@@ -75,6 +78,7 @@ class AbuseEngine:
         hits: list[Hit] = []
         for rule in self.rules:
             hits.extend(rule.run(an, stance, targets))
+        hits = drop_denied_discrimination(an, hits)
         hits.extend(self.upgrade.upgrade(an, stance, hits))
         return drop_aimed_profanity(hits)
 

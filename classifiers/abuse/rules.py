@@ -35,6 +35,28 @@ SUPERLATIVES = frozenset({"grootste", "ergste", "domste", "lelijkste", "vieste",
 GENERALISING = frozenset({"alleen", "allemaal", "vol", "puur", "gewoon", "slechts"})
 ENDORSE = frozenset({"gelijk"})  # "hij heeft gelijk", "groot gelijk"
 ENDORSE_BEFORE = frozenset({"heeft", "had", "hebben", "hadden", "groot", "volkomen", "helemaal"})
+# discrimination: verbs that, negated before a "dat" clause, deny the claim in it
+# ("ik zou nooit willen dat ...", "ik heb nooit gezegd dat ...", "het is niet zo dat ...")
+CLAIM_VERBS = frozenset(
+    {"zeggen", "zeg", "gezegd", "zei", "vinden", "vond", "willen", "wil", "wou", "beweren",
+     "beweer", "beweerd", "geloven", "geloof", "denken", "dacht", "zo", "bedoel", "bedoelde",
+     "menen", "meen", "hopen", "hoop", "vind", "vindt", "denk", "denkt", "waar"}
+)
+# "haat tegen moslims", "de haat", "haat zaaien": hate as a noun, not the speaker hating
+HATE_NOUN_BEFORE = frozenset({"van", "de", "het", "geen", "vol", "pure", "puur", "zoveel", "veel"})
+HATE_NOUN_AFTER = frozenset({"tegen", "jegens", "zaaien", "verspreiden"})
+SUBJECT_PRONOUNS = frozenset({"ik", "je", "jij", "we", "wij", "ze", "zij", "u", "jullie", "ikke"})
+# a threat against a group: violence + one of these (intent, wish, norm) in the sentence
+THREAT_INTENT = frozenset(
+    {"moeten", "moet", "moest", "moesten", "zouden", "zou", "mogen", "mag", "verdienen",
+     "verdient", "ga", "gaan", "gaat", "wil", "willen", "zal", "zullen", "laten", "laat",
+     "iemand", "tijd", "hoop", "hopen", "wens", "kom", "komen", "wie", "lets", "kunnen",
+     "kan", "graag", "zin", "mocht", "beter"}
+)
+THREAT_PAST = frozenset({"werden", "werd", "waren", "was", "vroeger", "oorlog", "geschiedenis"})
+VOCATIVE = frozenset({"he", "hé", "hey", "hee", "hoi", "yo", "ey", "oi", "ewa", "jo", "hallo"})
+POSSESSIVES = frozenset({"mijn", "m'n", "mn", "je", "jouw", "zijn", "z'n", "zn", "haar", "d'r",
+                         "onze", "ons", "hun", "uw"})
 
 
 @dataclass
@@ -158,7 +180,7 @@ class Targets:
         self.things: list[int] = []  # token indices of things ("die printer", "de app")
         for i, t in enumerate(an.toks):
             after_det = i > 0 and an.toks[i - 1].lemma in DETERMINERS | {"de", "het"}
-            if t.has("object") or (after_det and not t.tags and not t.capitalised):
+            if t.has("object", "thing") or (after_det and not t.tags and not t.capitalised):
                 self.things.append(i)
 
     def aimed(self, tok: Tok) -> str | None:
@@ -359,7 +381,7 @@ class GroupRule:
     """Derogation or dehumanisation of a protected group, including pronoun references
     across sentences ("Ik ken veel moslims. Het zijn allemaal ...")."""
 
-    DEROGATORY = ("insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body")
+    DEROGATORY = ("insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body", "negverb")
     REACH = 6  # tokens between the group and the derogatory word
 
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
@@ -374,10 +396,14 @@ class GroupRule:
             if self._opinion_negated(sentence, groups):
                 continue
             # "mijn vader zegt dat X ... en hij heeft gelijk": "hij" is the source, not a target
-            personal = targets.person[s] and not stance.endorsed(s)
+            personal = targets.person[s] and not stance.endorsed(s) and _names_someone(
+                sentence, an.text
+            )
             group_idx = [g.index for g in groups]
             for t in sentence:
-                if t in groups and not t.has(*self.DEROGATORY):
+                if t in groups and (not t.has(*self.DEROGATORY) or t.has("gnoun")):
+                    continue  # "die lui" refers to the group; it says nothing of it
+                if t.has("hateverb") and _hate_noun(an, t):
                     continue
                 if min(abs(t.index - g) for g in group_idx) > self.REACH:
                     continue
@@ -456,6 +482,12 @@ class GroupRule:
             denies = t.index < first_group and t.lemma in NEGATORS and t.lemma != "minder"
             if denies and any(x.lemma in OPINION_VERBS for x in sentence[i + 1 : i + 4]):
                 return True
+            # "ik zou nooit willen dat X ...", "ik heb nooit gezegd dat X ..."
+            ahead = [x for x in sentence[i + 1 : i + 5] if x.index < first_group]
+            if denies and any(x.lemma == "dat" for x in ahead) and any(
+                x.lemma in CLAIM_VERBS for x in ahead
+            ):
+                return True
         return False
 
     @staticmethod
@@ -470,6 +502,87 @@ class GroupRule:
         return an.toks[k].lemma == "niet" or (
             an.toks[k].lemma == "geen" and k + 1 < group.index
         )
+
+
+class GroupThreatRule:
+    """Violence wished on, announced against or demanded for a protected group: the group
+    (or a word referring to it) + a violence word (lexicon kind "violence") + intent in the
+    same sentence ("moeten afgeschoten worden", "iemand zou ze ...", "ik ga ze ...", "ik sla
+    elke X ...", an imperative "Sla die X ..."). Past events ("werden vermoord in de oorlog"),
+    negation and reported or rejected words are not threats."""
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        hits: list[Hit] = []
+        for s, (start, end) in enumerate(an.sentences):
+            sentence = an.toks[start:end]
+            # "gthing": a group's place or thing ("dat Turkse centrum"): violence against it
+            # threatens the group
+            groups = [
+                t for t in sentence
+                if t.has("group", "gref", "slur", "gthing") and not t.has("npgroup")
+            ]
+            if not groups or targets.you[s]:
+                continue
+            if any(GroupRule._generalisation_negated(an, g) for g in groups):
+                continue
+            if GroupRule._opinion_negated(sentence, groups) or any(
+                stance.reported(g) for g in groups
+            ):
+                continue
+            lemmas = {t.lemma for t in sentence}
+            first_person = not FIRST_PERSON.isdisjoint(lemmas)
+            intent = not THREAT_INTENT.isdisjoint(lemmas)
+            past = not THREAT_PAST.isdisjoint(lemmas) and not (
+                lemmas & {"moeten", "zouden", "zou", "verdienen", "hoop", "mogen"}
+            )
+            for t in sentence:
+                if not t.has("violence") or t in groups:
+                    continue
+                imperative = t.index == start and t.lemma in {"sla", "steek", "schiet", "schop"}
+                if not (intent or first_person or imperative) or past:
+                    continue
+                if stance.negated(t, 5) or stance.reported(t):
+                    continue
+                near = min(groups, key=lambda g: abs(g.index - t.index))
+                hits.append(
+                    Hit("discrimination", "threat", 3, 0.88, [near, t], "group.threat")
+                )
+                break
+        return hits
+
+
+def drop_denied_discrimination(an: Analysis, hits: list[Hit]) -> list[Hit]:
+    """A discrimination pattern inside a denied claim ("ik zou nooit willen dat X het land
+    uit moeten", "het is niet zo dat X ...") is no discrimination."""
+    out: list[Hit] = []
+    for h in hits:
+        if h.category == "discrimination":
+            sentence = an.sentence_toks(h.toks[0].sentence)
+            groups = [t for t in sentence if t.has("group", "gref")]
+            if groups and GroupRule._opinion_negated(sentence, groups):
+                continue
+        out.append(h)
+    return out
+
+
+def _names_someone(sentence: list[Tok], text: str) -> bool:
+    """Does the sentence point at one person? A first name right after a subject pronoun is
+    read as a verb ("ik ken veel X", "wij mark ...") rather than as a person."""
+    for i, t in enumerate(sentence):
+        if t.has("name") and i and sentence[i - 1].lemma in SUBJECT_PRONOUNS:
+            continue
+        if _names_person(sentence, i, text):
+            return True
+    return False
+
+
+def _hate_noun(an: Analysis, t: Tok) -> bool:
+    """"haat tegen moslims", "de haat", "haat zaaien": hate as a topic, not a feeling."""
+    prev = an.toks[t.index - 1] if t.index else None
+    nxt = an.toks[t.index + 1] if t.index + 1 < len(an.toks) else None
+    if prev is not None and prev.sentence == t.sentence and prev.lemma in HATE_NOUN_BEFORE:
+        return True
+    return nxt is not None and nxt.sentence == t.sentence and nxt.lemma in HATE_NOUN_AFTER
 
 
 class SlurRule:
@@ -487,7 +600,14 @@ class SlurRule:
             strong = slur_severity >= 3 or bool(t.curse_prefix)
             if stance.negated(t):
                 continue  # "je bent geen mongool"
+            prev = an.toks[t.index - 1] if t.index else None
+            if t.has("homonym") and prev is not None and prev.lemma in POSSESSIVES | {"de"}:
+                continue  # "mijn nicht komt logeren": the ordinary word, no slur
             plural = t.lemma.endswith(("en", "s"))  # "die spassers": a slur for the group
+            if prev is not None and prev.sentence == t.sentence and prev.lemma in VOCATIVE:
+                # "Hé mietje, ...": a slur used to address someone
+                hits.append(Hit("discrimination", "slur", 2, 0.8, [t], "slur.vocative"))
+                continue
             if not strong and not plural and not targets.group[t.sentence]:
                 # "jij vuile mongool": a slur thrown at a person is hateful as well as an
                 # insult (HateCheck); without a target it may be a word for a thing or act
