@@ -189,16 +189,20 @@ def _merge_multiword(toks: list[Tok], lexicon: Lexicon) -> list[Tok]:
         if (
             nxt is not None
             and not t.tags
-            and not nxt.tags
+            and nxt.tags <= {"name"}
             and nxt.sentence == t.sentence
             and nxt.start - t.end == 1
             and len(t.lemma) + len(nxt.lemma) >= 5
             and not _ordinary(t.lemma, lexicon)
-            and not _ordinary(nxt.lemma, lexicon)
         ):
-            # a space typed inside a word ("mos lims"): read the two halves together
+            # a space typed inside a word ("mos lims"): read the two halves together; the
+            # second half may be a word of its own only when the whole is a group or a slur
+            # ("vrou wen")
             joined = lexicon.match(t.lemma + nxt.lemma)
-            if len(joined) == 1 and joined[0].entries[0].kind in _JOINABLE:
+            kinds = {e.kind for e in joined[0].entries} if len(joined) == 1 else set()
+            plain_half = not nxt.tags and not _ordinary(nxt.lemma, lexicon)
+            whole_ok = plain_half or bool(kinds & {"group", "slur"})
+            if whole_ok and len(joined) == 1 and joined[0].entries[0].kind in _JOINABLE:
                 piece = joined[0]
                 out.append(
                     Tok(piece.lemma, frozenset(e.kind for e in piece.entries), t.start, nxt.end,
@@ -262,7 +266,10 @@ _GROUP_VERBS = frozenset(
      "snappen", "kosten", "pikken", "nemen", "is", "was", "hoort", "moet", "mag",
      "verdient", "steelt", "deugt"}
 )
-_GROUP_NOUNS = frozenset({"mensen", "lui", "types", "figuren", "soort", "volk", "gasten"})
+# (plural nouns read through their stem too: "types" -> "type", "figuren" -> "figuur")
+_GROUP_NOUNS = frozenset(
+    {"mensen", "lui", "types", "figuren", "soort", "volk", "type", "figuur"}
+)
 _ELLIPTIC_ALL = frozenset({"allemaal", "allen"})
 # "dat tuig", "die profiteurs" after a group is named: the word both refers and derogates
 _POINTING = frozenset({"die", "dat", "deze", "dit", "zulk", "zulke", "zo'n", "zon"})

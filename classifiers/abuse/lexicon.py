@@ -26,6 +26,8 @@ CURSE_PREFIXES = (
     "kanker", "kenker", "kankah", "kkr", "kk", "tering", "tyfus", "tiefus", "klere", "kolere",
     "pleuris", "tbc", "pest", "kut", "klote", "fucking", "fuck", "godver", "hoere", "hoeren",
 )
+# adjective kinds that also match their comparative/superlative ("luiste" -> "lui")
+DEGREE_KINDS = frozenset({"negadj"})
 # function-word kinds: only exact matches ("zijn" is not an inflection of "zij")
 CLOSED_KINDS = frozenset({"you", "pron3s", "pron3p", "det", "neg", "intens", "healthverb"})
 # a curse or slur word glued to a group term makes a slur ("rotjood", "kutmarokkanen")
@@ -131,6 +133,11 @@ class Lexicon:
     def inflected(self, word: str) -> tuple[str, list[Entry]] | None:
         for stem in _stems(word):
             found = [e for e in self.entries.get(stem, ()) if e.kind not in CLOSED_KINDS]
+            if found:
+                return stem, found
+        # comparative and superlative of an adjective ("luiste", "viezer", "domste")
+        for stem in _degree_stems(word):
+            found = [e for e in self.entries.get(stem, ()) if e.kind in DEGREE_KINDS]
             if found:
                 return stem, found
         return None
@@ -329,6 +336,24 @@ def _is_swap(word: str, term: str) -> bool:
         return False
     diff = [i for i, (a, b) in enumerate(zip(word, term, strict=True)) if a != b]
     return len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == term[diff[1]]
+
+
+def _degree_stems(word: str) -> list[str]:
+    """"luiste" -> "lui", "viezer" -> "vies", "dommere" -> "dom", "smerigst" -> "smerig"."""
+    stems: list[str] = []
+    for suffix in ("ste", "st", "ere", "er"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            stems.append(stem)
+            if stem[-1] == stem[-2]:
+                stems.append(stem[:-1])  # dommer -> dom
+            if stem.endswith("z"):
+                stems.append(stem[:-1] + "s")  # viezer -> vies
+            if stem.endswith("v"):
+                stems.append(stem[:-1] + "f")
+            if len(stem) >= 3 and stem[-2] in "aeiou" and stem[-3] not in "aeiou":
+                stems.append(stem[:-1] + stem[-2] + stem[-1])  # groter -> groot
+    return stems
 
 
 def _stems(word: str) -> list[str]:

@@ -78,6 +78,9 @@ class Stance:
         self.counter_sentences: set[int] = set()
         ts = an.tag_string
         for i in an.positions.get("counter", ()):
+            nxt = an.toks[i + 1] if i + 1 < len(an.toks) else None
+            if nxt is not None and nxt.has("gnoun", "person", "group", "gref"):
+                continue  # "verschrikkelijke mensen": a verdict on people, not on words
             self.counter_sentences.add(an.toks[i].sentence)
         for phrase in counter.candidates(an.vocabulary):
             for m in phrase.matches(ts, an.tok_offsets, an.positions):
@@ -132,10 +135,19 @@ class Stance:
             return True
         if tok.sentence in self.counter_sentences:
             return True
-        if any(i != tok.index for i in self.reporters.get(tok.sentence, ())):
+        if any(
+            i != tok.index and not self._contrasted(i, tok)
+            for i in self.reporters.get(tok.sentence, ())
+        ):
             return True
         # counter-speech in the next sentence ("... Dat kan echt niet.")
         return tok.sentence + 1 in self.counter_sentences
+
+    def _contrasted(self, reporter: int, tok: Tok) -> bool:
+        """"Ze zeggen dat X ..., maar het zijn ...": after "maar" the speaker talks again."""
+        if reporter > tok.index:
+            return False
+        return any(t.lemma == "maar" for t in self.an.toks[reporter + 1 : tok.index])
 
     def health(self, tok: Tok) -> bool:
         """A disease word used as health talk ("mijn oma heeft kanker")."""
@@ -405,6 +417,8 @@ class GroupRule:
                     continue  # "die lui" refers to the group; it says nothing of it
                 if t.has("hateverb") and _hate_noun(an, t):
                     continue
+                if _modifies_thing(an, t):
+                    continue
                 if min(abs(t.index - g) for g in group_idx) > self.REACH:
                     continue
                 derogatory = t.has(*self.DEROGATORY) or (t.curse_prefix and t.has("group"))
@@ -415,12 +429,13 @@ class GroupRule:
                     if t.index > 0 and an.toks[t.index - 1].lemma in LESSENERS:
                         denied = not stance.negated(an.toks[t.index - 1], 4)
                     else:
-                        denied = negated
+                        denied = negated and not _negation_on_other(an, t)
                     if not denied:
                         continue
                 elif not derogatory or negated:
                     continue
-                if stance.reported(t) or any(stance.reported(g) for g in groups):
+                near = min(groups, key=lambda g: abs(g.index - t.index))
+                if stance.reported(t) or stance.reported(near):
                     continue
                 if t.has("npgroup"):
                     continue
@@ -431,7 +446,6 @@ class GroupRule:
                 if t in groups and t.has("slur"):
                     subtype = "slur"  # "wijven": the group word is itself the slur
                 score = 0.9 if dehum or t.has("slur", "hateverb") else 0.82
-                near = min(groups, key=lambda g: abs(g.index - t.index))
                 hits.append(
                     Hit("discrimination", subtype, 3 if dehum else 2, score, [near, t],
                         f"group.{subtype}")
@@ -486,6 +500,16 @@ class GroupRule:
             ahead = [x for x in sentence[i + 1 : i + 5] if x.index < first_group]
             if denies and any(x.lemma == "dat" for x in ahead) and any(
                 x.lemma in CLAIM_VERBS for x in ahead
+            ):
+                return True
+            # "ik vind niet dat X ..." (but "Vind je ook niet dat X ...?" asks for agreement)
+            before = sentence[max(0, i - 3) : i]
+            if (
+                denies
+                and ahead[:2]
+                and any(x.lemma == "dat" for x in ahead[:2])
+                and any(x.lemma in CLAIM_VERBS for x in before)
+                and sentence[0].lemma not in CLAIM_VERBS
             ):
                 return True
         return False
@@ -563,6 +587,44 @@ def drop_denied_discrimination(an: Analysis, hits: list[Hit]) -> list[Hit]:
                 continue
         out.append(h)
     return out
+
+
+_NOT_A_NOUN = frozenset(
+    {"en", "of", "om", "te", "dan", "als", "die", "dat", "zijn", "is", "maar", "want", "voor",
+     "met", "in", "op", "aan", "van", "bij", "naar", "uit", "ook", "zo", "echt", "heel", "wel",
+     "niet", "geen", "hoor", "joh", "toch", "gwn", "gewoon", "lol", "haha", "zeg", "allemaal",
+     "altijd", "hier", "daar", "er", "nou", "hè", "he", "wat", "dus"}
+)
+
+
+def _modifies_thing(an: Analysis, t: Tok) -> bool:
+    """"Veel Polen werken onder slechte omstandigheden": an attributive adjective (-e) before
+    a noun that is not people describes that noun, not the group ("vieze mensen" does)."""
+    if not t.has("negadj") or t.has("dehum", "negnoun", "slur", "insult", "hateverb"):
+        return False
+    if not an.text[t.start : t.end].lower().endswith("e"):
+        return False
+    nxt = an.toks[t.index + 1] if t.index + 1 < len(an.toks) else None
+    if nxt is None or nxt.clause != t.clause:
+        return False
+    if nxt.has("object", "thing"):
+        return True
+    return (
+        not nxt.tags and nxt.lemma.isalpha() and len(nxt.lemma) >= 3
+        and nxt.lemma not in _NOT_A_NOUN
+    )
+
+
+def _negation_on_other(an: Analysis, t: Tok) -> bool:
+    """"geen gestoorde mensen": the negation denies the derogatory word in between, not the
+    positive one after it."""
+    for k in range(t.index - 1, max(-1, t.index - 5), -1):
+        prev = an.toks[k]
+        if prev.lemma in NEGATORS or prev.sentence != t.sentence:
+            return False
+        if prev.has(*GroupRule.DEROGATORY):
+            return True
+    return False
 
 
 def _names_someone(sentence: list[Tok], text: str) -> bool:
