@@ -29,7 +29,11 @@ CURSE_PREFIXES = (
 # adjective kinds that also match their comparative/superlative ("luiste" -> "lui")
 DEGREE_KINDS = frozenset({"negadj"})
 # function-word kinds: only exact matches ("zijn" is not an inflection of "zij")
-CLOSED_KINDS = frozenset({"you", "pron3s", "pron3p", "det", "neg", "intens", "healthverb"})
+CLOSED_KINDS = frozenset(
+    {"you", "pron3s", "pron3p", "det", "neg", "intens", "healthverb",
+     # discrimination context words: listed in the forms they take ("zwaar" is no "zwar")
+     "benign", "gnoun", "thing", "gadj", "homonym"}
+)
 # a curse or slur word glued to a group term makes a slur ("rotjood", "kutmarokkanen")
 GROUP_SLUR_PREFIXES = ("rot", "vuile", "vuil", "gore", "kut", "kanker", "tyfus", "tering", "klote")
 HEALTH_SUFFIX_KANKER = "kanker"

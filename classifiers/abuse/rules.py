@@ -9,6 +9,7 @@ rules share. The words and phrases themselves are data (classifiers/lexicons/).
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass, field
 
 from classifiers.abuse.analysis import Analysis, Tok
@@ -51,7 +52,7 @@ THREAT_INTENT = frozenset(
     {"moeten", "moet", "moest", "moesten", "zouden", "zou", "mogen", "mag", "verdienen",
      "verdient", "ga", "gaan", "gaat", "wil", "willen", "zal", "zullen", "laten", "laat",
      "iemand", "tijd", "hoop", "hopen", "wens", "kom", "komen", "wie", "lets", "kunnen",
-     "kan", "graag", "zin", "mocht", "beter"}
+     "kan", "graag", "zin", "mocht", "beter", "betreft"}
 )
 THREAT_PAST = frozenset({"werden", "werd", "waren", "was", "vroeger", "oorlog", "geschiedenis"})
 VOCATIVE = frozenset({"he", "hé", "hey", "hee", "hoi", "yo", "ey", "oi", "ewa", "jo", "hallo"})
@@ -441,7 +442,8 @@ class GroupRule:
                     continue
                 if personal and not t.has("slur", "dehum", "hateverb"):
                     continue  # an insult of one person who happens to be named with a group
-                dehum = t.has("dehum")
+                # "X zijn geen mensen" denies that they are human: dehumanisation
+                dehum = t.has("dehum") or (t.lemma in {"mensen", "mens"} and t.has("posadj"))
                 subtype = "dehumanisation" if dehum else "derogation"
                 if t in groups and t.has("slur"):
                     subtype = "slur"  # "wijven": the group word is itself the slur
@@ -497,7 +499,7 @@ class GroupRule:
             if denies and any(x.lemma in OPINION_VERBS for x in sentence[i + 1 : i + 4]):
                 return True
             # "ik zou nooit willen dat X ...", "ik heb nooit gezegd dat X ..."
-            ahead = [x for x in sentence[i + 1 : i + 5] if x.index < first_group]
+            ahead = [x for x in sentence[i + 1 : i + 7] if x.index < first_group]
             if denies and any(x.lemma == "dat" for x in ahead) and any(
                 x.lemma in CLAIM_VERBS for x in ahead
             ):
@@ -573,6 +575,54 @@ class GroupThreatRule:
                 )
                 break
         return hits
+
+
+# kinds that make a text more than a plain mention of a group
+_LOADED = frozenset(
+    {"insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body", "negverb", "violence",
+     "threatverb", "profanity", "disease", "sexual"}
+)
+_CAUTION = frozenset({"teveel", "weg", "terug", "eruit", "grens", "grenzen", "wegwezen"})
+
+
+def benign_group_mention(an: Analysis) -> list[Tok]:
+    """The text only mentions a group: no loaded word anywhere, and a sign of a benign
+    framing (a positive word, a celebration, a victim, daily life: lexicon kind "benign"),
+    or the people named are a group that is not protected, or the group adjective describes
+    a thing ("het Surinaamse restaurant was vies"). Returns the tokens that show it (empty
+    when it does not hold). Past violence ("werden vergast in de oorlog") is history, not a
+    loaded word. Used to keep the learned model from flagging plain mentions of a group."""
+    toks = an.toks
+    groups = [t for t in toks if t.has("group", "gref", "slur")]
+    lemmas = [t.lemma for t in toks]
+    if not _CAUTION.isdisjoint(lemmas) or any(
+        a == "te" and b == "veel" for a, b in itertools.pairwise(lemmas)
+    ):
+        return []
+    if not groups:
+        # "Politici zijn parasieten", "het Surinaamse restaurant was vies": no protected
+        # group of people in sight, whatever is said
+        return [t for t in toks if t.has("npgroup", "gthing")]
+    for t in toks:
+        if t.curse_prefix or (t.tags & _LOADED and not _past_violence(an, t)):
+            return []
+    signs = [t for t in toks if t.has("benign") or (t.has("posadj") and not t.has("gnoun"))]
+    return [*groups[:1], *signs] if signs else []
+
+
+def _past_violence(an: Analysis, t: Tok) -> bool:
+    if not t.has("violence") or t.tags & (_LOADED - {"violence", "threatverb"}):
+        return False
+    sentence = an.sentence_toks(t.sentence)
+    lemmas = {x.lemma for x in sentence}
+    if not THREAT_INTENT.isdisjoint(lemmas):
+        return False
+    # "werden vergast", "zijn verdronken": a participle after a past or perfect auxiliary
+    perfect = t.lemma.startswith(("ge", "ver", "om", "af", "op", "neer", "dood")) and any(
+        x.lemma in {"zijn", "is", "werden", "werd", "waren", "was", "hebben", "heeft"}
+        for x in sentence if x.index < t.index
+    )
+    return perfect or not THREAT_PAST.isdisjoint(lemmas)
 
 
 def drop_denied_discrimination(an: Analysis, hits: list[Hit]) -> list[Hit]:
