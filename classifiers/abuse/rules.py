@@ -43,6 +43,10 @@ CLAIM_VERBS = frozenset(
      "beweer", "beweerd", "geloven", "geloof", "denken", "dacht", "zo", "bedoel", "bedoelde",
      "menen", "meen", "hopen", "hoop", "vind", "vindt", "denk", "denkt", "waar"}
 )
+ASSERT_VERBS = frozenset(
+    {"vind", "vindt", "vinden", "denk", "denkt", "geloof", "gelooft", "zeg", "zegt", "beweer",
+     "beweert", "bedoel", "meen"}
+)
 # "haat tegen moslims", "de haat", "haat zaaien": hate as a noun, not the speaker hating
 HATE_NOUN_BEFORE = frozenset({"van", "de", "het", "geen", "vol", "pure", "puur", "zoveel", "veel"})
 HATE_NOUN_AFTER = frozenset({"tegen", "jegens", "zaaien", "verspreiden"})
@@ -504,13 +508,14 @@ class GroupRule:
                 x.lemma in CLAIM_VERBS for x in ahead
             ):
                 return True
-            # "ik vind niet dat X ..." (but "Vind je ook niet dat X ...?" asks for agreement)
+            # "ik vind niet dat X ..." (but "Vind je ook niet dat X ...?" asks for agreement,
+            # and "ik wil niet dat X ..." is a wish of the speaker, no denial)
             before = sentence[max(0, i - 3) : i]
             if (
                 denies
                 and ahead[:2]
                 and any(x.lemma == "dat" for x in ahead[:2])
-                and any(x.lemma in CLAIM_VERBS for x in before)
+                and any(x.lemma in ASSERT_VERBS for x in before)
                 and sentence[0].lemma not in CLAIM_VERBS
             ):
                 return True
@@ -565,6 +570,11 @@ class GroupThreatRule:
                 if not t.has("violence") or t in groups:
                     continue
                 imperative = t.index == start and t.lemma in {"sla", "steek", "schiet", "schop"}
+                if not (intent or first_person or imperative) and not past:
+                    hit = self._violent_habit(an, stance, groups, t, lemmas)
+                    if hit:
+                        hits.append(hit)
+                        break
                 if not (intent or first_person or imperative) or past:
                     continue
                 if stance.negated(t, 5) or stance.reported(t):
@@ -575,6 +585,21 @@ class GroupThreatRule:
                 )
                 break
         return hits
+
+    @staticmethod
+    def _violent_habit(
+        an: Analysis, stance: Stance, groups: list[Tok], t: Tok, lemmas: set[str]
+    ) -> Hit | None:
+        """"Turkse mannen slaan hun vrouwen": violence said to be what the group does (the
+        group right before a present-tense verb, no passive) is derogation."""
+        if t.lemma.startswith("ge") or lemmas & {"worden", "wordt", "werden", "werd"}:
+            return None
+        if _past_violence(an, t):
+            return None  # "zijn verdronken": what happened to them
+        subject = [g for g in groups if 0 < t.index - g.index <= 2 and g.has("group", "gref")]
+        if not subject or stance.negated(t, 4) or stance.reported(t):
+            return None
+        return Hit("discrimination", "derogation", 2, 0.8, [subject[0], t], "group.violent")
 
 
 # kinds that make a text more than a plain mention of a group
