@@ -13,6 +13,7 @@ from classifiers.abuse.lexicon import LEXICON_DIR, Lexicon
 from classifiers.abuse.phrases import PhraseIndex, load_phrases
 from classifiers.abuse.rules import (
     AttributeRule,
+    GroupRejectionRule,
     GroupRule,
     GroupThreatRule,
     GroupUpgradeRule,
@@ -53,6 +54,7 @@ class AbuseEngine:
             AttributeRule(),
             GroupRule(),
             GroupThreatRule(),
+            GroupRejectionRule(),
             SlurRule(),
             ProfanityRule(),
         )

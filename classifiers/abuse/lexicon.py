@@ -32,7 +32,7 @@ DEGREE_KINDS = frozenset({"negadj"})
 CLOSED_KINDS = frozenset(
     {"you", "pron3s", "pron3p", "det", "neg", "intens", "healthverb",
      # discrimination context words: listed in the forms they take ("zwaar" is no "zwar")
-     "benign", "gnoun", "thing", "gadj", "homonym"}
+     "benign", "gnoun", "thing", "gadj", "homonym", "practice"}
 )
 # a curse or slur word glued to a group term makes a slur ("rotjood", "kutmarokkanen")
 GROUP_SLUR_PREFIXES = ("rot", "vuile", "vuil", "gore", "kut", "kanker", "tyfus", "tering", "klote")

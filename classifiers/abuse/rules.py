@@ -602,6 +602,38 @@ class GroupThreatRule:
         return Hit("discrimination", "derogation", 2, 0.8, [subject[0], t], "group.violent")
 
 
+# an emphatic "no" to the idea of a group somewhere ("Homo's in ons team? Over mijn lijk.")
+REJECTIONS = (
+    ("echt", "niet"), ("mooi", "niet"), ("absoluut", "niet"), ("zeker", "niet"),
+    ("over", "mijn", "lijk"), ("no", "way"), ("vergeet", "het"), ("niet", "in"),
+    ("niet", "bij", "ons"), ("niet", "hier"), ("nooit",), ("nee", "bedankt"), ("bah",),
+    ("nee", "echt", "niet"), ("dacht", "het", "niet"), ("niet", "op", "mijn"),
+    ("niet", "op", "onze"),
+)
+
+
+class GroupRejectionRule:
+    """A group put forward in a short question or phrase and then rejected: "Transgenders in
+    de kleedkamer? Echt niet.", "Gehandicapten? Niet in mijn team." (exclusion)."""
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        hits: list[Hit] = []
+        for s in range(len(an.sentences) - 1):
+            sentence = an.sentence_toks(s)
+            groups = [t for t in sentence[:3] if t.has("group", "slur") and not t.has("npgroup")]
+            if not groups or len(sentence) > 8 or stance.reported(groups[0]):
+                continue
+            if sentence[0].has("benign") or sentence[0].lemma in {"zijn", "is", "hebben", "heeft"}:
+                continue  # "Zijn er homo's in je klas? Nee, ..." asks a question
+            reply = [t.lemma for t in an.sentence_toks(s + 1)][:4]
+            if any(tuple(reply[: len(r)]) == r for r in REJECTIONS):
+                hits.append(
+                    Hit("discrimination", "exclusion", 2, 0.8,
+                        [groups[0], an.sentence_toks(s + 1)[0]], "group.rejected")
+                )
+        return hits
+
+
 # kinds that make a text more than a plain mention of a group
 _LOADED = frozenset(
     {"insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body", "negverb", "violence",
@@ -652,7 +684,8 @@ def _past_violence(an: Analysis, t: Tok) -> bool:
 
 def drop_denied_discrimination(an: Analysis, hits: list[Hit]) -> list[Hit]:
     """A discrimination pattern inside a denied claim ("ik zou nooit willen dat X het land
-    uit moeten", "het is niet zo dat X ...") is no discrimination."""
+    uit moeten", "het is niet zo dat X ...") is no discrimination, and neither is a rule of
+    a faith stated as one ("moslims mogen tijdens de ramadan niet eten")."""
     out: list[Hit] = []
     for h in hits:
         if h.category == "discrimination":
@@ -660,6 +693,8 @@ def drop_denied_discrimination(an: Analysis, hits: list[Hit]) -> list[Hit]:
             groups = [t for t in sentence if t.has("group", "gref")]
             if groups and GroupRule._opinion_negated(sentence, groups):
                 continue
+            if h.subtype == "exclusion" and any(t.has("practice") for t in sentence):
+                continue  # "Joden mogen op sabbat niet werken": a rule of their faith
         out.append(h)
     return out
 
