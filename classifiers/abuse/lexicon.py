@@ -46,6 +46,7 @@ MEDICAL_RESTS = frozenset(
     ).split()
 )
 _WORD_SPLIT = re.compile(r"\s+")
+_RUN3 = re.compile(r"(.)\1\1")
 MEMO_SIZE = 50_000
 
 
@@ -85,12 +86,19 @@ class Lexicon:
         self._load_terms(directory / "terms.tsv")
         self.vocab: frozenset[str] = self._load_vocab(directory / "vocab.txt")
         self.squeezed: dict[str, str] = {}
-        for term in self.entries:
-            self.squeezed.setdefault(squeeze(term), term)
+        # homonym slurs ("potten") only through a stretched word ("niiiicht"), not "poten"
+        self.squeezed_homonyms: dict[str, str] = {}
+        for term, entries in self.entries.items():
+            if any(e.kind == "homonym" for e in entries):
+                self.squeezed_homonyms.setdefault(squeeze(term), term)
+            else:
+                self.squeezed.setdefault(squeeze(term), term)
         # deletion index for Damerau-Levenshtein-1 look-ups
         self.deletions: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for term, entries in self.entries.items():
-            if len(term) >= 4 and any(e.kind in FUZZY_KINDS for e in entries):
+            # a slur that is also an ordinary word ("potten") matches only as written
+            homonym = any(e.kind == "homonym" for e in entries)
+            if len(term) >= 4 and any(e.kind in FUZZY_KINDS for e in entries) and not homonym:
                 for i in range(len(term)):
                     self.deletions[term[:i] + term[i + 1 :]].append((term, i))
         self.common_words = _deduce_list("whitelist/lst_common_word/items.txt")
@@ -136,7 +144,10 @@ class Lexicon:
 
     def inflected(self, word: str) -> tuple[str, list[Entry]] | None:
         for stem in _stems(word):
-            found = [e for e in self.entries.get(stem, ()) if e.kind not in CLOSED_KINDS]
+            entries = self.entries.get(stem, ())
+            if any(e.kind == "homonym" for e in entries):
+                continue
+            found = [e for e in entries if e.kind not in CLOSED_KINDS]
             if found:
                 return stem, found
         # comparative and superlative of an adjective ("luiste", "viezer", "domste")
@@ -173,6 +184,8 @@ class Lexicon:
         if infl:
             return [Piece(0, len(token), infl[0], tuple(infl[1]), "inflection")]
         sq = self.squeezed.get(squeeze(word))
+        if not sq and _RUN3.search(word):
+            sq = self.squeezed_homonyms.get(squeeze(word))
         if sq:
             found = tuple(e for e in self.entries[sq] if e.kind not in CLOSED_KINDS)
             if found:

@@ -725,6 +725,23 @@ def _modifies_thing(an: Analysis, t: Tok) -> bool:
     )
 
 
+_COUNTING = frozenset(
+    {"een", "twee", "drie", "vier", "vijf", "paar", "enkele", "veel", "lege", "grote",
+     "kleine", "oude", "volle", "nieuwe", "die+oude"}
+)
+
+
+def _ordinary_reading(an: Analysis, t: Tok, prev: Tok | None) -> bool:
+    """A slur that is also an ordinary word reads as that word after a possessive, an
+    article or a count ("mijn nicht", "de potten", "twee potten"), or next to things."""
+    ordinary_before = POSSESSIVES | {"de", "het"} | _COUNTING
+    if prev is not None and prev.sentence == t.sentence and (
+        prev.lemma in ordinary_before or prev.lemma.isdigit()
+    ):
+        return True
+    return any(x.has("thing") for x in an.sentence_toks(t.sentence))
+
+
 def _negation_on_other(an: Analysis, t: Tok) -> bool:
     """"geen gestoorde mensen": the negation denies the derogatory word in between, not the
     positive one after it."""
@@ -773,8 +790,8 @@ class SlurRule:
             if stance.negated(t):
                 continue  # "je bent geen mongool"
             prev = an.toks[t.index - 1] if t.index else None
-            if t.has("homonym") and prev is not None and prev.lemma in POSSESSIVES | {"de"}:
-                continue  # "mijn nicht komt logeren": the ordinary word, no slur
+            if t.has("homonym") and _ordinary_reading(an, t, prev):
+                continue  # "mijn nicht komt logeren", "twee potten jam": the ordinary word
             plural = t.lemma.endswith(("en", "s"))  # "die spassers": a slur for the group
             if prev is not None and prev.sentence == t.sentence and prev.lemma in VOCATIVE:
                 # "Hé mietje, ...": a slur used to address someone
