@@ -82,14 +82,16 @@ class Stance:
         self.an = an
         self.counter_sentences: set[int] = set()
         ts = an.tag_string
+        verdicts = {i for i in an.positions.get("counter", ()) if _verdict_on_people(an, i)}
         for i in an.positions.get("counter", ()):
-            nxt = an.toks[i + 1] if i + 1 < len(an.toks) else None
-            if nxt is not None and nxt.has("gnoun", "person", "group", "gref"):
-                continue  # "verschrikkelijke mensen": a verdict on people, not on words
-            self.counter_sentences.add(an.toks[i].sentence)
+            if i not in verdicts:
+                self.counter_sentences.add(an.toks[i].sentence)
         for phrase in counter.candidates(an.vocabulary):
             for m in phrase.matches(ts, an.tok_offsets, an.positions):
-                self.counter_sentences.add(an.toks[an.tok_at(m.start())].sentence)
+                first, last = an.tok_at(m.start()), an.tok_at(max(m.start(), m.end() - 2))
+                if any(k in verdicts for k in range(first, last + 1)):
+                    continue  # "ik vind X echt verschrikkelijke mensen" rejects no words
+                self.counter_sentences.add(an.toks[first].sentence)
         self.has_counter = bool(self.counter_sentences)
         self.unquoted_words = sum(1 for t in an.toks if not t.quoted)
         # report verbs per sentence that are not the speaker's own voice ("ik zeg ...")
@@ -167,6 +169,12 @@ class Stance:
         return k >= 0 and self.an.toks[k].sentence == tok.sentence and self.an.toks[k].has(
             "healthverb"
         )
+
+
+def _verdict_on_people(an: Analysis, i: int) -> bool:
+    """"verschrikkelijke mensen": a counter word used as a verdict on people, not on words."""
+    nxt = an.toks[i + 1] if i + 1 < len(an.toks) else None
+    return nxt is not None and nxt.has("gnoun", "person", "group", "gref")
 
 
 class Targets:
@@ -400,6 +408,7 @@ class GroupRule:
 
     DEROGATORY = ("insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body", "negverb")
     REACH = 6  # tokens between the group and the derogatory word
+    CLAUSE_REACH = 10  # ... or this many within one clause ("sinds die X hier wonen ...")
 
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
@@ -424,7 +433,10 @@ class GroupRule:
                     continue
                 if _modifies_thing(an, t):
                     continue
-                if min(abs(t.index - g) for g in group_idx) > self.REACH:
+                distance = min(abs(t.index - g) for g in group_idx)
+                # the longer reach only forwards: a predicate after its subject
+                same_clause = any(g.clause == t.clause and g.index < t.index for g in groups)
+                if distance > self.REACH and not (same_clause and distance <= self.CLAUSE_REACH):
                     continue
                 derogatory = t.has(*self.DEROGATORY) or (t.curse_prefix and t.has("group"))
                 negated = stance.negated(t, 4)
@@ -612,9 +624,17 @@ REJECTIONS = (
 )
 
 
+WELCOMING = frozenset(
+    {"waarom", "ja", "graag", "top", "prima", "mooi", "leuk", "super", "geweldig", "fijn",
+     "goed", "natuurlijk", "tuurlijk", "zeker", "heel", "helemaal"}
+)
+
+
 class GroupRejectionRule:
     """A group put forward in a short question or phrase and then rejected: "Transgenders in
-    de kleedkamer? Echt niet.", "Gehandicapten? Niet in mijn team." (exclusion)."""
+    de kleedkamer? Echt niet.", "Gehandicapten? Niet in mijn team." (exclusion); a member
+    of a group in a role, then a bad outcome: "Een X als leraar? Dan leert je kind niks."
+    (derogation; "Een vrouw als premier? Waarom niet!" is none)."""
 
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
@@ -625,11 +645,25 @@ class GroupRejectionRule:
                 continue
             if sentence[0].has("benign") or sentence[0].lemma in {"zijn", "is", "hebben", "heeft"}:
                 continue  # "Zijn er homo's in je klas? Nee, ..." asks a question
-            reply = [t.lemma for t in an.sentence_toks(s + 1)][:4]
+            reply_toks = an.sentence_toks(s + 1)
+            reply = [t.lemma for t in reply_toks][:4]
             if any(tuple(reply[: len(r)]) == r for r in REJECTIONS):
                 hits.append(
                     Hit("discrimination", "exclusion", 2, 0.8,
-                        [groups[0], an.sentence_toks(s + 1)[0]], "group.rejected")
+                        [groups[0], reply_toks[0]], "group.rejected")
+                )
+                continue
+            # "Een X als leraar? Dan leert je kind niks.": a role for a group, then a bad end
+            lemmas = [t.lemma for t in sentence]
+            as_role = "als" in lemmas and lemmas.index("als") > lemmas.index(groups[0].lemma)
+            if not as_role or (reply[:1] and reply[0] in WELCOMING):
+                continue
+            bad = [t for t in reply_toks if t.lemma in NEGATORS - {"minder"}
+                   or t.has("negadj", "negnoun", "insult", "dehum", "negverb")]
+            if bad and not any(stance.negated(t, 3) for t in bad if t.tags):
+                hits.append(
+                    Hit("discrimination", "derogation", 2, 0.78, [groups[0], bad[0]],
+                        "group.role")
                 )
         return hits
 
