@@ -506,6 +506,8 @@ class GroupRule:
         """"Niemand vindt dat X ...", "Het is niet waar dat X ...", "Ik haat X niet"."""
         group_idx = {g.index for g in groups}
         first_group = min(group_idx)
+        if _claim_then_denied(sentence, max(group_idx)):
+            return True
         for i, t in enumerate(sentence):
             nxt = sentence[i + 1] if i + 1 < len(sentence) else None
             hated_not = nxt is not None and nxt.lemma == "niet" and i > 0
@@ -774,6 +776,24 @@ def _ordinary_reading(an: Analysis, t: Tok, prev: Tok | None) -> bool:
     ):
         return True
     return any(x.has("thing") for x in an.sentence_toks(t.sentence))
+
+
+_DENIAL_AFTER = frozenset({"waar", "zo", "klopt", "kloppen", "juist"})
+
+
+def _claim_then_denied(sentence: list[Tok], last_group: int) -> bool:
+    """"Dat X niet te vertrouwen zijn, is gewoon niet waar.": a dat-clause as the subject,
+    denied after it ("is niet waar", "klopt niet", "is onzin")."""
+    if not sentence or sentence[0].lemma != "dat":
+        return False
+    after = [t for t in sentence if t.index > last_group]
+    clauses = {t.clause for t in after}
+    if len(clauses) < 2:
+        return False  # the denial must be in a clause of its own, after the claim
+    tail = [t for t in after if t.clause == max(clauses)]
+    lemmas = [t.lemma for t in tail]
+    negated = any(x in NEGATORS for x in lemmas) and any(x in _DENIAL_AFTER for x in lemmas)
+    return negated or any(t.has("counter") for t in tail)
 
 
 def _negation_on_other(an: Analysis, t: Tok) -> bool:
