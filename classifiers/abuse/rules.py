@@ -580,9 +580,14 @@ class GroupThreatRule:
             past = not THREAT_PAST.isdisjoint(lemmas) and not (
                 lemmas & {"moeten", "zouden", "zou", "verdienen", "hoop", "mogen"}
             )
+            passive = not lemmas.isdisjoint({"worden", "wordt"}) and lemmas.isdisjoint(
+                {"moeten", "moet", "zouden", "zou", "mogen", "verdienen", "verdient", "hoop"}
+            )
             for t in sentence:
                 if not t.has("violence") or t in groups:
                     continue
+                if passive and t.lemma.startswith("ge"):
+                    continue  # "dat homo's in elkaar worden geslagen": what is done to them
                 imperative = t.index == start and t.lemma in {"sla", "steek", "schiet", "schop"}
                 if not (intent or first_person or imperative) and not past:
                     hit = self._violent_habit(an, stance, groups, t, lemmas)
@@ -675,7 +680,11 @@ _LOADED = frozenset(
     {"insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body", "negverb", "violence",
      "threatverb", "profanity", "disease", "sexual"}
 )
-_CAUTION = frozenset({"teveel", "weg", "terug", "eruit", "grens", "grenzen", "wegwezen"})
+# ... or a frame that turns a positive word ("alleen goed voor het huishouden")
+_CAUTION = frozenset(
+    {"teveel", "weg", "terug", "eruit", "grens", "grenzen", "wegwezen", "alleen", "enkel",
+     "slechts"}
+)
 
 
 def benign_group_mention(an: Analysis) -> list[Tok]:
