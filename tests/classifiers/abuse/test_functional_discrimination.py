@@ -8,7 +8,11 @@ variations (swapped and dropped letters, leet, added and removed spaces, teen re
 The cases (data/functional_discrimination*.jsonl) were written for this suite, not taken
 from the corpus. Functionalities ending in `_h` are hateful (label `discrimination`), the
 others are not. The rules alone are measured (no learned model), so the floor states what
-the rules generalise to; the report lists accuracy per functionality and every miss."""
+the rules generalise to; the report lists accuracy per functionality and every miss.
+
+data/heldout_discrimination.jsonl was written after the rules and scored once before two
+small fixes: it shows what fresh phrasings get (implicit derogation in words the lexicon
+does not know is still missed), and has a floor of its own."""
 
 from __future__ import annotations
 
@@ -22,15 +26,16 @@ from classifiers.categories import ALL_CATEGORIES
 
 DATA = Path(__file__).parent / "data"
 FILES = sorted(DATA.glob("functional_discrimination*.jsonl"))
+HELDOUT = DATA / "heldout_discrimination.jsonl"
 OVERALL_FLOOR = 0.95
 HATEFUL_FLOOR = 0.93
 NON_HATEFUL_FLOOR = 0.97
 FUNCTIONALITY_FLOOR = 0.75
 
 
-def _cases() -> list[dict]:
+def _cases(files: list[Path]) -> list[dict]:
     cases = []
-    for path in FILES:
+    for path in files:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
                 case = json.loads(line)
@@ -39,27 +44,32 @@ def _cases() -> list[dict]:
     return cases
 
 
-CASES = _cases()
+CASES = _cases(FILES)
+HELDOUT_CASES = _cases([HELDOUT])
 
 
 def test_the_suite_is_well_formed() -> None:
     assert len(CASES) >= 200
-    ids = [(c["where"].split(":")[0], c["id"]) for c in CASES]
+    ids = [(c["where"].split(":")[0], c["id"]) for c in CASES + HELDOUT_CASES]
     assert len(ids) == len(set(ids))
-    for c in CASES:
+    for c in CASES + HELDOUT_CASES:
         assert set(c) >= {"id", "text", "labels", "functionality"}, c["where"]
         assert set(c["labels"]) <= set(ALL_CATEGORIES), c["where"]
         hateful = c["functionality"].endswith("_h")
         assert hateful == ("discrimination" in c["labels"]), c["where"]
 
 
-@pytest.fixture(scope="module")
-def results(judge) -> dict[str, list[tuple[dict, bool]]]:
+def _score(judge, cases: list[dict]) -> dict[str, list[tuple[dict, bool]]]:
     by: dict[str, list[tuple[dict, bool]]] = defaultdict(list)
-    for c in CASES:
+    for c in cases:
         flagged = "discrimination" in judge.categories(c["text"])
         by[c["functionality"]].append((c, flagged == ("discrimination" in c["labels"])))
     return by
+
+
+@pytest.fixture(scope="module")
+def results(judge) -> dict[str, list[tuple[dict, bool]]]:
+    return _score(judge, CASES)
 
 
 def _report(results: dict[str, list[tuple[dict, bool]]]) -> str:
@@ -91,3 +101,13 @@ def test_every_functionality_passes_its_floor(results) -> None:
     weak = {k: _accuracy(rows) for k, rows in results.items()}
     weak = {k: v for k, v in weak.items() if v < FUNCTIONALITY_FLOOR}
     assert not weak, f"{weak}\n{_report(results)}"
+
+
+def test_held_out_phrasings(judge) -> None:
+    results = _score(judge, HELDOUT_CASES)
+    report = _report(results)
+    print("\n" + report)
+    hateful = [r for k, rows in results.items() if k.endswith("_h") for r in rows]
+    benign = [r for k, rows in results.items() if not k.endswith("_h") for r in rows]
+    assert _accuracy(hateful) >= 0.55, report
+    assert _accuracy(benign) >= 0.9, report
