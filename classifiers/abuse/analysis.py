@@ -189,16 +189,20 @@ def _merge_multiword(toks: list[Tok], lexicon: Lexicon) -> list[Tok]:
         if (
             nxt is not None
             and not t.tags
-            and not nxt.tags
+            and nxt.tags <= {"name"}
             and nxt.sentence == t.sentence
             and nxt.start - t.end == 1
             and len(t.lemma) + len(nxt.lemma) >= 5
             and not _ordinary(t.lemma, lexicon)
-            and not _ordinary(nxt.lemma, lexicon)
         ):
-            # a space typed inside a word ("mos lims"): read the two halves together
+            # a space typed inside a word ("mos lims"): read the two halves together; the
+            # second half may be a word of its own only when the whole is a group or a slur
+            # ("vrou wen")
             joined = lexicon.match(t.lemma + nxt.lemma)
-            if len(joined) == 1 and joined[0].entries[0].kind in _JOINABLE:
+            kinds = {e.kind for e in joined[0].entries} if len(joined) == 1 else set()
+            plain_half = not nxt.tags and not _ordinary(nxt.lemma, lexicon)
+            whole_ok = plain_half or bool(kinds & {"group", "slur"})
+            if whole_ok and len(joined) == 1 and joined[0].entries[0].kind in _JOINABLE:
                 piece = joined[0]
                 out.append(
                     Tok(piece.lemma, frozenset(e.kind for e in piece.entries), t.start, nxt.end,
@@ -258,14 +262,27 @@ _DEMONSTRATIVES = frozenset({"die", "deze", "zulke"})  # "die taal" is no refere
 _GROUP_VERBS = frozenset(
     {"zijn", "waren", "blijven", "horen", "moeten", "mogen", "kunnen", "willen", "stinken",
      "verpesten", "hebben", "doen", "komen", "gaan", "verdienen", "maken", "krijgen", "lopen",
-     "zitten", "praten", "denken", "zouden"}
+     "zitten", "praten", "denken", "zouden", "deugen", "stelen", "liegen", "zuipen", "vechten",
+     "snappen", "kosten", "pikken", "nemen", "is", "was", "hoort", "moet", "mag",
+     "verdient", "steelt", "deugt"}
 )
-_GROUP_NOUNS = frozenset({"mensen", "lui", "types", "figuren", "soort", "volk"})
+# (plural nouns read through their stem too: "types" -> "type", "figuren" -> "figuur")
+_GROUP_NOUNS = frozenset(
+    {"mensen", "lui", "types", "figuren", "soort", "volk", "type", "figuur"}
+)
 _ELLIPTIC_ALL = frozenset({"allemaal", "allen"})
+# "dat tuig", "die profiteurs" after a group is named: the word both refers and derogates
+_POINTING = frozenset({"die", "dat", "deze", "dit", "zulk", "zulke", "zo'n", "zon"})
+_DEROGATORY_NOUN_TAGS = frozenset({"dehum", "negnoun"})
+_COPULA_AFTER = frozenset({"zijn", "waren", "blijven", "blijft"})
 
 
 def _resolve_group_references(toks: list[Tok]) -> None:
-    """Tag pronouns that refer back to a protected group mentioned earlier ("gref")."""
+    """Tag words that refer to a protected group ("gref"): pronouns and "die lui / dat soort
+    mensen / zulke types" after the group was named, "het zijn" / "zijn het", the noun after
+    a group adjective ("Poolse mensen", "Marokkaanse jongens"). A group adjective before a
+    thing ("Turkse pizza", "het Marokkaanse restaurant") names no people: its group tag goes."""
+    _group_adjectives(toks)
     last_groups: frozenset[str] = frozenset()
     for i, t in enumerate(toks):
         if "group" in t.tags:
@@ -275,17 +292,43 @@ def _resolve_group_references(toks: list[Tok]) -> None:
             continue
         nxt = toks[i + 1].lemma if i + 1 < len(toks) else ""
         prev = toks[i - 1].lemma if i else ""
+        same_prev = i > 0 and toks[i - 1].sentence == t.sentence
+        last_in_sentence = i + 1 == len(toks) or toks[i + 1].sentence != t.sentence
         demonstrative_ok = t.lemma not in _DEMONSTRATIVES or nxt in _GROUP_VERBS
         refers = (
             (t.lemma in _GROUP_PRONOUNS and "you" not in t.tags and demonstrative_ok)
-            or (t.lemma == "het" and nxt in {"zijn", "blijven", "waren"})
+            or (t.lemma in {"het", "dat", "dit"} and nxt in _COPULA_AFTER)
+            # "Echte dieven zijn het."
+            or (t.lemma == "het" and prev in _COPULA_AFTER and same_prev and last_in_sentence)
             or (t.lemma in _GROUP_NOUNS and prev in {"die", "deze", "zulke", "dat", "dit"})
+            # "Walgelijk volk.": a group noun after a derogatory adjective
+            or (t.lemma in _GROUP_NOUNS and same_prev and "negadj" in toks[i - 1].tags)
             # "Ik ken genoeg X. Allemaal ...": an elliptic sentence about the group
             or (t.lemma in _ELLIPTIC_ALL and (i == 0 or toks[i - 1].sentence != t.sentence))
+            # "... door dat tuig": a derogatory noun pointing back at the group
+            or (not _DEROGATORY_NOUN_TAGS.isdisjoint(t.tags) and prev in _POINTING and same_prev)
         )
         if refers:
             t.tags = t.tags | {"gref"}
             t.groups = last_groups
+
+
+def _group_adjectives(toks: list[Tok]) -> None:
+    for i, t in enumerate(toks):
+        if "gadj" not in t.tags or "group" not in t.tags or i + 1 >= len(toks):
+            continue
+        nxt = toks[i + 1]
+        if nxt.sentence != t.sentence or nxt.clause != t.clause:
+            continue
+        if nxt.tags & {"gnoun", "person", "npgroup", "group", "slur", "insult", "negnoun"}:
+            # "Poolse mensen", "Turkse buren": the noun is the group
+            nxt.tags = nxt.tags | {"gref"}
+            nxt.groups = t.groups
+            continue
+        if nxt.tags & {"object", "thing"}:
+            # "die Turkse pizza", "het Marokkaanse restaurant": a thing, not people. The tag
+            # "gthing" keeps the group for violence against its places ("dat Turkse centrum")
+            t.tags = (t.tags - {"group"}) | {"gthing"}
 
 
 def _plain(word: str) -> str:

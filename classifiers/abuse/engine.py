@@ -13,7 +13,9 @@ from classifiers.abuse.lexicon import LEXICON_DIR, Lexicon
 from classifiers.abuse.phrases import PhraseIndex, load_phrases
 from classifiers.abuse.rules import (
     AttributeRule,
+    GroupRejectionRule,
     GroupRule,
+    GroupThreatRule,
     GroupUpgradeRule,
     Hit,
     InsultRule,
@@ -26,7 +28,9 @@ from classifiers.abuse.rules import (
     Stance,
     Targets,
     WishRule,
+    benign_group_mention,
     drop_aimed_profanity,
+    drop_denied_discrimination,
     resolve_bullying_subtypes,
 )
 from classifiers.categories import Severity
@@ -54,6 +58,8 @@ class AbuseEngine:
             InsultRule(),
             AttributeRule(),
             GroupRule(),
+            GroupThreatRule(),
+            GroupRejectionRule(),
             SlurRule(),
             ProfanityRule(),
             WishRule(),
@@ -84,12 +90,16 @@ class AbuseEngine:
         hits: list[Hit] = []
         for rule in self.rules:
             hits.extend(rule.run(an, stance, targets))
+        hits = drop_denied_discrimination(an, hits)
         hits.extend(self.upgrade.upgrade(an, stance, hits))
         return resolve_bullying_subtypes(an, drop_aimed_profanity(hits))
 
     def findings(self, doc: Document, category: str, source: str) -> list[Finding]:
         out: list[Finding] = []
-        for hit in self.hits(doc):
+        hits = self.hits(doc)
+        if category == "discrimination" and not any(h.category == category for h in hits):
+            out.extend(self._benign_guard(doc, category, source))
+        for hit in hits:
             if hit.category != category:
                 continue
             msg = self.messages[(hit.category, hit.subtype)]
@@ -112,6 +122,20 @@ class AbuseEngine:
                 )
             )
         return out
+
+
+    def _benign_guard(self, doc: Document, category: str, source: str) -> list[Finding]:
+        """A plain, benign mention of a group: a guard (score 0) that damps the learned
+        score, so that the model does not flag "Christenen vieren Pasen" (pipeline.py)."""
+        an = self.analysis(doc)
+        toks = benign_group_mention(an) if an.toks else []
+        if not toks:
+            return []
+        spans = sorted({Span(t.start, t.end) for t in toks})
+        return [
+            Finding(category, "guard:group_benign", 0.0, Severity.LOW, spans, "", "",
+                    source=f"{source}:guard")
+        ]
 
 
 @cache

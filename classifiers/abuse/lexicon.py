@@ -26,10 +26,14 @@ CURSE_PREFIXES = (
     "kanker", "kenker", "kankah", "kkr", "kk", "tering", "tyfus", "tiefus", "klere", "kolere",
     "pleuris", "tbc", "pest", "kut", "klote", "fucking", "fuck", "godver", "hoere", "hoeren",
 )
-# kinds whose superlative ("domste", "lelijkste") is read as the word itself
-SUPERLATIVE_KINDS = frozenset({"negadj", "body"})
+# kinds that also match their comparative/superlative ("luiste" -> "lui", "dikste" -> "dik")
+DEGREE_KINDS = frozenset({"negadj", "body"})
 # function-word kinds: only exact matches ("zijn" is not an inflection of "zij")
-CLOSED_KINDS = frozenset({"you", "pron3s", "pron3p", "det", "neg", "intens", "healthverb"})
+CLOSED_KINDS = frozenset(
+    {"you", "pron3s", "pron3p", "det", "neg", "intens", "healthverb",
+     # discrimination context words: listed in the forms they take ("zwaar" is no "zwar")
+     "benign", "gnoun", "thing", "gadj", "homonym", "practice"}
+)
 # a curse or slur word glued to a group term makes a slur ("rotjood", "kutmarokkanen")
 GROUP_SLUR_PREFIXES = ("rot", "vuile", "vuil", "gore", "kut", "kanker", "tyfus", "tering", "klote")
 HEALTH_SUFFIX_KANKER = "kanker"
@@ -42,6 +46,7 @@ MEDICAL_RESTS = frozenset(
     ).split()
 )
 _WORD_SPLIT = re.compile(r"\s+")
+_RUN3 = re.compile(r"(.)\1\1")
 MEMO_SIZE = 50_000
 
 
@@ -81,12 +86,19 @@ class Lexicon:
         self._load_terms(directory / "terms.tsv")
         self.vocab: frozenset[str] = self._load_vocab(directory / "vocab.txt")
         self.squeezed: dict[str, str] = {}
-        for term in self.entries:
-            self.squeezed.setdefault(squeeze(term), term)
+        # homonym slurs ("potten") only through a stretched word ("niiiicht"), not "poten"
+        self.squeezed_homonyms: dict[str, str] = {}
+        for term, entries in self.entries.items():
+            if any(e.kind == "homonym" for e in entries):
+                self.squeezed_homonyms.setdefault(squeeze(term), term)
+            else:
+                self.squeezed.setdefault(squeeze(term), term)
         # deletion index for Damerau-Levenshtein-1 look-ups
         self.deletions: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for term, entries in self.entries.items():
-            if len(term) >= 4 and any(e.kind in FUZZY_KINDS for e in entries):
+            # a slur that is also an ordinary word ("potten") matches only as written
+            homonym = any(e.kind == "homonym" for e in entries)
+            if len(term) >= 4 and any(e.kind in FUZZY_KINDS for e in entries) and not homonym:
                 for i in range(len(term)):
                     self.deletions[term[:i] + term[i + 1 :]].append((term, i))
         self.common_words = _deduce_list("whitelist/lst_common_word/items.txt")
@@ -132,16 +144,17 @@ class Lexicon:
 
     def inflected(self, word: str) -> tuple[str, list[Entry]] | None:
         for stem in _stems(word):
-            found = [e for e in self.entries.get(stem, ()) if e.kind not in CLOSED_KINDS]
+            entries = self.entries.get(stem, ())
+            if any(e.kind == "homonym" for e in entries):
+                continue
+            found = [e for e in entries if e.kind not in CLOSED_KINDS]
             if found:
                 return stem, found
-        # superlatives of adjectives: "domste" -> "dom", "lelijkst" -> "lelijk"
-        for suffix in ("ste", "st"):
-            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                for stem in (word[: -len(suffix)], *_stems(word[: -len(suffix)] + "e")):
-                    found = [e for e in self.entries.get(stem, ()) if e.kind in SUPERLATIVE_KINDS]
-                    if found:
-                        return stem, found
+        # comparative and superlative of an adjective ("luiste", "viezer", "domste")
+        for stem in _degree_stems(word):
+            found = [e for e in self.entries.get(stem, ()) if e.kind in DEGREE_KINDS]
+            if found:
+                return stem, found
         return None
 
     def match(self, token: str) -> list[Piece]:
@@ -171,6 +184,8 @@ class Lexicon:
         if infl:
             return [Piece(0, len(token), infl[0], tuple(infl[1]), "inflection")]
         sq = self.squeezed.get(squeeze(word))
+        if not sq and _RUN3.search(word):
+            sq = self.squeezed_homonyms.get(squeeze(word))
         if sq:
             found = tuple(e for e in self.entries[sq] if e.kind not in CLOSED_KINDS)
             if found:
@@ -340,6 +355,24 @@ def _is_swap(word: str, term: str) -> bool:
         return False
     diff = [i for i, (a, b) in enumerate(zip(word, term, strict=True)) if a != b]
     return len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == term[diff[1]]
+
+
+def _degree_stems(word: str) -> list[str]:
+    """"luiste" -> "lui", "viezer" -> "vies", "dommere" -> "dom", "smerigst" -> "smerig"."""
+    stems: list[str] = []
+    for suffix in ("ste", "st", "ere", "er"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            stems.append(stem)
+            if stem[-1] == stem[-2]:
+                stems.append(stem[:-1])  # dommer -> dom
+            if stem.endswith("z"):
+                stems.append(stem[:-1] + "s")  # viezer -> vies
+            if stem.endswith("v"):
+                stems.append(stem[:-1] + "f")
+            if len(stem) >= 3 and stem[-2] in "aeiou" and stem[-3] not in "aeiou":
+                stems.append(stem[:-1] + stem[-2] + stem[-1])  # groter -> groot
+    return stems
 
 
 def _stems(word: str) -> list[str]:

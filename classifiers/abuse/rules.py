@@ -37,6 +37,32 @@ SUPERLATIVES = frozenset({"grootste", "ergste", "domste", "lelijkste", "vieste",
 GENERALISING = frozenset({"alleen", "allemaal", "vol", "puur", "gewoon", "slechts"})
 ENDORSE = frozenset({"gelijk"})  # "hij heeft gelijk", "groot gelijk"
 ENDORSE_BEFORE = frozenset({"heeft", "had", "hebben", "hadden", "groot", "volkomen", "helemaal"})
+# discrimination: verbs that, negated before a "dat" clause, deny the claim in it
+# ("ik zou nooit willen dat ...", "ik heb nooit gezegd dat ...", "het is niet zo dat ...")
+CLAIM_VERBS = frozenset(
+    {"zeggen", "zeg", "gezegd", "zei", "vinden", "vond", "willen", "wil", "wou", "beweren",
+     "beweer", "beweerd", "geloven", "geloof", "denken", "dacht", "zo", "bedoel", "bedoelde",
+     "menen", "meen", "hopen", "hoop", "vind", "vindt", "denk", "denkt", "waar"}
+)
+ASSERT_VERBS = frozenset(
+    {"vind", "vindt", "vinden", "denk", "denkt", "geloof", "gelooft", "zeg", "zegt", "beweer",
+     "beweert", "bedoel", "meen"}
+)
+# "haat tegen moslims", "de haat", "haat zaaien": hate as a noun, not the speaker hating
+HATE_NOUN_BEFORE = frozenset({"van", "de", "het", "geen", "vol", "pure", "puur", "zoveel", "veel"})
+HATE_NOUN_AFTER = frozenset({"tegen", "jegens", "zaaien", "verspreiden"})
+SUBJECT_PRONOUNS = frozenset({"ik", "je", "jij", "we", "wij", "ze", "zij", "u", "jullie", "ikke"})
+# a threat against a group: violence + one of these (intent, wish, norm) in the sentence
+THREAT_INTENT = frozenset(
+    {"moeten", "moet", "moest", "moesten", "zouden", "zou", "mogen", "mag", "verdienen",
+     "verdient", "ga", "gaan", "gaat", "wil", "willen", "zal", "zullen", "laten", "laat",
+     "iemand", "tijd", "hoop", "hopen", "wens", "kom", "komen", "wie", "lets", "kunnen",
+     "kan", "graag", "zin", "mocht", "beter", "betreft"}
+)
+THREAT_PAST = frozenset({"werden", "werd", "waren", "was", "vroeger", "oorlog", "geschiedenis"})
+VOCATIVE = frozenset({"he", "hé", "hey", "hee", "hoi", "yo", "ey", "oi", "ewa", "jo", "hallo"})
+POSSESSIVES = frozenset({"mijn", "m'n", "mn", "je", "jouw", "zijn", "z'n", "zn", "haar", "d'r",
+                         "onze", "ons", "hun", "uw"})
 
 
 @dataclass
@@ -57,11 +83,16 @@ class Stance:
         self.an = an
         self.counter_sentences: set[int] = set()
         ts = an.tag_string
+        verdicts = {i for i in an.positions.get("counter", ()) if _verdict_on_people(an, i)}
         for i in an.positions.get("counter", ()):
-            self.counter_sentences.add(an.toks[i].sentence)
+            if i not in verdicts:
+                self.counter_sentences.add(an.toks[i].sentence)
         for phrase in counter.candidates(an.vocabulary):
             for m in phrase.matches(ts, an.tok_offsets, an.positions):
-                self.counter_sentences.add(an.toks[an.tok_at(m.start())].sentence)
+                first, last = an.tok_at(m.start()), an.tok_at(max(m.start(), m.end() - 2))
+                if any(k in verdicts for k in range(first, last + 1)):
+                    continue  # "ik vind X echt verschrikkelijke mensen" rejects no words
+                self.counter_sentences.add(an.toks[first].sentence)
         self.has_counter = bool(self.counter_sentences)
         self.unquoted_words = sum(1 for t in an.toks if not t.quoted)
         # report verbs per sentence that are not the speaker's own voice ("ik zeg ...")
@@ -112,10 +143,19 @@ class Stance:
             return True
         if tok.sentence in self.counter_sentences:
             return True
-        if any(i != tok.index for i in self.reporters.get(tok.sentence, ())):
+        if any(
+            i != tok.index and not self._contrasted(i, tok)
+            for i in self.reporters.get(tok.sentence, ())
+        ):
             return True
         # counter-speech in the next sentence ("... Dat kan echt niet.")
         return tok.sentence + 1 in self.counter_sentences
+
+    def _contrasted(self, reporter: int, tok: Tok) -> bool:
+        """"Ze zeggen dat X ..., maar het zijn ...": after "maar" the speaker talks again."""
+        if reporter > tok.index:
+            return False
+        return any(t.lemma == "maar" for t in self.an.toks[reporter + 1 : tok.index])
 
     def health(self, tok: Tok) -> bool:
         """A disease word used as health talk ("mijn oma heeft kanker")."""
@@ -130,6 +170,12 @@ class Stance:
         return k >= 0 and self.an.toks[k].sentence == tok.sentence and self.an.toks[k].has(
             "healthverb"
         )
+
+
+def _verdict_on_people(an: Analysis, i: int) -> bool:
+    """"verschrikkelijke mensen": a counter word used as a verdict on people, not on words."""
+    nxt = an.toks[i + 1] if i + 1 < len(an.toks) else None
+    return nxt is not None and nxt.has("gnoun", "person", "group", "gref")
 
 
 class Targets:
@@ -164,7 +210,7 @@ class Targets:
         self.things: list[int] = []  # token indices of things ("die printer", "de app")
         for i, t in enumerate(an.toks):
             after_det = i > 0 and an.toks[i - 1].lemma in DETERMINERS | {"de", "het"}
-            if t.has("object") or (after_det and not t.tags and not t.capitalised):
+            if t.has("object", "thing") or (after_det and not t.tags and not t.capitalised):
                 self.things.append(i)
 
     def aimed(self, tok: Tok) -> str | None:
@@ -418,8 +464,9 @@ class GroupRule:
     """Derogation or dehumanisation of a protected group, including pronoun references
     across sentences ("Ik ken veel moslims. Het zijn allemaal ...")."""
 
-    DEROGATORY = ("insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body")
+    DEROGATORY = ("insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body", "negverb")
     REACH = 6  # tokens between the group and the derogatory word
+    CLAUSE_REACH = 10  # ... or this many within one clause ("sinds die X hier wonen ...")
 
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
@@ -433,12 +480,21 @@ class GroupRule:
             if self._opinion_negated(sentence, groups):
                 continue
             # "mijn vader zegt dat X ... en hij heeft gelijk": "hij" is the source, not a target
-            personal = targets.person[s] and not stance.endorsed(s)
+            personal = targets.person[s] and not stance.endorsed(s) and _names_someone(
+                sentence, an.text
+            )
             group_idx = [g.index for g in groups]
             for t in sentence:
-                if t in groups and not t.has(*self.DEROGATORY):
+                if t in groups and (not t.has(*self.DEROGATORY) or t.has("gnoun")):
+                    continue  # "die lui" refers to the group; it says nothing of it
+                if t.has("hateverb") and _hate_noun(an, t):
                     continue
-                if min(abs(t.index - g) for g in group_idx) > self.REACH:
+                if _modifies_thing(an, t):
+                    continue
+                distance = min(abs(t.index - g) for g in group_idx)
+                # the longer reach only forwards: a predicate after its subject
+                same_clause = any(g.clause == t.clause and g.index < t.index for g in groups)
+                if distance > self.REACH and not (same_clause and distance <= self.CLAUSE_REACH):
                     continue
                 derogatory = t.has(*self.DEROGATORY) or (t.curse_prefix and t.has("group"))
                 negated = stance.negated(t, 4)
@@ -448,23 +504,24 @@ class GroupRule:
                     if t.index > 0 and an.toks[t.index - 1].lemma in LESSENERS:
                         denied = not stance.negated(an.toks[t.index - 1], 4)
                     else:
-                        denied = negated
+                        denied = negated and not _negation_on_other(an, t)
                     if not denied:
                         continue
                 elif not derogatory or negated:
                     continue
-                if stance.reported(t) or any(stance.reported(g) for g in groups):
+                near = min(groups, key=lambda g: abs(g.index - t.index))
+                if stance.reported(t) or stance.reported(near):
                     continue
                 if t.has("npgroup"):
                     continue
                 if personal and not t.has("slur", "dehum", "hateverb"):
                     continue  # an insult of one person who happens to be named with a group
-                dehum = t.has("dehum")
+                # "X zijn geen mensen" denies that they are human: dehumanisation
+                dehum = t.has("dehum") or (t.lemma in {"mensen", "mens"} and t.has("posadj"))
                 subtype = "dehumanisation" if dehum else "derogation"
                 if t in groups and t.has("slur"):
                     subtype = "slur"  # "wijven": the group word is itself the slur
                 score = 0.9 if dehum or t.has("slur", "hateverb") else 0.82
-                near = min(groups, key=lambda g: abs(g.index - t.index))
                 hits.append(
                     Hit("discrimination", subtype, 3 if dehum else 2, score, [near, t],
                         f"group.{subtype}")
@@ -507,6 +564,8 @@ class GroupRule:
         """"Niemand vindt dat X ...", "Het is niet waar dat X ...", "Ik haat X niet"."""
         group_idx = {g.index for g in groups}
         first_group = min(group_idx)
+        if _claim_then_denied(sentence, max(group_idx)):
+            return True
         for i, t in enumerate(sentence):
             nxt = sentence[i + 1] if i + 1 < len(sentence) else None
             hated_not = nxt is not None and nxt.lemma == "niet" and i > 0
@@ -514,6 +573,23 @@ class GroupRule:
                 return True
             denies = t.index < first_group and t.lemma in NEGATORS and t.lemma != "minder"
             if denies and any(x.lemma in OPINION_VERBS for x in sentence[i + 1 : i + 4]):
+                return True
+            # "ik zou nooit willen dat X ...", "ik heb nooit gezegd dat X ..."
+            ahead = [x for x in sentence[i + 1 : i + 7] if x.index < first_group]
+            if denies and any(x.lemma == "dat" for x in ahead) and any(
+                x.lemma in CLAIM_VERBS for x in ahead
+            ):
+                return True
+            # "ik vind niet dat X ..." (but "Vind je ook niet dat X ...?" asks for agreement,
+            # and "ik wil niet dat X ..." is a wish of the speaker, no denial)
+            before = sentence[max(0, i - 3) : i]
+            if (
+                denies
+                and ahead[:2]
+                and any(x.lemma == "dat" for x in ahead[:2])
+                and any(x.lemma in ASSERT_VERBS for x in before)
+                and sentence[0].lemma not in CLAIM_VERBS
+            ):
                 return True
         return False
 
@@ -531,6 +607,294 @@ class GroupRule:
         )
 
 
+class GroupThreatRule:
+    """Violence wished on, announced against or demanded for a protected group: the group
+    (or a word referring to it) + a violence word (lexicon kind "violence") + intent in the
+    same sentence ("moeten afgeschoten worden", "iemand zou ze ...", "ik ga ze ...", "ik sla
+    elke X ...", an imperative "Sla die X ..."). Past events ("werden vermoord in de oorlog"),
+    negation and reported or rejected words are not threats."""
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        hits: list[Hit] = []
+        for s, (start, end) in enumerate(an.sentences):
+            sentence = an.toks[start:end]
+            # "gthing": a group's place or thing ("dat Turkse centrum"): violence against it
+            # threatens the group
+            groups = [
+                t for t in sentence
+                if t.has("group", "gref", "slur", "gthing") and not t.has("npgroup")
+            ]
+            if not groups or targets.you[s]:
+                continue
+            if any(GroupRule._generalisation_negated(an, g) for g in groups):
+                continue
+            if GroupRule._opinion_negated(sentence, groups) or any(
+                stance.reported(g) for g in groups
+            ):
+                continue
+            lemmas = {t.lemma for t in sentence}
+            first_person = not FIRST_PERSON.isdisjoint(lemmas)
+            intent = not THREAT_INTENT.isdisjoint(lemmas)
+            past = not THREAT_PAST.isdisjoint(lemmas) and not (
+                lemmas & {"moeten", "zouden", "zou", "verdienen", "hoop", "mogen"}
+            )
+            passive = not lemmas.isdisjoint({"worden", "wordt"}) and lemmas.isdisjoint(
+                {"moeten", "moet", "zouden", "zou", "mogen", "verdienen", "verdient", "hoop"}
+            )
+            for t in sentence:
+                if not t.has("violence") or t in groups:
+                    continue
+                if passive and t.lemma.startswith("ge"):
+                    continue  # "dat homo's in elkaar worden geslagen": what is done to them
+                imperative = t.index == start and t.lemma in {"sla", "steek", "schiet", "schop"}
+                if not (intent or first_person or imperative) and not past:
+                    hit = self._violent_habit(an, stance, groups, t, lemmas)
+                    if hit:
+                        hits.append(hit)
+                        break
+                if not (intent or first_person or imperative) or past:
+                    continue
+                if stance.negated(t, 5) or stance.reported(t):
+                    continue
+                near = min(groups, key=lambda g: abs(g.index - t.index))
+                hits.append(
+                    Hit("discrimination", "threat", 3, 0.88, [near, t], "group.threat")
+                )
+                break
+        return hits
+
+    @staticmethod
+    def _violent_habit(
+        an: Analysis, stance: Stance, groups: list[Tok], t: Tok, lemmas: set[str]
+    ) -> Hit | None:
+        """"Turkse mannen slaan hun vrouwen": violence said to be what the group does (the
+        group right before a present-tense verb, no passive) is derogation."""
+        if t.lemma.startswith("ge") or lemmas & {"worden", "wordt", "werden", "werd"}:
+            return None
+        if _past_violence(an, t):
+            return None  # "zijn verdronken": what happened to them
+        subject = [g for g in groups if 0 < t.index - g.index <= 2 and g.has("group", "gref")]
+        if not subject or stance.negated(t, 4) or stance.reported(t):
+            return None
+        return Hit("discrimination", "derogation", 2, 0.8, [subject[0], t], "group.violent")
+
+
+# an emphatic "no" to the idea of a group somewhere ("Homo's in ons team? Over mijn lijk.")
+REJECTIONS = (
+    ("echt", "niet"), ("mooi", "niet"), ("absoluut", "niet"), ("zeker", "niet"),
+    ("over", "mijn", "lijk"), ("no", "way"), ("vergeet", "het"), ("niet", "in"),
+    ("niet", "bij", "ons"), ("niet", "hier"), ("nooit",), ("nee", "bedankt"), ("bah",),
+    ("nee", "echt", "niet"), ("dacht", "het", "niet"), ("niet", "op", "mijn"),
+    ("niet", "op", "onze"),
+)
+
+
+WELCOMING = frozenset(
+    {"waarom", "ja", "graag", "top", "prima", "mooi", "leuk", "super", "geweldig", "fijn",
+     "goed", "natuurlijk", "tuurlijk", "zeker", "heel", "helemaal"}
+)
+
+
+class GroupRejectionRule:
+    """A group put forward in a short question or phrase and then rejected: "Transgenders in
+    de kleedkamer? Echt niet.", "Gehandicapten? Niet in mijn team." (exclusion); a member
+    of a group in a role, then a bad outcome: "Een X als leraar? Dan leert je kind niks."
+    (derogation; "Een vrouw als premier? Waarom niet!" is none)."""
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        hits: list[Hit] = []
+        for s in range(len(an.sentences) - 1):
+            sentence = an.sentence_toks(s)
+            groups = [t for t in sentence[:3] if t.has("group", "slur") and not t.has("npgroup")]
+            if not groups or len(sentence) > 8 or stance.reported(groups[0]):
+                continue
+            if sentence[0].has("benign") or sentence[0].lemma in {"zijn", "is", "hebben", "heeft"}:
+                continue  # "Zijn er homo's in je klas? Nee, ..." asks a question
+            reply_toks = an.sentence_toks(s + 1)
+            reply = [t.lemma for t in reply_toks][:4]
+            if any(tuple(reply[: len(r)]) == r for r in REJECTIONS):
+                hits.append(
+                    Hit("discrimination", "exclusion", 2, 0.8,
+                        [groups[0], reply_toks[0]], "group.rejected")
+                )
+                continue
+            # "Een X als leraar? Dan leert je kind niks.": a role for a group, then a bad end
+            lemmas = [t.lemma for t in sentence]
+            as_role = "als" in lemmas and lemmas.index("als") > lemmas.index(groups[0].lemma)
+            if not as_role or (reply[:1] and reply[0] in WELCOMING):
+                continue
+            bad = [t for t in reply_toks if t.lemma in NEGATORS - {"minder"}
+                   or t.has("negadj", "negnoun", "insult", "dehum", "negverb")]
+            if bad and not any(stance.negated(t, 3) for t in bad if t.tags):
+                hits.append(
+                    Hit("discrimination", "derogation", 2, 0.78, [groups[0], bad[0]],
+                        "group.role")
+                )
+        return hits
+
+
+# kinds that make a text more than a plain mention of a group
+_LOADED = frozenset(
+    {"insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body", "negverb", "violence",
+     "threatverb", "profanity", "disease", "sexual"}
+)
+# ... or a frame that turns a positive word ("alleen goed voor het huishouden")
+_CAUTION = frozenset(
+    {"teveel", "weg", "terug", "eruit", "grens", "grenzen", "wegwezen", "alleen", "enkel",
+     "slechts"}
+)
+
+
+def benign_group_mention(an: Analysis) -> list[Tok]:
+    """The text only mentions a group: no loaded word anywhere, and a sign of a benign
+    framing (a positive word, a celebration, a victim, daily life: lexicon kind "benign"),
+    or the people named are a group that is not protected, or the group adjective describes
+    a thing ("het Surinaamse restaurant was vies"). Returns the tokens that show it (empty
+    when it does not hold). Past violence ("werden vergast in de oorlog") is history, not a
+    loaded word. Used to keep the learned model from flagging plain mentions of a group."""
+    toks = an.toks
+    groups = [t for t in toks if t.has("group", "gref", "slur")]
+    lemmas = [t.lemma for t in toks]
+    if not _CAUTION.isdisjoint(lemmas) or any(
+        a == "te" and b == "veel" for a, b in itertools.pairwise(lemmas)
+    ):
+        return []
+    if not groups:
+        # "Politici zijn parasieten", "het Surinaamse restaurant was vies": no protected
+        # group of people in sight, whatever is said
+        return [t for t in toks if t.has("npgroup", "gthing")]
+    for t in toks:
+        if t.curse_prefix or (t.tags & _LOADED and not _past_violence(an, t)):
+            return []
+    signs = [t for t in toks if t.has("benign") or (t.has("posadj") and not t.has("gnoun"))]
+    return [*groups[:1], *signs] if signs else []
+
+
+def _past_violence(an: Analysis, t: Tok) -> bool:
+    if not t.has("violence") or t.tags & (_LOADED - {"violence", "threatverb"}):
+        return False
+    sentence = an.sentence_toks(t.sentence)
+    lemmas = {x.lemma for x in sentence}
+    if not THREAT_INTENT.isdisjoint(lemmas):
+        return False
+    # "werden vergast", "zijn verdronken": a participle after a past or perfect auxiliary
+    perfect = t.lemma.startswith(("ge", "ver", "om", "af", "op", "neer", "dood")) and any(
+        x.lemma in {"zijn", "is", "werden", "werd", "waren", "was", "hebben", "heeft"}
+        for x in sentence if x.index < t.index
+    )
+    return perfect or not THREAT_PAST.isdisjoint(lemmas)
+
+
+def drop_denied_discrimination(an: Analysis, hits: list[Hit]) -> list[Hit]:
+    """A discrimination pattern inside a denied claim ("ik zou nooit willen dat X het land
+    uit moeten", "het is niet zo dat X ...") is no discrimination, and neither is a rule of
+    a faith stated as one ("moslims mogen tijdens de ramadan niet eten")."""
+    out: list[Hit] = []
+    for h in hits:
+        if h.category == "discrimination":
+            sentence = an.sentence_toks(h.toks[0].sentence)
+            groups = [t for t in sentence if t.has("group", "gref")]
+            if groups and GroupRule._opinion_negated(sentence, groups):
+                continue
+            if h.subtype == "exclusion" and any(t.has("practice") for t in sentence):
+                continue  # "Joden mogen op sabbat niet werken": a rule of their faith
+        out.append(h)
+    return out
+
+
+_NOT_A_NOUN = frozenset(
+    {"en", "of", "om", "te", "dan", "als", "die", "dat", "zijn", "is", "maar", "want", "voor",
+     "met", "in", "op", "aan", "van", "bij", "naar", "uit", "ook", "zo", "echt", "heel", "wel",
+     "niet", "geen", "hoor", "joh", "toch", "gwn", "gewoon", "lol", "haha", "zeg", "allemaal",
+     "altijd", "hier", "daar", "er", "nou", "hè", "he", "wat", "dus"}
+)
+
+
+def _modifies_thing(an: Analysis, t: Tok) -> bool:
+    """"Veel Polen werken onder slechte omstandigheden": an attributive adjective (-e) before
+    a noun that is not people describes that noun, not the group ("vieze mensen" does)."""
+    if not t.has("negadj") or t.has("dehum", "negnoun", "slur", "insult", "hateverb"):
+        return False
+    if not an.text[t.start : t.end].lower().endswith("e"):
+        return False
+    nxt = an.toks[t.index + 1] if t.index + 1 < len(an.toks) else None
+    if nxt is None or nxt.clause != t.clause:
+        return False
+    if nxt.has("object", "thing"):
+        return True
+    return (
+        not nxt.tags and nxt.lemma.isalpha() and len(nxt.lemma) >= 3
+        and nxt.lemma not in _NOT_A_NOUN
+    )
+
+
+_COUNTING = frozenset(
+    {"een", "twee", "drie", "vier", "vijf", "paar", "enkele", "veel", "lege", "grote",
+     "kleine", "oude", "volle", "nieuwe", "die+oude"}
+)
+
+
+def _ordinary_reading(an: Analysis, t: Tok, prev: Tok | None) -> bool:
+    """A slur that is also an ordinary word reads as that word after a possessive, an
+    article or a count ("mijn nicht", "de potten", "twee potten"), or next to things."""
+    ordinary_before = POSSESSIVES | {"de", "het"} | _COUNTING
+    if prev is not None and prev.sentence == t.sentence and (
+        prev.lemma in ordinary_before or prev.lemma.isdigit()
+    ):
+        return True
+    return any(x.has("thing") for x in an.sentence_toks(t.sentence))
+
+
+_DENIAL_AFTER = frozenset({"waar", "zo", "klopt", "kloppen", "juist"})
+
+
+def _claim_then_denied(sentence: list[Tok], last_group: int) -> bool:
+    """"Dat X niet te vertrouwen zijn, is gewoon niet waar.": a dat-clause as the subject,
+    denied after it ("is niet waar", "klopt niet", "is onzin")."""
+    if not sentence or sentence[0].lemma != "dat":
+        return False
+    after = [t for t in sentence if t.index > last_group]
+    clauses = {t.clause for t in after}
+    if len(clauses) < 2:
+        return False  # the denial must be in a clause of its own, after the claim
+    tail = [t for t in after if t.clause == max(clauses)]
+    lemmas = [t.lemma for t in tail]
+    negated = any(x in NEGATORS for x in lemmas) and any(x in _DENIAL_AFTER for x in lemmas)
+    return negated or any(t.has("counter") for t in tail)
+
+
+def _negation_on_other(an: Analysis, t: Tok) -> bool:
+    """"geen gestoorde mensen": the negation denies the derogatory word in between, not the
+    positive one after it."""
+    for k in range(t.index - 1, max(-1, t.index - 5), -1):
+        prev = an.toks[k]
+        if prev.lemma in NEGATORS or prev.sentence != t.sentence:
+            return False
+        if prev.has(*GroupRule.DEROGATORY):
+            return True
+    return False
+
+
+def _names_someone(sentence: list[Tok], text: str) -> bool:
+    """Does the sentence point at one person? A first name right after a subject pronoun is
+    read as a verb ("ik ken veel X", "wij mark ...") rather than as a person."""
+    for i, t in enumerate(sentence):
+        if t.has("name") and i and sentence[i - 1].lemma in SUBJECT_PRONOUNS:
+            continue
+        if _names_person(sentence, i, text):
+            return True
+    return False
+
+
+def _hate_noun(an: Analysis, t: Tok) -> bool:
+    """"haat tegen moslims", "de haat", "haat zaaien": hate as a topic, not a feeling."""
+    prev = an.toks[t.index - 1] if t.index else None
+    nxt = an.toks[t.index + 1] if t.index + 1 < len(an.toks) else None
+    if prev is not None and prev.sentence == t.sentence and prev.lemma in HATE_NOUN_BEFORE:
+        return True
+    return nxt is not None and nxt.sentence == t.sentence and nxt.lemma in HATE_NOUN_AFTER
+
+
 class SlurRule:
     """A slur for a group: discrimination wherever it is used, unless quoted or rejected."""
 
@@ -546,7 +910,14 @@ class SlurRule:
             strong = slur_severity >= 3 or bool(t.curse_prefix)
             if stance.negated(t):
                 continue  # "je bent geen mongool"
+            prev = an.toks[t.index - 1] if t.index else None
+            if t.has("homonym") and _ordinary_reading(an, t, prev):
+                continue  # "mijn nicht komt logeren", "twee potten jam": the ordinary word
             plural = t.lemma.endswith(("en", "s"))  # "die spassers": a slur for the group
+            if prev is not None and prev.sentence == t.sentence and prev.lemma in VOCATIVE:
+                # "Hé mietje, ...": a slur used to address someone
+                hits.append(Hit("discrimination", "slur", 2, 0.8, [t], "slur.vocative"))
+                continue
             if not strong and not plural and not targets.group[t.sentence]:
                 # "jij vuile mongool": a slur thrown at a person is hateful as well as an
                 # insult (HateCheck); without a target it may be a word for a thing or act

@@ -1,0 +1,113 @@
+"""A hand-written functional test suite for discrimination in the style of (Multilingual)
+HateCheck: every protected group, derogation, dehumanisation, threats, exclusion, slurs,
+profanity, negation, questions and opinions, references across clauses and sentences,
+neutral, positive and victim mentions of groups, counter-speech by quote and by reference,
+abuse of objects, of individuals and of groups that are not protected, and spelling
+variations (swapped and dropped letters, leet, added and removed spaces, teen register).
+
+The cases (data/functional_discrimination*.jsonl) were written for this suite, not taken
+from the corpus. Functionalities ending in `_h` are hateful (label `discrimination`), the
+others are not. The rules alone are measured (no learned model), so the floor states what
+the rules generalise to; the report lists accuracy per functionality and every miss.
+
+data/heldout_discrimination.jsonl was written after the rules and scored once before two
+small fixes: it shows what fresh phrasings get (implicit derogation in words the lexicon
+does not know is still missed), and has a floor of its own."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from classifiers.categories import ALL_CATEGORIES
+
+DATA = Path(__file__).parent / "data"
+FILES = sorted(DATA.glob("functional_discrimination*.jsonl"))
+HELDOUT = DATA / "heldout_discrimination.jsonl"
+OVERALL_FLOOR = 0.95
+HATEFUL_FLOOR = 0.93
+NON_HATEFUL_FLOOR = 0.97
+FUNCTIONALITY_FLOOR = 0.75
+
+
+def _cases(files: list[Path]) -> list[dict]:
+    cases = []
+    for path in files:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                case = json.loads(line)
+                case["where"] = f"{path.name}:{n}"
+                cases.append(case)
+    return cases
+
+
+CASES = _cases(FILES)
+HELDOUT_CASES = _cases([HELDOUT])
+
+
+def test_the_suite_is_well_formed() -> None:
+    assert len(CASES) >= 200
+    ids = [(c["where"].split(":")[0], c["id"]) for c in CASES + HELDOUT_CASES]
+    assert len(ids) == len(set(ids))
+    for c in CASES + HELDOUT_CASES:
+        assert set(c) >= {"id", "text", "labels", "functionality"}, c["where"]
+        assert set(c["labels"]) <= set(ALL_CATEGORIES), c["where"]
+        hateful = c["functionality"].endswith("_h")
+        assert hateful == ("discrimination" in c["labels"]), c["where"]
+
+
+def _score(judge, cases: list[dict]) -> dict[str, list[tuple[dict, bool]]]:
+    by: dict[str, list[tuple[dict, bool]]] = defaultdict(list)
+    for c in cases:
+        flagged = "discrimination" in judge.categories(c["text"])
+        by[c["functionality"]].append((c, flagged == ("discrimination" in c["labels"])))
+    return by
+
+
+@pytest.fixture(scope="module")
+def results(judge) -> dict[str, list[tuple[dict, bool]]]:
+    return _score(judge, CASES)
+
+
+def _report(results: dict[str, list[tuple[dict, bool]]]) -> str:
+    lines = []
+    for functionality, rows in sorted(results.items()):
+        right = sum(ok for _, ok in rows)
+        lines.append(f"{functionality:28s} {right:3d}/{len(rows):3d}  {right / len(rows):6.1%}")
+    for rows in results.values():
+        lines.extend(f"  miss {c['where']}: {c['text']}" for c, ok in rows if not ok)
+    return "\n".join(lines)
+
+
+def _accuracy(rows: list[tuple[dict, bool]]) -> float:
+    return sum(ok for _, ok in rows) / len(rows)
+
+
+def test_overall_accuracy(results) -> None:
+    every = [r for rows in results.values() for r in rows]
+    hateful = [r for k, rows in results.items() if k.endswith("_h") for r in rows]
+    benign = [r for k, rows in results.items() if not k.endswith("_h") for r in rows]
+    report = _report(results)
+    print("\n" + report)
+    assert _accuracy(every) >= OVERALL_FLOOR, report
+    assert _accuracy(hateful) >= HATEFUL_FLOOR, report
+    assert _accuracy(benign) >= NON_HATEFUL_FLOOR, report
+
+
+def test_every_functionality_passes_its_floor(results) -> None:
+    weak = {k: _accuracy(rows) for k, rows in results.items()}
+    weak = {k: v for k, v in weak.items() if v < FUNCTIONALITY_FLOOR}
+    assert not weak, f"{weak}\n{_report(results)}"
+
+
+def test_held_out_phrasings(judge) -> None:
+    results = _score(judge, HELDOUT_CASES)
+    report = _report(results)
+    print("\n" + report)
+    hateful = [r for k, rows in results.items() if k.endswith("_h") for r in rows]
+    benign = [r for k, rows in results.items() if not k.endswith("_h") for r in rows]
+    assert _accuracy(hateful) >= 0.55, report
+    assert _accuracy(benign) >= 0.9, report
