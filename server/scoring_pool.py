@@ -27,6 +27,7 @@ import multiprocessing
 import pickle
 import signal
 import socket
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -123,9 +124,13 @@ def _frame(obj: object) -> bytes:
     return len(data).to_bytes(_HEADER, "big") + data
 
 
-def _worker_main(sock: socket.socket) -> None:
+def _worker_main(sock: socket.socket, log_level: int = logging.WARNING) -> None:
     """Serve jobs `(op, args)` from the socket until the server closes it (or dies)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server: it stops us
+    # The server's log level, on stderr. Configured before the lexicons load: deduce calls
+    # logging.basicConfig(stdout, DEBUG) on import, which would otherwise win here.
+    logging.basicConfig(level=log_level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     rfile = sock.makefile("rb")
     try:
         while True:
@@ -231,7 +236,8 @@ class _ProcessWorker:
         loop = asyncio.get_running_loop()
         parent, child = socket.socketpair()
         ctx = multiprocessing.get_context("spawn")
-        self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True,
+        level = logging.getLogger().getEffectiveLevel()
+        self.process = ctx.Process(target=_worker_main, args=(child, level), daemon=True,
                                    name=f"denkna-scorer-{self.index}")
         try:
             self.process.start()
