@@ -28,6 +28,7 @@ import pickle
 import signal
 import socket
 import sys
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -141,10 +142,11 @@ def _worker_main(sock: socket.socket, log_level: int = logging.WARNING) -> None:
             try:
                 reply = _frame((True, _OPS[op](*args)))
             except Exception as exc:  # a bug in scoring: report it, keep serving
-                try:
-                    reply = _frame((False, exc))
-                except Exception:
-                    reply = _frame((False, RuntimeError(type(exc).__name__)))
+                # never the message or the arguments: they may contain the text
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                log.error("scoring failed: %s at %s:%s", type(exc).__name__, where.filename,
+                          where.lineno)
+                reply = _frame((False, RuntimeError(f"scoring failed: {type(exc).__name__}")))
             sock.sendall(reply)
     except (BrokenPipeError, ConnectionResetError):
         return
@@ -382,8 +384,11 @@ class ScorerPool:
             return
         log.error("scorer process %d given up after %d failed starts", worker.index,
                   MAX_RESTARTS)
-        self._workers.remove(worker)
-        if not self._workers:
+        with contextlib.suppress(Exception):
+            await worker.stop(1.0)
+        if worker in self._workers:
+            self._workers.remove(worker)
+        if not self._workers and not self._closing:
             self.info.ready = False
             self._fail_queue(ScoringUnavailable)
 

@@ -52,6 +52,12 @@ async def test_process_pool_answers_like_the_scorer_and_batches(reference: Score
         many = await pool.score_many([(t, None) for t in TEXTS])
         assert many == [reference.score(t) for t in TEXTS]
         assert await pool.score_many([]) == []
+        # a bug while scoring: a clean error without the text, and the worker goes on
+        secret = "GEHEIMCONCEPT"
+        with pytest.raises(RuntimeError) as info:
+            await pool.score_many([(secret, None), (123, None)])  # type: ignore[list-item]
+        assert "TypeError" in str(info.value) and secret not in repr(info.value.args)
+        assert (await pool.score(TEXTS[1])).flags
     finally:
         await pool.close()
 
