@@ -69,6 +69,7 @@ RECOGNIZER_PACKAGES: tuple[str, ...] = (
 )
 
 _DEFAULT_MODEL = object()  # sentinel: "use the shipped artefact"
+_PREDICT = object()  # sentinel: "run the model on this document now"
 
 
 class Backend(Protocol):
@@ -195,10 +196,30 @@ class Scorer:
             for b in self.backends:
                 for i, probs in enumerate(b.predict(truncated)):
                     backend_probs[i].append(probs)
+        docs = [Document(t[:MAX_TEXT_CHARS], c) for t, c in zip(texts, ctxs, strict=True)]
+        model_outs = self._predict_many(docs)
         return [
-            self._score(t, c, backend_probs[i] if self.backends else None)
-            for i, (t, c) in enumerate(zip(texts, ctxs, strict=True))
+            self._judge(doc, len(t) > MAX_TEXT_CHARS,
+                        backend_probs[i] if self.backends else None, model_outs[i])
+            for i, (t, doc) in enumerate(zip(texts, docs, strict=True))
         ]
+
+    def _predict_many(self, docs: list[Document]) -> list[object | None]:
+        """The model's output per document (None for a blank text), in one batched call:
+        the same numbers as one `predict` per document."""
+        predictor = self.predictor
+        outs: list[object | None] = [None] * len(docs)
+        if predictor is None:
+            return outs
+        todo = [i for i, doc in enumerate(docs) if doc.text.strip()]
+        many = getattr(predictor, "predict_many", None)
+        if many is not None:
+            results = many([docs[i] for i in todo]) if todo else []
+        else:
+            results = [predictor.predict(docs[i]) for i in todo]
+        for i, out in zip(todo, results, strict=True):
+            outs[i] = out
+        return outs
 
     def _score(
         self,
@@ -209,26 +230,38 @@ class Scorer:
         truncated = len(text) > MAX_TEXT_CHARS
         if truncated:
             text = text[:MAX_TEXT_CHARS]
-        doc = Document(text, context)
-        findings, learned, model_out = self.components(doc, backend_probs)
+        return self._judge(Document(text, context), truncated, backend_probs, _PREDICT)
+
+    def _judge(
+        self,
+        doc: Document,
+        truncated: bool,
+        backend_probs: list[dict[str, float]] | None,
+        model_out: object | None,
+    ) -> Judgement:
+        findings, learned, model_out = self.components(doc, backend_probs, model_out)
         judgement = self.combine(findings, learned, doc, model_out)
         judgement.truncated = truncated
         return judgement
 
     def components(
-        self, doc: Document, backend_probs: list[dict[str, float]] | None = None
+        self, doc: Document, backend_probs: list[dict[str, float]] | None = None,
+        model_out: object | None = _PREDICT,
     ) -> tuple[list[Finding], dict[str, float], object | None]:
-        """Rule findings (stance guards included) and learned probabilities of one text."""
+        """Rule findings (stance guards included) and learned probabilities of one text.
+        `model_out`: the model's output for this document if already computed (batched)."""
         text = doc.text
         findings: list[Finding] = []
         for rec in self.recognizers:
             findings.extend(rec.analyze(doc))
         learned: dict[str, float] = {}
-        model_out = None
         predictor = self.predictor
-        if predictor is not None and text.strip():
-            model_out = predictor.predict(doc)
-            learned.update(model_out.probs)
+        if model_out is _PREDICT:
+            model_out = None
+            if predictor is not None and text.strip():
+                model_out = predictor.predict(doc)
+        if model_out is not None:
+            learned.update(model_out.probs)  # type: ignore[attr-defined]
         if backend_probs is None and self.backends:
             backend_probs = [b.predict([text])[0] for b in self.backends]
         for probs in backend_probs or []:

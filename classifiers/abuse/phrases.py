@@ -78,12 +78,22 @@ class PhraseIndex:
 
     def candidates(self, vocabulary: frozenset[str]) -> list[Phrase]:
         found: set[int] = set()
+        by_option = self.by_option
         for word in vocabulary:
-            ids = self.by_option.get(word)
+            ids = by_option.get(word)
             if ids:
                 found.update(ids)
-        out = [self.phrases[n] for n in sorted(found) if self.phrases[n].possible(vocabulary)]
-        return self.always + out
+        out = list(self.always)
+        phrases = self.phrases
+        for n in sorted(found):
+            p = phrases[n]
+            # Phrase.possible, inlined (this runs for every candidate of every text)
+            for options in p.required:
+                if options.isdisjoint(vocabulary):
+                    break
+            else:
+                out.append(p)
+        return out
 
 
 def compile_pattern(pattern: str) -> re.Pattern[str]:

@@ -141,13 +141,12 @@ class StaffProtocolRecognizer(Recognizer):
         if rule.search("calm", text):
             return None
         argue = rule.finditer("argue", text)
-        tone = rule.finditer("tone", text)
         angry = bool(reply_to) and (
             rule.search("angry", lower_same_length(reply_to)) is not None
             or len(_CAPS_WORD.findall(reply_to)) >= 2
         )
         if angry:
-            argue += tone
+            argue += rule.finditer("tone", text)  # the tone only counts in reply to anger
         if not argue:
             return None
         if angry:

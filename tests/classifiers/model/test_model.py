@@ -102,3 +102,20 @@ def test_inference_needs_no_autograd(model_path: Path) -> None:
     contrib = predictor.token_contributions(out, "discrimination")
     assert len(contrib) == 7 and max(contrib) > 0
     assert torch.is_inference_mode_enabled() is False
+
+
+def test_batched_prediction_is_bit_for_bit_the_single_one(model_path: Path) -> None:
+    """predict_many (one gather for a micro-batch) gives exactly what predict gives per text,
+    blank and long texts included, so batching can never change a judgement."""
+    predictor = Predictor.load(model_path)
+    texts = ["alle vluchtelingen moeten weg uit dit land", "Fleur jij bent echt een eikel",
+             "de ouderavond begint om zeven uur", "ok", "!!!", "Bram " * 300]
+    docs = [Document(t, Context(account_type="private" if i % 2 else "official"))
+            for i, t in enumerate(texts)]
+    singles = [predictor.predict(Document(d.text, d.context)) for d in docs]
+    batched = predictor.predict_many(docs)
+    for one, many in zip(singles, batched, strict=True):
+        assert one.probs == many.probs
+        assert one.subtype_probs == many.subtype_probs
+        assert torch.equal(one.logits, many.logits)
+    assert predictor.predict_many([]) == []
