@@ -1046,10 +1046,13 @@ def resolve_bullying_subtypes(an: Analysis, hits: list[Hit]) -> list[Hit]:
         return hits
     # per clause: an insult in its own clause next to an exclusion ("zo'n mongool, niemand
     # wil jou in de klas") is a second act and keeps its own subtype
+    by_clause: dict[int, list[Hit]] = {}
     for h in live:
-        clauses = {t.clause for t in h.toks}
-        rivals = [o for o in live if o is not h and clauses & {t.clause for t in o.toks}]
-        if any(o.subtype != h.subtype and rank(h)[:2] < rank(o)[:2] for o in rivals):
+        for clause in {t.clause for t in h.toks}:
+            by_clause.setdefault(clause, []).append(h)
+    for h in live:
+        rivals = {id(o): o for c in {t.clause for t in h.toks} for o in by_clause[c] if o is not h}
+        if any(o.subtype != h.subtype and rank(h)[:2] < rank(o)[:2] for o in rivals.values()):
             h.score = min(h.score, DEMOTED_SCORE)
     return hits
 
