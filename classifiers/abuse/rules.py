@@ -25,6 +25,11 @@ OPINION_VERBS = frozenset(
      "onzin", "klopt"}
 )
 RHETORICAL_AFTER_NEG = frozenset({"gewoon", "alleen", "ook", "eens", "allemaal"})
+# "niets meer dan", "niet beter dan", "niks anders dan": a restriction, not a denial
+RESTRICTIVE_AFTER_NEG = frozenset({"meer", "anders", "beter"})
+# adverbs between a hated group and the "niet" that denies the hate ("haat X helemaal niet")
+NEG_ADVERBS = frozenset({"helemaal", "echt", "absoluut", "totaal", "zeker", "ook", "eigenlijk",
+                         "heus", "echt+niet", "gewoon"})
 DETERMINERS = frozenset({"die", "deze", "dat", "dit"})
 THING_REACH = 4
 TITLES = frozenset({"meneer", "mevrouw", "juf", "meester", "mr", "mw", "dhr"})
@@ -84,6 +89,8 @@ class Stance:
         self.counter_sentences: set[int] = set()
         ts = an.tag_string
         verdicts = {i for i in an.positions.get("counter", ()) if _verdict_on_people(an, i)}
+        # "geen respect voor X", "nul tolerantie voor X": a value denied is no counter-speech
+        verdicts |= {i for i in an.positions.get("counter", ()) if _value_denied(an, i)}
         for i in an.positions.get("counter", ()):
             if i not in verdicts:
                 self.counter_sentences.add(an.toks[i].sentence)
@@ -133,6 +140,12 @@ class Stance:
                 return False
             if prev.lemma in NEGATORS:
                 after = toks[k + 1].lemma if k + 1 < len(toks) else ""
+                after2 = toks[k + 2].lemma if k + 2 < len(toks) else ""
+                if after in RESTRICTIVE_AFTER_NEG and after2 == "dan" and k + 2 < tok.index:
+                    return False  # "X zijn niets meer dan ratten" says they are rats
+                if prev.lemma in {"niets", "niks", "niemand"} and after in {"is", "zijn", "was"} \
+                        and after2 in {"zo", "even"}:
+                    return False  # "niets is zo walgelijk als X" compares, it does not deny
                 # "zijn X niet gewoon dieven?" is a rhetorical question, not a denial
                 return not (after in RHETORICAL_AFTER_NEG and k + 1 != tok.index)
         return False
@@ -170,6 +183,19 @@ class Stance:
         return k >= 0 and self.an.toks[k].sentence == tok.sentence and self.an.toks[k].has(
             "healthverb"
         )
+
+
+# counter words that name a value the speaker can deny ("ik heb geen respect voor X")
+VALUES = frozenset({"respect", "tolerantie"})
+VALUE_DENIERS = frozenset({"geen", "nooit", "nul", "zero", "0", "weinig", "niet"})
+
+
+def _value_denied(an: Analysis, i: int) -> bool:
+    t = an.toks[i]
+    if t.lemma not in VALUES:
+        return False
+    before = an.toks[max(0, i - 3) : i]
+    return any(x.lemma in VALUE_DENIERS and x.clause == t.clause for x in before)
 
 
 def _verdict_on_people(an: Analysis, i: int) -> bool:
@@ -340,6 +366,21 @@ def _person_subject(toks: list[Tok], i: int) -> bool:
 _GOING_MAD = frozenset({"word", "wordt", "worden", "werd", "maakt", "maken", "helemaal", "stapel"})
 
 
+CLAUSE_NEGATORS = frozenset({"niemand", "nooit", "nimmer"})
+
+
+def _subject_negated(an: Analysis, first: Tok) -> bool:
+    """"Niemand hier wil jou uit de groep zetten", "ik zal jou nooit meer ...": "niemand"
+    or "nooit" earlier in the clause denies what the pattern found after it."""
+    for k in range(first.index - 1, -1, -1):
+        prev = an.toks[k]
+        if prev.clause != first.clause:
+            return False
+        if prev.lemma in CLAUSE_NEGATORS:
+            return True
+    return False
+
+
 class PhraseRule:
     """Multi-word patterns from phrases.tsv (threats, exclusion, death wishes, ...)."""
 
@@ -357,7 +398,9 @@ class PhraseRule:
                 if not toks:
                     continue
                 if not p.allows_negation and (
-                    any(t.lemma in NEGATORS for t in toks) or stance.negated(toks[0], 2)
+                    any(t.lemma in NEGATORS - p.own_words for t in toks)
+                    or stance.negated(toks[0], 2)
+                    or _subject_negated(an, toks[0])
                 ):
                     continue
                 if any(stance.reported(t) for t in toks[:1]) or stance.reported(toks[-1]):
@@ -567,7 +610,10 @@ class GroupRule:
         if _claim_then_denied(sentence, max(group_idx)):
             return True
         for i, t in enumerate(sentence):
-            nxt = sentence[i + 1] if i + 1 < len(sentence) else None
+            j = i + 1
+            while j < len(sentence) and sentence[j].lemma in NEG_ADVERBS:
+                j += 1
+            nxt = sentence[j] if j < len(sentence) else None
             hated_not = nxt is not None and nxt.lemma == "niet" and i > 0
             if t.index in group_idx and hated_not and sentence[i - 1].has("hateverb"):
                 return True
@@ -767,7 +813,21 @@ def benign_group_mention(an: Analysis) -> list[Tok]:
         if t.curse_prefix or (t.tags & _LOADED and not _past_violence(an, t)):
             return []
     signs = [t for t in toks if t.has("benign") or (t.has("posadj") and not t.has("gnoun"))]
+    if not signs:
+        signs = _enumerated_groups(toks, groups)
     return [*groups[:1], *signs] if signs else []
+
+
+def _enumerated_groups(toks: list[Tok], groups: list[Tok]) -> list[Tok]:
+    """"In onze klas zitten moslims, christenen en joden": several different groups listed
+    side by side (with nothing loaded in the text) describe who is there."""
+    listed = [g for g in groups if g.has("group")]
+    if len({g.lemma for g in listed}) < 2:
+        return []
+    first, last = listed[0].index, listed[-1].index
+    if any(t.lemma in {"en", "of"} for t in toks[first:last]) and last - first <= 2 * len(listed):
+        return listed[1:]
+    return []
 
 
 def _past_violence(an: Analysis, t: Tok) -> bool:
@@ -856,7 +916,14 @@ def _claim_then_denied(sentence: list[Tok], last_group: int) -> bool:
     after = [t for t in sentence if t.index > last_group]
     clauses = {t.clause for t in after}
     if len(clauses) < 2:
-        return False  # the denial must be in a clause of its own, after the claim
+        # no comma: "Dat X een bedreiging zijn is gewoon niet waar." — the claim's verb, then
+        # a second finite verb that carries the denial at the end of the sentence
+        lemmas = [t.lemma for t in after]
+        verbs = [k for k, x in enumerate(lemmas) if x in {"is", "zijn", "klopt", "was"}]
+        if len(verbs) < 2:
+            return False
+        tail = lemmas[verbs[1] :][:5]
+        return any(x in NEGATORS for x in tail) and any(x in _DENIAL_AFTER for x in tail)
     tail = [t for t in after if t.clause == max(clauses)]
     lemmas = [t.lemma for t in tail]
     negated = any(x in NEGATORS for x in lemmas) and any(x in _DENIAL_AFTER for x in lemmas)
