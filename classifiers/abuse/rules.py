@@ -975,8 +975,8 @@ class SlurRule:
                 continue
             slur_severity = max((e.severity for e in t.entries if e.kind == "slur"), default=0)
             strong = slur_severity >= 3 or bool(t.curse_prefix)
-            if stance.negated(t):
-                continue  # "je bent geen mongool"
+            if stance.negated(t) or denied_in_sentence(an, t):
+                continue  # "je bent geen mongool", "niemand vindt jou een mongool"
             prev = an.toks[t.index - 1] if t.index else None
             if t.has("homonym") and _ordinary_reading(an, t, prev):
                 continue  # "mijn nicht komt logeren", "twee potten jam": the ordinary word
@@ -1133,6 +1133,11 @@ def denied_in_sentence(an: Analysis, tok: Tok) -> bool:
         if t.lemma not in DENIAL_NEGATORS:
             continue
         nxt = sentence[k + 1].lemma if k + 1 < len(sentence) else ""
+        if t.lemma == "niemand" and nxt == "die" and any(
+            x.lemma in DENIAL_VERBS and x.clause == tok.clause
+            for x in sentence[k + 2 :] if x.index > tok.index
+        ):
+            return True  # "er is niemand die jou een loser vindt"
         before = {x.lemma for x in sentence[max(0, k - 2) : k]}
         if nxt == "dat" and before & (DENIAL_VERBS | {"klopt", "is"}):
             return True  # "ik vind niet dat je dik bent", "het klopt niet dat ..."
