@@ -27,6 +27,9 @@ OPINION_VERBS = frozenset(
 RHETORICAL_AFTER_NEG = frozenset({"gewoon", "alleen", "ook", "eens", "allemaal"})
 # "niets meer dan", "niet beter dan", "niks anders dan": a restriction, not a denial
 RESTRICTIVE_AFTER_NEG = frozenset({"meer", "anders", "beter"})
+# "geen reden om X te haten": a negated reason or norm before a purpose clause
+REASON_WORDS = frozenset({"reden", "aanleiding", "oké", "oke", "ok", "normaal", "nodig",
+                          "goed", "acceptabel", "excuus"})
 # adverbs between a hated group and the "niet" that denies the hate ("haat X helemaal niet")
 NEG_ADVERBS = frozenset({"helemaal", "echt", "absoluut", "totaal", "zeker", "ook", "eigenlijk",
                          "heus", "echt+niet", "gewoon"})
@@ -618,6 +621,12 @@ class GroupRule:
             if t.index in group_idx and hated_not and sentence[i - 1].has("hateverb"):
                 return True
             denies = t.index < first_group and t.lemma in NEGATORS and t.lemma != "minder"
+            # "er is geen reden om X te haten", "het is niet normaal om X uit te schelden"
+            near = [x.lemma for x in sentence[i + 1 : i + 4] if x.index < first_group]
+            if denies and any(
+                a in REASON_WORDS and b == "om" for a, b in itertools.pairwise(near)
+            ):
+                return True
             if denies and any(x.lemma in OPINION_VERBS for x in sentence[i + 1 : i + 4]):
                 return True
             # "ik zou nooit willen dat X ...", "ik heb nooit gezegd dat X ..."
@@ -1052,7 +1061,9 @@ DENIAL_VERBS = frozenset(
     {"zeggen", "zeg", "zegt", "gezegd", "zei", "vinden", "vind", "vindt", "vond", "denk",
      "denkt", "denken", "dacht", "noemen", "noem", "noemt", "genoemd", "beweren", "beweer",
      "beweert", "waar", "opkomen", "schrijven", "geschreven", "typen", "getypt", "roepen",
-     "geroepen", "bedoelen", "bedoel", "bedoeld", "menen", "meen"}
+     "geroepen", "bedoelen", "bedoel", "bedoeld", "menen", "meen",
+     # "je hoeft niet bang te zijn dat we je slaan"
+     "bang", "vrees", "vrezen"}
 )
 DENIAL_NEGATORS = frozenset({"niet", "nooit", "niemand", "geen"})
 
