@@ -29,6 +29,7 @@ from classifiers.abuse.rules import (
     Targets,
     WishRule,
     benign_group_mention,
+    denied_after,
     drop_aimed_profanity,
     drop_denied_discrimination,
     resolve_bullying_subtypes,
@@ -38,6 +39,8 @@ from classifiers.document import Document
 from classifiers.judgement import Finding, Span
 
 SEVERITIES = {1: Severity.LOW, 2: Severity.MEDIUM, 3: Severity.HIGH}
+# loaded words that a denial after a question takes back ("Jij een loser? Echt niet.")
+DENIABLE = frozenset({"insult", "slur", "negadj", "negnoun", "body", "dehum", "sexual"})
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,10 @@ class AbuseEngine:
         hits = self.hits(doc)
         if category == "discrimination" and not any(h.category == category for h in hits):
             out.extend(self._benign_guard(doc, category, source))
+        if category in {"bullying", "discrimination"} and not any(
+            h.category == category and h.score >= 0.5 for h in hits
+        ):
+            out.extend(self._denial_guard(doc, category, source))
         for hit in hits:
             if hit.category != category:
                 continue
@@ -123,6 +130,20 @@ class AbuseEngine:
             )
         return out
 
+
+    def _denial_guard(self, doc: Document, category: str, source: str) -> list[Finding]:
+        """"Jij een loser? Nee joh.": loaded words asked as a question and denied in the
+        next sentence. The rules drop them; this guard keeps the learned model from
+        flagging them anyway (pipeline.py)."""
+        an = self.analysis(doc)
+        toks = [t for t in an.tagged if t.tags & DENIABLE and denied_after(an, t)]
+        if not toks:
+            return []
+        spans = sorted({Span(t.start, t.end) for t in toks})
+        return [
+            Finding(category, "guard:denied", 0.0, Severity.LOW, spans, "", "",
+                    source=f"{source}:guard")
+        ]
 
     def _benign_guard(self, doc: Document, category: str, source: str) -> list[Finding]:
         """A plain, benign mention of a group: a guard (score 0) that damps the learned

@@ -6,6 +6,8 @@ letters collapsed, "looser" -> "loser"), a masked letter ("k_nker"), a curse com
 ("kankerprinter" = curse + "printer", "borstkanker" = health), one dropped, added, swapped
 or changed letter (Damerau-Levenshtein 1 through a prebuilt deletion index, words of five
 letters or more that are not ordinary words), and glued words ("jijbentzodom").
+Teen spellings of negation words ("nie", "noit", "nimand") are listed as kind "spelling"
+in terms.tsv and read as the word they stand for.
 Everything is a dict lookup: no scan over the lexicon per token.
 """
 
@@ -66,7 +68,8 @@ class Piece:
     end: int
     lemma: str
     entries: tuple[Entry, ...]
-    how: str  # exact | inflection | squeeze | wildcard | fuzzy | compound | glued | health
+    # exact | spelling | inflection | squeeze | wildcard | fuzzy | compound | glued | health
+    how: str
     curse_prefix: str = ""
 
 
@@ -84,6 +87,14 @@ class Lexicon:
         self.entries: dict[str, list[Entry]] = defaultdict(list)
         self.multi: dict[str, list[tuple[tuple[str, ...], list[Entry]]]] = defaultdict(list)
         self._load_terms(directory / "terms.tsv")
+        # kind "spelling": a variant written for a closed-class word, 4th column the word
+        # ("nie" -> "niet"); the variant gets that word's lemma and entries
+        self.spellings: dict[str, str] = {
+            term: e.group for term, entries in self.entries.items()
+            for e in entries if e.kind == "spelling" and e.group in self.entries
+        }
+        for term in self.spellings:
+            del self.entries[term]
         self.vocab: frozenset[str] = self._load_vocab(directory / "vocab.txt")
         self.squeezed: dict[str, str] = {}
         # homonym slurs ("potten") only through a stretched word ("niiiicht"), not "poten"
@@ -171,6 +182,9 @@ class Lexicon:
     def _match(self, token: str) -> list[Piece]:
         word = token.replace("-", "") if "-" in token else token
         n = len(word)
+        canonical = self.spellings.get(token)
+        if canonical:  # "nie", "noit", "nimand": a function word spelled the teen way
+            return [Piece(0, len(token), canonical, tuple(self.entries[canonical]), "spelling")]
         found = self.entries.get(token) or self.entries.get(word)
         if found:
             return [Piece(0, len(token), found[0].term, tuple(found), "exact")]

@@ -10,6 +10,7 @@ Pattern language, tokens separated by spaces:
   !w1|w2             the next token is none of these words (a veto)
 A pattern that mentions a negation itself (`<neg>`, niet, geen, nooit, niemand, niets)
 keeps matches that contain a negation; any other pattern drops them ("ik zou je nooit slaan").
+A pattern that names "minder" keeps matches with "minder" ("er moeten minder X komen").
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from classifiers.abuse.lexicon import LEXICON_DIR
 
 NEGATION_WORDS = frozenset({"niet", "geen", "nooit", "niemand", "niets", "niks", "nergens"})
 _ANY = r"[,][^\s#]* "
+# a pattern may name these and keep the matches ("er moeten minder X komen")
+OWN_NEGATORS = frozenset({"minder"})
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class Phrase:
     pattern: str
     regex: re.Pattern[str]
     allows_negation: bool
+    # negating words the pattern names itself ("minder"): they do not veto its matches
+    own_words: frozenset[str]
     # each set: the analysis must contain one of its lemmas or tags, or the regex is not run
     required: tuple[frozenset[str], ...]
     # lemmas/tags the first token of a match must have; empty when the pattern can start
@@ -176,8 +181,9 @@ def load_phrases(path: Path | None = None) -> list[Phrase]:
         words = set(pattern.replace("?", "").replace("+", " ").split())
         alternatives = {w for item in words for w in item.split("|")}
         allows = "<neg>" in pattern or bool(alternatives & NEGATION_WORDS)
+        own = frozenset(a.lstrip("!") for a in alternatives if not a.startswith("!")) & OWN_NEGATORS
         phrases.append(
             Phrase(pid, category, subtype, int(severity), float(score), pattern,
-                   compile_pattern(pattern), allows, _required(pattern), _starts(pattern))
+                   compile_pattern(pattern), allows, own, _required(pattern), _starts(pattern))
         )
     return phrases

@@ -25,6 +25,14 @@ OPINION_VERBS = frozenset(
      "onzin", "klopt"}
 )
 RHETORICAL_AFTER_NEG = frozenset({"gewoon", "alleen", "ook", "eens", "allemaal"})
+# "niets meer dan", "niet beter dan", "niks anders dan": a restriction, not a denial
+RESTRICTIVE_AFTER_NEG = frozenset({"meer", "anders", "beter"})
+# "geen reden om X te haten": a negated reason or norm before a purpose clause
+REASON_WORDS = frozenset({"reden", "aanleiding", "oké", "oke", "ok", "normaal", "nodig",
+                          "goed", "acceptabel", "excuus"})
+# adverbs between a hated group and the "niet" that denies the hate ("haat X helemaal niet")
+NEG_ADVERBS = frozenset({"helemaal", "echt", "absoluut", "totaal", "zeker", "ook", "eigenlijk",
+                         "heus", "echt+niet", "gewoon"})
 DETERMINERS = frozenset({"die", "deze", "dat", "dit"})
 THING_REACH = 4
 TITLES = frozenset({"meneer", "mevrouw", "juf", "meester", "mr", "mw", "dhr"})
@@ -84,6 +92,8 @@ class Stance:
         self.counter_sentences: set[int] = set()
         ts = an.tag_string
         verdicts = {i for i in an.positions.get("counter", ()) if _verdict_on_people(an, i)}
+        # "geen respect voor X", "nul tolerantie voor X": a value denied is no counter-speech
+        verdicts |= {i for i in an.positions.get("counter", ()) if _value_denied(an, i)}
         for i in an.positions.get("counter", ()):
             if i not in verdicts:
                 self.counter_sentences.add(an.toks[i].sentence)
@@ -133,6 +143,12 @@ class Stance:
                 return False
             if prev.lemma in NEGATORS:
                 after = toks[k + 1].lemma if k + 1 < len(toks) else ""
+                after2 = toks[k + 2].lemma if k + 2 < len(toks) else ""
+                if after in RESTRICTIVE_AFTER_NEG and after2 == "dan" and k + 2 < tok.index:
+                    return False  # "X zijn niets meer dan ratten" says they are rats
+                if prev.lemma in {"niets", "niks", "niemand"} and after in {"is", "zijn", "was"} \
+                        and after2 in {"zo", "even"}:
+                    return False  # "niets is zo walgelijk als X" compares, it does not deny
                 # "zijn X niet gewoon dieven?" is a rhetorical question, not a denial
                 return not (after in RHETORICAL_AFTER_NEG and k + 1 != tok.index)
         return False
@@ -170,6 +186,19 @@ class Stance:
         return k >= 0 and self.an.toks[k].sentence == tok.sentence and self.an.toks[k].has(
             "healthverb"
         )
+
+
+# counter words that name a value the speaker can deny ("ik heb geen respect voor X")
+VALUES = frozenset({"respect", "tolerantie"})
+VALUE_DENIERS = frozenset({"geen", "nooit", "nul", "zero", "0", "weinig", "niet"})
+
+
+def _value_denied(an: Analysis, i: int) -> bool:
+    t = an.toks[i]
+    if t.lemma not in VALUES:
+        return False
+    before = an.toks[max(0, i - 3) : i]
+    return any(x.lemma in VALUE_DENIERS and x.clause == t.clause for x in before)
 
 
 def _verdict_on_people(an: Analysis, i: int) -> bool:
@@ -340,6 +369,21 @@ def _person_subject(toks: list[Tok], i: int) -> bool:
 _GOING_MAD = frozenset({"word", "wordt", "worden", "werd", "maakt", "maken", "helemaal", "stapel"})
 
 
+CLAUSE_NEGATORS = frozenset({"niemand", "nooit", "nimmer"})
+
+
+def _subject_negated(an: Analysis, first: Tok) -> bool:
+    """"Niemand hier wil jou uit de groep zetten", "ik zal jou nooit meer ...": "niemand"
+    or "nooit" earlier in the clause denies what the pattern found after it."""
+    for k in range(first.index - 1, -1, -1):
+        prev = an.toks[k]
+        if prev.clause != first.clause:
+            return False
+        if prev.lemma in CLAUSE_NEGATORS:
+            return True
+    return False
+
+
 class PhraseRule:
     """Multi-word patterns from phrases.tsv (threats, exclusion, death wishes, ...)."""
 
@@ -357,7 +401,9 @@ class PhraseRule:
                 if not toks:
                     continue
                 if not p.allows_negation and (
-                    any(t.lemma in NEGATORS for t in toks) or stance.negated(toks[0], 2)
+                    any(t.lemma in NEGATORS - p.own_words for t in toks)
+                    or stance.negated(toks[0], 2)
+                    or _subject_negated(an, toks[0])
                 ):
                     continue
                 if any(stance.reported(t) for t in toks[:1]) or stance.reported(toks[-1]):
@@ -567,11 +613,20 @@ class GroupRule:
         if _claim_then_denied(sentence, max(group_idx)):
             return True
         for i, t in enumerate(sentence):
-            nxt = sentence[i + 1] if i + 1 < len(sentence) else None
+            j = i + 1
+            while j < len(sentence) and sentence[j].lemma in NEG_ADVERBS:
+                j += 1
+            nxt = sentence[j] if j < len(sentence) else None
             hated_not = nxt is not None and nxt.lemma == "niet" and i > 0
             if t.index in group_idx and hated_not and sentence[i - 1].has("hateverb"):
                 return True
             denies = t.index < first_group and t.lemma in NEGATORS and t.lemma != "minder"
+            # "er is geen reden om X te haten", "het is niet normaal om X uit te schelden"
+            near = [x.lemma for x in sentence[i + 1 : i + 4] if x.index < first_group]
+            if denies and any(
+                a in REASON_WORDS and b == "om" for a, b in itertools.pairwise(near)
+            ):
+                return True
             if denies and any(x.lemma in OPINION_VERBS for x in sentence[i + 1 : i + 4]):
                 return True
             # "ik zou nooit willen dat X ...", "ik heb nooit gezegd dat X ..."
@@ -767,7 +822,21 @@ def benign_group_mention(an: Analysis) -> list[Tok]:
         if t.curse_prefix or (t.tags & _LOADED and not _past_violence(an, t)):
             return []
     signs = [t for t in toks if t.has("benign") or (t.has("posadj") and not t.has("gnoun"))]
+    if not signs:
+        signs = _enumerated_groups(toks, groups)
     return [*groups[:1], *signs] if signs else []
+
+
+def _enumerated_groups(toks: list[Tok], groups: list[Tok]) -> list[Tok]:
+    """"In onze klas zitten moslims, christenen en joden": several different groups listed
+    side by side (with nothing loaded in the text) describe who is there."""
+    listed = [g for g in groups if g.has("group")]
+    if len({g.lemma for g in listed}) < 2:
+        return []
+    first, last = listed[0].index, listed[-1].index
+    if any(t.lemma in {"en", "of"} for t in toks[first:last]) and last - first <= 2 * len(listed):
+        return listed[1:]
+    return []
 
 
 def _past_violence(an: Analysis, t: Tok) -> bool:
@@ -856,7 +925,14 @@ def _claim_then_denied(sentence: list[Tok], last_group: int) -> bool:
     after = [t for t in sentence if t.index > last_group]
     clauses = {t.clause for t in after}
     if len(clauses) < 2:
-        return False  # the denial must be in a clause of its own, after the claim
+        # no comma: "Dat X een bedreiging zijn is gewoon niet waar." — the claim's verb, then
+        # a second finite verb that carries the denial at the end of the sentence
+        lemmas = [t.lemma for t in after]
+        verbs = [k for k, x in enumerate(lemmas) if x in {"is", "zijn", "klopt", "was"}]
+        if len(verbs) < 2:
+            return False
+        tail = lemmas[verbs[1] :][:5]
+        return any(x in NEGATORS for x in tail) and any(x in _DENIAL_AFTER for x in tail)
     tail = [t for t in after if t.clause == max(clauses)]
     lemmas = [t.lemma for t in tail]
     negated = any(x in NEGATORS for x in lemmas) and any(x in _DENIAL_AFTER for x in lemmas)
@@ -908,8 +984,8 @@ class SlurRule:
                 continue
             slur_severity = max((e.severity for e in t.entries if e.kind == "slur"), default=0)
             strong = slur_severity >= 3 or bool(t.curse_prefix)
-            if stance.negated(t):
-                continue  # "je bent geen mongool"
+            if stance.negated(t) or denied_in_sentence(an, t):
+                continue  # "je bent geen mongool", "niemand vindt jou een mongool"
             prev = an.toks[t.index - 1] if t.index else None
             if t.has("homonym") and _ordinary_reading(an, t, prev):
                 continue  # "mijn nicht komt logeren", "twee potten jam": the ordinary word
@@ -985,7 +1061,9 @@ DENIAL_VERBS = frozenset(
     {"zeggen", "zeg", "zegt", "gezegd", "zei", "vinden", "vind", "vindt", "vond", "denk",
      "denkt", "denken", "dacht", "noemen", "noem", "noemt", "genoemd", "beweren", "beweer",
      "beweert", "waar", "opkomen", "schrijven", "geschreven", "typen", "getypt", "roepen",
-     "geroepen", "bedoelen", "bedoel", "bedoeld", "menen", "meen"}
+     "geroepen", "bedoelen", "bedoel", "bedoeld", "menen", "meen",
+     # "je hoeft niet bang te zijn dat we je slaan"
+     "bang", "vrees", "vrezen"}
 )
 DENIAL_NEGATORS = frozenset({"niet", "nooit", "niemand", "geen"})
 
@@ -1069,6 +1147,11 @@ def denied_in_sentence(an: Analysis, tok: Tok) -> bool:
         if t.lemma not in DENIAL_NEGATORS:
             continue
         nxt = sentence[k + 1].lemma if k + 1 < len(sentence) else ""
+        if t.lemma == "niemand" and nxt == "die" and any(
+            x.lemma in DENIAL_VERBS and x.clause == tok.clause
+            for x in sentence[k + 2 :] if x.index > tok.index
+        ):
+            return True  # "er is niemand die jou een loser vindt"
         before = {x.lemma for x in sentence[max(0, k - 2) : k]}
         if nxt == "dat" and before & (DENIAL_VERBS | {"klopt", "is"}):
             return True  # "ik vind niet dat je dik bent", "het klopt niet dat ..."

@@ -12,7 +12,12 @@ the rules generalise to; the report lists accuracy per functionality and every m
 
 data/heldout_discrimination.jsonl was written after the rules and scored once before two
 small fixes: it shows what fresh phrasings get (implicit derogation in words the lexicon
-does not know is still missed), and has a floor of its own."""
+does not know is still missed), and has a floor of its own.
+
+data/functional_discrimination_5.jsonl (round 2) was written before its fixes: negated claims
+about groups, neutral mentions, implicit derogation ("X beheersen de media", "X bestaan niet",
+"niets is zo walgelijk als X", "X zijn niets meer dan ...", "nul respect voor X") and exclusion
+with "minder" ("er moeten minder X komen")."""
 
 from __future__ import annotations
 
