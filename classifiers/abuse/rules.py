@@ -793,10 +793,11 @@ _LOADED = frozenset(
     {"insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body", "negverb", "violence",
      "threatverb", "profanity", "disease", "sexual"}
 )
-# ... or a frame that turns a positive word ("alleen goed voor het huishouden")
+# ... or a frame that turns a positive word ("alleen goed voor het huishouden", "ik hou niet
+# van ...": a negated positive is no benign mention)
 _CAUTION = frozenset(
     {"teveel", "weg", "terug", "eruit", "grens", "grenzen", "wegwezen", "alleen", "enkel",
-     "slechts"}
+     "slechts", "niet", "nooit", "geen", "nie", "noit"}
 )
 
 

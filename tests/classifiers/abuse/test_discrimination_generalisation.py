@@ -151,3 +151,22 @@ def test_welcoming_syrian_pupils_is_not_flagged() -> None:
 def test_denying_that_a_group_is_worth_less_is_not_derogation(text: str, flagged: bool) -> None:
     flags = Scorer(model_path=None).score(text).flags
     assert any(f.category == "discrimination" for f in flags) is flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik hou van moslims.",
+        "Ik hou van homo's en van hun humor.",
+        "Wij bewonderen de vluchtelingen in onze wijk.",
+        "Ik respecteer transgenders, gewoon omdat het mensen zijn.",
+    ],
+)
+def test_love_and_respect_for_a_group_is_no_discrimination(shipped_scorer, text):
+    # the whole pipeline with the shipped model: the model alone must not flag these
+    assert all(f.category != "discrimination" for f in shipped_scorer.score(text).flags)
+
+
+@pytest.fixture(scope="module")
+def shipped_scorer() -> Scorer:
+    return Scorer()
