@@ -49,7 +49,8 @@ class Tok:
     entries: tuple[Entry, ...] = field(default=(), repr=False)
 
     def has(self, *tags: str) -> bool:
-        return not self.tags.isdisjoint(tags)
+        own = self.tags
+        return bool(own) and not own.isdisjoint(tags)  # most tokens have no tags
 
 
 @dataclass

@@ -34,6 +34,8 @@ REASON_WORDS = frozenset({"reden", "aanleiding", "oké", "oke", "ok", "normaal",
 NEG_ADVERBS = frozenset({"helemaal", "echt", "absoluut", "totaal", "zeker", "ook", "eigenlijk",
                          "heus", "echt+niet", "gewoon"})
 DETERMINERS = frozenset({"die", "deze", "dat", "dit"})
+_DETERMINERS_DE = DETERMINERS | {"de"}
+_ARTICLES = DETERMINERS | {"de", "het"}  # before a thing: "die printer", "het ding"
 THING_REACH = 4
 TITLES = frozenset({"meneer", "mevrouw", "juf", "meester", "mr", "mw", "dhr"})
 COPULA_SINGULAR = frozenset({"is", "was", "blijft", "wordt", "="})
@@ -238,7 +240,7 @@ class Targets:
         # "die printer", "de chromebook": a thing (or something unknown) named as subject
         self.things: list[int] = []  # token indices of things ("die printer", "de app")
         for i, t in enumerate(an.toks):
-            after_det = i > 0 and an.toks[i - 1].lemma in DETERMINERS | {"de", "het"}
+            after_det = i > 0 and an.toks[i - 1].lemma in _ARTICLES
             if t.has("object", "thing") or (after_det and not t.tags and not t.capitalised):
                 self.things.append(i)
 
@@ -253,7 +255,7 @@ class Targets:
         toks = self.an.toks
         if tok.index and toks[tok.index - 1].lemma in SUPERLATIVES and not tok.has("slur"):
             return "exclaim"  # "de grootste eikel van school"
-        if tok.index and toks[tok.index - 1].lemma in DETERMINERS | {"de"} and not tok.has("slur"):
+        if tok.index and toks[tok.index - 1].lemma in _DETERMINERS_DE and not tok.has("slur"):
             before = toks[tok.index - 2].lemma if tok.index >= 2 else ""
             nxt = toks[tok.index + 1] if tok.index + 1 < len(toks) else None
             plural_verb = nxt is not None and nxt.lemma in {"zijn", "horen", "moeten", "mogen"}
@@ -328,13 +330,14 @@ class GroupUpgradeRule:
 def _names_person(toks: list[Tok], i: int, text: str) -> bool:
     """Does toks[i] point at one person: a name, @handle, "die gast", "hij", "X is ..."?"""
     t = toks[i]
-    if t.has("name") or (t.start and text[t.start - 1] == "@"):
+    tags = t.tags
+    if "name" in tags or (t.start and text[t.start - 1] == "@"):
         return True
-    if t.has("person") and ((i and toks[i - 1].lemma in DETERMINERS) or t.lemma in TITLES):
+    if "person" in tags and ((i and toks[i - 1].lemma in DETERMINERS) or t.lemma in TITLES):
         return True
     if t.lemma in COPULA_SINGULAR and i and _person_subject(toks, i - 1):
         return True
-    return t.has("pron3s") and t.lemma in {"hij", "hem"}
+    return "pron3s" in tags and t.lemma in {"hij", "hem"}
 
 
 _CLASS_CODE = re.compile(r"^(?:[a-z]{0,2}\d[a-z]{0,2}|\d{1,2})$")
@@ -621,6 +624,8 @@ class GroupRule:
             if t.index in group_idx and hated_not and sentence[i - 1].has("hateverb"):
                 return True
             denies = t.index < first_group and t.lemma in NEGATORS and t.lemma != "minder"
+            if not denies:
+                continue  # every test below needs a denying word
             # "er is geen reden om X te haten", "het is niet normaal om X uit te schelden"
             near = [x.lemma for x in sentence[i + 1 : i + 4] if x.index < first_group]
             if denies and any(
@@ -1185,11 +1190,12 @@ COMPARISON = (("lijkt", "op"), ("lijkt", "wel"), ("net", "een"), ("net", "als"),
 
 def _is_target(toks: list[Tok], k: int, text: str) -> bool:
     t = toks[k]
-    if t.has("you", "name") or (t.start and text[t.start - 1] == "@"):
+    tags = t.tags
+    if "you" in tags or "name" in tags or (t.start and text[t.start - 1] == "@"):
         return True
-    if t.has("pron3s") and t.lemma in {"hij", "hem", "zij", "ze"}:
+    if "pron3s" in tags and t.lemma in {"hij", "hem", "zij", "ze"}:
         return True
-    return t.has("person") and k > 0 and toks[k - 1].lemma in DETERMINERS
+    return "person" in tags and k > 0 and toks[k - 1].lemma in DETERMINERS
 
 
 def _clause_negated(toks: list[Tok], lo: int, hi: int) -> bool:
