@@ -74,11 +74,17 @@ class PhraseIndex:
         self.always: list[Phrase] = []
         self.by_option: dict[str, list[int]] = {}
         self.phrases = phrases
+        # per phrase, the required items still to check once it is found under an option
+        # of the item it is filed under (that item is then present)
+        self.rest: list[tuple[frozenset[str], ...]] = []
         for n, p in enumerate(phrases):
             if not p.required:
                 self.always.append(p)
+                self.rest.append(())
                 continue
-            for option in min(p.required, key=len):
+            filed = min(range(len(p.required)), key=lambda k: len(p.required[k]))
+            self.rest.append(p.required[:filed] + p.required[filed + 1 :])
+            for option in p.required[filed]:
                 self.by_option.setdefault(option, []).append(n)
 
     def candidates(self, vocabulary: frozenset[str]) -> list[Phrase]:
@@ -90,14 +96,14 @@ class PhraseIndex:
                 found.update(ids)
         out = list(self.always)
         phrases = self.phrases
+        rest = self.rest
         for n in sorted(found):
-            p = phrases[n]
             # Phrase.possible, inlined (this runs for every candidate of every text)
-            for options in p.required:
+            for options in rest[n]:
                 if options.isdisjoint(vocabulary):
                     break
             else:
-                out.append(p)
+                out.append(phrases[n])
         return out
 
 
