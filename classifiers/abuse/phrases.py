@@ -90,10 +90,8 @@ class PhraseIndex:
     def candidates(self, vocabulary: frozenset[str]) -> list[Phrase]:
         found: set[int] = set()
         by_option = self.by_option
-        for word in vocabulary:
-            ids = by_option.get(word)
-            if ids:
-                found.update(ids)
+        for word in by_option.keys() & vocabulary:  # (a C-level intersection)
+            found.update(by_option[word])
         out = list(self.always)
         phrases = self.phrases
         rest = self.rest
