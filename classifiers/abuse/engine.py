@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from classifiers.abuse.analysis import Analysis, analyse
+from classifiers.abuse.analysis import Analysis, Tok, analyse
 from classifiers.abuse.lexicon import LEXICON_DIR, Lexicon
 from classifiers.abuse.phrases import PhraseIndex, load_phrases
 from classifiers.abuse.rules import (
@@ -137,26 +137,22 @@ class AbuseEngine:
         flagging them anyway (pipeline.py)."""
         an = self.analysis(doc)
         toks = [t for t in an.tagged if t.tags & DENIABLE and denied_after(an, t)]
-        if not toks:
-            return []
-        spans = sorted({Span(t.start, t.end) for t in toks})
-        return [
-            Finding(category, "guard:denied", 0.0, Severity.LOW, spans, "", "",
-                    source=f"{source}:guard")
-        ]
+        return _guard(category, "guard:denied", toks, source)
 
     def _benign_guard(self, doc: Document, category: str, source: str) -> list[Finding]:
         """A plain, benign mention of a group: a guard (score 0) that damps the learned
         score, so that the model does not flag "Christenen vieren Pasen" (pipeline.py)."""
         an = self.analysis(doc)
         toks = benign_group_mention(an) if an.toks else []
-        if not toks:
-            return []
-        spans = sorted({Span(t.start, t.end) for t in toks})
-        return [
-            Finding(category, "guard:group_benign", 0.0, Severity.LOW, spans, "", "",
-                    source=f"{source}:guard")
-        ]
+        return _guard(category, "guard:group_benign", toks, source)
+
+
+def _guard(category: str, subtype: str, toks: list[Tok], source: str) -> list[Finding]:
+    """A stance guard (score 0) over the tokens that show it; none without tokens."""
+    if not toks:
+        return []
+    spans = sorted({Span(t.start, t.end) for t in toks})
+    return [Finding(category, subtype, 0.0, Severity.LOW, spans, "", "", source=f"{source}:guard")]
 
 
 @cache

@@ -376,17 +376,23 @@ def _degree_stems(word: str) -> list[str]:
     stems: list[str] = []
     for suffix in ("ste", "st", "ere", "er"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            stem = word[: -len(suffix)]
-            stems.append(stem)
-            if stem[-1] == stem[-2]:
-                stems.append(stem[:-1])  # dommer -> dom
-            if stem.endswith("z"):
-                stems.append(stem[:-1] + "s")  # viezer -> vies
-            if stem.endswith("v"):
-                stems.append(stem[:-1] + "f")
-            if len(stem) >= 3 and stem[-2] in "aeiou" and stem[-3] not in "aeiou":
-                stems.append(stem[:-1] + stem[-2] + stem[-1])  # groter -> groot
+            stems.extend(_spellings(word[: -len(suffix)]))  # dommer, viezer, groter
     return stems
+
+
+def _spellings(stem: str) -> list[str]:
+    """A stem cut off before an ending, and the spellings it may have on its own:
+    "domm" -> "dom", "viez" -> "vies", "lev" -> "lef", "grot" -> "groot"."""
+    out = [stem]
+    if len(stem) >= 2 and stem[-1] == stem[-2]:
+        out.append(stem[:-1])
+    if stem.endswith("z"):
+        out.append(stem[:-1] + "s")
+    if stem.endswith("v"):
+        out.append(stem[:-1] + "f")
+    if len(stem) >= 3 and stem[-2] in "aeiou" and stem[-3] not in "aeiou":
+        out.append(stem[:-1] + stem[-2] + stem[-1])
+    return out
 
 
 def _stems(word: str) -> list[str]:
@@ -398,15 +404,9 @@ def _stems(word: str) -> list[str]:
     for suffix in ("en", "e", "s", "n"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             stem = word[: -len(suffix)]
-            stems.append(stem)
-            if len(stem) >= 2 and stem[-1] == stem[-2]:
-                stems.append(stem[:-1])  # domme -> dom
-            if stem.endswith("z"):
-                stems.append(stem[:-1] + "s")  # vieze -> vies
-            if stem.endswith("v"):
-                stems.append(stem[:-1] + "f")
-            if len(stem) >= 3 and stem[-2] in "aeiou" and stem[-3] not in "aeiou":
-                stems.append(stem[:-1] + stem[-2] + stem[-1])  # grote -> groot
-                if stem.endswith("z"):
-                    stems.append(stem[:-1] + stem[-2] + "s")  # waardeloze -> waardeloos
+            stems.extend(_spellings(stem))  # domme, vieze, grote
+            if stem.endswith("z") and len(stem) >= 3 and stem[-2] in "aeiou" and (
+                stem[-3] not in "aeiou"
+            ):
+                stems.append(stem[:-1] + stem[-2] + "s")  # waardeloze -> waardeloos
     return stems
