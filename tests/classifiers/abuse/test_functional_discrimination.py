@@ -17,7 +17,18 @@ does not know is still missed), and has a floor of its own.
 data/functional_discrimination_5.jsonl (round 2) was written before its fixes: negated claims
 about groups, neutral mentions, implicit derogation ("X beheersen de media", "X bestaan niet",
 "niets is zo walgelijk als X", "X zijn niets meer dan ...", "nul respect voor X") and exclusion
-with "minder" ("er moeten minder X komen")."""
+with "minder" ("er moeten minder X komen").
+
+data/functional_discrimination_6.jsonl (round 3) was written blind, before its fixes: 126
+hateful cases of implicit derogation and exclusion without slurs (stereotypes with "allemaal",
+"X kunnen (gewoon) niet ...", "typisch X", "X horen niet ...", "terug naar hun land",
+"geen X in onze klas", denied rights, "met X in de klas kun je het wel vergeten", comparisons
+to animals, dirt and disease, refusing contact, rhetorical questions, opinions) and 125
+contrast cases (neutral facts, positive mentions, self-identification, counter-speech,
+reported speech that is rejected, negated generalisations, harsh opinions about groups that
+are not protected, respectful policy talk, inclusion, school logistics). Before the fixes:
+rules only, hateful recall 84/126 (.667) and contrast accuracy 121/125 (.968); rules with the
+shipped model, hateful recall 91/126 (.722) and contrast accuracy 115/125 (.920)."""
 
 from __future__ import annotations
 
