@@ -13,6 +13,7 @@ from classifiers.abuse.lexicon import LEXICON_DIR, Lexicon
 from classifiers.abuse.phrases import PhraseIndex, load_phrases
 from classifiers.abuse.rules import (
     AttributeRule,
+    GroupFrameRule,
     GroupRejectionRule,
     GroupRule,
     GroupThreatRule,
@@ -63,6 +64,7 @@ class AbuseEngine:
             GroupRule(),
             GroupThreatRule(),
             GroupRejectionRule(),
+            GroupFrameRule(),
             SlurRule(),
             ProfanityRule(),
             WishRule(),

@@ -34,7 +34,9 @@ DEGREE_KINDS = frozenset({"negadj", "body"})
 CLOSED_KINDS = frozenset(
     {"you", "pron3s", "pron3p", "det", "neg", "intens", "healthverb",
      # discrimination context words: listed in the forms they take ("zwaar" is no "zwar")
-     "benign", "gnoun", "thing", "gadj", "homonym", "practice"}
+     "benign", "gnoun", "thing", "gadj", "homonym", "practice",
+     # frame words of rules.GroupFrameRule: exact forms only ("mis", "vergeten")
+     "ruin", "animal", "victim"}
 )
 # a curse or slur word glued to a group term makes a slur ("rotjood", "kutmarokkanen")
 GROUP_SLUR_PREFIXES = ("rot", "vuile", "vuil", "gore", "kut", "kanker", "tyfus", "tering", "klote")

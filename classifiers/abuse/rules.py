@@ -561,12 +561,16 @@ class GroupRule:
                 near = min(groups, key=lambda g: abs(g.index - t.index))
                 if stance.reported(t) or stance.reported(near):
                     continue
+                if self_identified(sentence, near):
+                    continue
                 if t.has("npgroup"):
                     continue
                 if personal and not t.has("slur", "dehum", "hateverb"):
                     continue  # an insult of one person who happens to be named with a group
                 # "X zijn geen mensen" denies that they are human: dehumanisation
                 dehum = t.has("dehum") or (t.lemma in {"mensen", "mens"} and t.has("posadj"))
+                if dehum and _treated_as(sentence):
+                    continue
                 subtype = "dehumanisation" if dehum else "derogation"
                 if t in groups and t.has("slur"):
                     subtype = "slur"  # "wijven": the group word is itself the slur
@@ -704,6 +708,9 @@ class GroupThreatRule:
             for t in sentence:
                 if not t.has("violence") or t in groups:
                     continue
+                nxt = an.toks[t.index + 1] if t.index + 1 < len(an.toks) else None
+                if nxt is not None and nxt.lemma in IDIOM_AFTER_VIOLENCE:
+                    continue  # "het slaat nergens op", "slaat kant noch wal"
                 if passive and t.lemma.startswith("ge"):
                     continue  # "dat homo's in elkaar worden geslagen": what is done to them
                 imperative = t.index == start and t.lemma in {"sla", "steek", "schiet", "schop"}
@@ -793,6 +800,157 @@ class GroupRejectionRule:
         return hits
 
 
+# "met X in de klas ...", "zodra er X komen ...", "sinds die X er zijn ...": a clause that
+# puts a group somewhere, before what then happens
+PRESENCE_CONJ = frozenset({"met", "zodra", "als", "sinds", "wanneer", "nu", "zolang"})
+PRESENCE_REACH = 3  # tokens from the conjunction to the group
+NEVER_AGAIN = frozenset({"niks", "niets", "nooit", "nergens"})  # "... leer je niks meer"
+# "fokken als konijnen", "lijken op apen": a comparison with an animal, dirt or disease
+COMPARE_WORDS = frozenset({"als", "zoals", "net", "lijken", "lijkt", "leken", "leek"})
+LIKENED = ("animal", "dehum", "disease")
+TREATED = frozenset(
+    {"behandeld", "behandelen", "behandelt", "afgeschilderd", "weggezet", "genoemd",
+     "uitgemaakt", "gezien", "opgejaagd", "opgesloten", "vervoerd"}
+)
+# a rhetorical question about a group's presence or rights ("Waarom mogen X hier eigenlijk
+# wonen?"): a question word, a rhetorical particle and a word of permission or place
+QUESTION_WORDS = frozenset({"waarom", "wie", "wat", "moeten", "moet", "waarvoor"})
+RHETORICAL = frozenset({"eigenlijk", "überhaupt", "uberhaupt", "nog", "vredesnaam", "echt"})
+PRESENCE_WORDS = frozenset(
+    {"mogen", "mag", "hier", "binnen", "binnengelaten", "toegelaten", "toelaten",
+     "binnenlaten", "laten", "ons", "onze", "toe"}
+)
+VICTIM_REFS = frozenset({"ze", "zij", "hun", "hen", "zich", "d'r"})
+
+
+DEMANDS = frozenset({"moeten", "moet", "zouden", "zou", "verdienen", "verdient", "mogen"})
+
+
+def _treated_as(sentence: list[Tok]) -> bool:
+    """"Joden werden behandeld als beesten": how a group was treated, not what it is said to
+    be ("X moeten behandeld worden als beesten" demands it)."""
+    lemmas = {t.lemma for t in sentence}
+    return not TREATED.isdisjoint(lemmas) and DEMANDS.isdisjoint(lemmas)
+
+
+def _is_question(an: Analysis, sentence: list[Tok]) -> bool:
+    end = sentence[-1].end
+    return "?" in an.text[end : end + 4]
+
+
+def self_identified(sentence: list[Tok], group: Tok) -> bool:
+    """"Als moslim vind ik ...", "Wij zijn een groep Marokkaanse meiden", "Ik ben Pools":
+    the speaker says who they are, which is no statement about the group."""
+    i = group.index - sentence[0].index
+    lemmas = [t.lemma for t in sentence]
+    before = lemmas[max(0, i - 4) : i]
+    if before[-1:] == ["als"] and not FIRST_PERSON.isdisjoint(lemmas[i + 1 : i + 8]):
+        return True  # "als (dove) leerling heb ik ...", "als homo voel ik me ..."
+    if i >= 2 and before[-2:] in (["ik", "ben"], ["wij", "zijn"], ["we", "zijn"]):
+        return True
+    return "groep" in before and bool({"wij", "we"} & set(before))
+
+
+class GroupFrameRule:
+    """Implicit derogation and exclusion of a group in words the lexicon need not know,
+    read from the frame of the sentence: a group put somewhere and then a bad outcome
+    ("Met X in de klas kun je het wel vergeten", "Sinds die X er zijn gaat alles
+    achteruit": derogation), the group likened to animals, dirt or disease ("X fokken als
+    konijnen": dehumanisation), and a rhetorical question about their presence or rights
+    ("Waarom mogen X hier eigenlijk wonen?": exclusion). Negation, reported speech and
+    counter-speech are handled like the other group rules."""
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        hits: list[Hit] = []
+        pos = an.positions
+        if "group" not in pos and "gref" not in pos:
+            return hits
+        for s, (start, end) in enumerate(an.sentences):
+            if not targets.group[s]:
+                continue
+            sentence = an.toks[start:end]
+            groups = [t for t in sentence if t.has("group", "gref") and not t.has("npgroup")]
+            if not groups:
+                continue
+            if any(GroupRule._generalisation_negated(an, g) for g in groups):
+                continue
+            if GroupRule._opinion_negated(sentence, groups) or any(
+                stance.reported(g) or self_identified(sentence, g) for g in groups
+            ):
+                continue
+            # a generic "je" ("met X in de klas kun je het wel vergeten") is no reader
+            hit = self._presence(an, stance, sentence, groups) or (
+                not targets.you[s] and (
+                    self._likened(an, stance, sentence, groups)
+                    or self._question(an, stance, sentence, groups)
+                )
+            )
+            if hit:
+                hits.append(hit)
+        return hits
+
+    @staticmethod
+    def _presence(an: Analysis, stance: Stance, sentence: list[Tok], groups: list[Tok]
+                  ) -> Hit | None:
+        k = 1 if sentence[0].lemma in {"en", "want", "maar"} else 0
+        if len(sentence) <= k or sentence[k].lemma not in PRESENCE_CONJ:
+            return None
+        conj = sentence[k]
+        group = next((g for g in groups if 0 < g.index - conj.index <= PRESENCE_REACH), None)
+        if group is None:
+            return None
+        for t in an.toks[group.index + 1 : sentence[-1].index + 1]:
+            if t.lemma in VICTIM_REFS or t.has("victim"):
+                # "als X naar de wc gaan voelen ze zich onveilig", "als X gepest worden gaat
+                # het mis": their side of it
+                return None
+            nxt = an.toks[t.index + 1] if t.index + 1 < len(an.toks) else None
+            never = t.lemma in NEVER_AGAIN and nxt is not None and nxt.lemma == "meer"
+            if t.lemma == "mis" and an.toks[t.index - 1].lemma == "de":
+                continue  # "naar de mis": the mass
+            if t.has("ruin") and stance.negated(t, 3):
+                return None  # "met X in de klas gaat het niet mis"
+            if t.has("ruin") or never:
+                outcome = [t, nxt] if never and nxt is not None else [t]
+                return Hit("discrimination", "derogation", 2, 0.8, [group, *outcome],
+                           "group.presence")
+        return None
+
+    @staticmethod
+    def _likened(an: Analysis, stance: Stance, sentence: list[Tok], groups: list[Tok]
+                 ) -> Hit | None:
+        if _treated_as(sentence):
+            return None  # "werden behandeld als beesten": what was done to them
+        for t in sentence:
+            if t.lemma not in COMPARE_WORDS:
+                continue
+            subject = [g for g in groups if 0 < t.index - g.index <= 4]
+            if not subject:
+                continue
+            for x in an.toks[t.index + 1 : min(t.index + 4, sentence[-1].index + 1)]:
+                if x.has(*LIKENED) and not x.has("npgroup") and not stance.negated(t, 4):
+                    return Hit("discrimination", "dehumanisation", 3, 0.86,
+                               [subject[0], t, x], "group.likened")
+        return None
+
+    @staticmethod
+    def _question(an: Analysis, stance: Stance, sentence: list[Tok], groups: list[Tok]
+                  ) -> Hit | None:
+        if sentence[0].lemma not in QUESTION_WORDS or not _is_question(an, sentence):
+            return None
+        lemmas = [t.lemma for t in sentence]
+        if not NEGATORS.isdisjoint(lemmas) or any(t.has("practice", "victim") for t in sentence):
+            # "waarom mogen moslims eigenlijk geen varkensvlees eten?", "wie heeft die X hier
+            # eigenlijk opgevangen?" ask
+            return None
+        particle = [t for t in sentence if t.lemma in RHETORICAL]
+        place = [t for t in sentence if t.lemma in PRESENCE_WORDS]
+        if not particle or not place:
+            return None
+        return Hit("discrimination", "exclusion", 2, 0.78, [groups[0], particle[0], place[0]],
+                   "group.question")
+
+
 # kinds that make a text more than a plain mention of a group
 _LOADED = frozenset(
     {"insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body", "negverb", "violence",
@@ -804,6 +962,15 @@ _CAUTION = frozenset(
     {"teveel", "weg", "terug", "eruit", "grens", "grenzen", "wegwezen", "alleen", "enkel",
      "slechts", "niet", "nooit", "geen", "nie", "noit"}
 )
+
+
+BELONG = frozenset({"horen", "hoort", "hoor", "thuishoren"})
+
+
+def _belongs(lemmas: list[str], i: int) -> bool:
+    """"X horen er (gewoon) bij", "hoort erbij": a group said to belong."""
+    before = lemmas[max(0, i - 3) : i]
+    return not BELONG.isdisjoint(before) and (lemmas[i] == "erbij" or "er" in before)
 
 
 def benign_group_mention(an: Analysis) -> list[Tok]:
@@ -828,6 +995,8 @@ def benign_group_mention(an: Analysis) -> list[Tok]:
         if t.curse_prefix or (t.tags & _LOADED and not _past_violence(an, t)):
             return []
     signs = [t for t in toks if t.has("benign") or (t.has("posadj") and not t.has("gnoun"))]
+    signs += [g for g in groups if self_identified(an.sentence_toks(g.sentence), g)]
+    signs += [t for t in toks if t.lemma in {"bij", "erbij"} and _belongs(lemmas, t.index)]
     if not signs:
         signs = _enumerated_groups(toks, groups)
     return [*groups[:1], *signs] if signs else []
@@ -860,6 +1029,11 @@ def _past_violence(an: Analysis, t: Tok) -> bool:
     return perfect or not THREAT_PAST.isdisjoint(lemmas)
 
 
+HISTORY = frozenset({"vroeger", "toen", "destijds", "eeuw", "eeuwen", "middeleeuwen"})
+PAST_MODALS = frozenset({"mochten", "mocht", "moesten", "moest", "konden", "kon", "werden"})
+IDIOM_AFTER_VIOLENCE = frozenset({"nergens", "kant"})
+
+
 def drop_denied_discrimination(an: Analysis, hits: list[Hit]) -> list[Hit]:
     """A discrimination pattern inside a denied claim ("ik zou nooit willen dat X het land
     uit moeten", "het is niet zo dat X ...") is no discrimination, and neither is a rule of
@@ -873,6 +1047,9 @@ def drop_denied_discrimination(an: Analysis, hits: list[Hit]) -> list[Hit]:
                 continue
             if h.subtype == "exclusion" and any(t.has("practice") for t in sentence):
                 continue  # "Joden mogen op sabbat niet werken": a rule of their faith
+            lemmas = {t.lemma for t in sentence}
+            if h.subtype == "exclusion" and lemmas & HISTORY and lemmas & PAST_MODALS:
+                continue  # "Vroeger mochten vrouwen niet stemmen": history, not a demand
         out.append(h)
     return out
 
@@ -991,6 +1168,11 @@ class SlurRule:
             slur_severity = max((e.severity for e in t.entries if e.kind == "slur"), default=0)
             strong = slur_severity >= 3 or bool(t.curse_prefix)
             if stance.negated(t) or denied_in_sentence(an, t):
+                continue  # "je bent geen mongool", "niemand vindt jou een mongool"
+            if not t.has("group") and any(
+                GroupRule._generalisation_negated(an, g)
+                for g in an.sentence_toks(t.sentence) if g.has("group") and g.index < t.index
+            ):
                 continue  # "je bent geen mongool", "niemand vindt jou een mongool"
             prev = an.toks[t.index - 1] if t.index else None
             if t.has("homonym") and _ordinary_reading(an, t, prev):

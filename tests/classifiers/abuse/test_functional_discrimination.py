@@ -28,7 +28,11 @@ contrast cases (neutral facts, positive mentions, self-identification, counter-s
 reported speech that is rejected, negated generalisations, harsh opinions about groups that
 are not protected, respectful policy talk, inclusion, school logistics). Before the fixes:
 rules only, hateful recall 84/126 (.667) and contrast accuracy 121/125 (.968); rules with the
-shipped model, hateful recall 91/126 (.722) and contrast accuracy 115/125 (.920)."""
+shipped model, hateful recall 91/126 (.722) and contrast accuracy 115/125 (.920). After the
+fixes (rules.GroupFrameRule, r3.* phrases, lexicon kinds "ruin", "animal", "victim"): rules
+only 124/126 (.984) and 125/125; with the model 124/126 (.984) and 123/125 (.984). The
+texts and labels were not changed; five `subtype` fields of teen-register cases that are
+exclusion, not derogation, were corrected (the test does not read `subtype`)."""
 
 from __future__ import annotations
 
