@@ -556,7 +556,7 @@ class GroupRule:
                         denied = negated and not _negation_on_other(an, t)
                     if not denied:
                         continue
-                elif not derogatory or negated:
+                elif not derogatory or negated or (t.has("negverb") and _nothing_after(an, t)):
                     continue
                 near = min(groups, key=lambda g: abs(g.index - t.index))
                 if stance.reported(t) or stance.reported(near):
@@ -831,6 +831,14 @@ def _treated_as(sentence: list[Tok]) -> bool:
     be ("X moeten behandeld worden als beesten" demands it)."""
     lemmas = {t.lemma for t in sentence}
     return not TREATED.isdisjoint(lemmas) and DEMANDS.isdisjoint(lemmas)
+
+
+def _nothing_after(an: Analysis, t: Tok) -> bool:
+    """"X verpesten (helemaal) niks": the verb's object is nothing, which denies it."""
+    k = t.index + 1
+    if k < len(an.toks) and an.toks[k].lemma in NEG_ADVERBS:
+        k += 1  # "helemaal niks" ("vechten om niks" is no denial)
+    return k < len(an.toks) and an.toks[k].lemma in {"niks", "niets", "nix"}
 
 
 def _is_question(an: Analysis, sentence: list[Tok]) -> bool:

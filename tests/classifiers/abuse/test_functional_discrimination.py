@@ -32,7 +32,17 @@ shipped model, hateful recall 91/126 (.722) and contrast accuracy 115/125 (.920)
 fixes (rules.GroupFrameRule, r3.* phrases, lexicon kinds "ruin", "animal", "victim"): rules
 only 124/126 (.984) and 125/125; with the model 124/126 (.984) and 123/125 (.984). The
 texts and labels were not changed; five `subtype` fields of teen-register cases that are
-exclusion, not derogation, were corrected (the test does not read `subtype`)."""
+exclusion, not derogation, were corrected (the test does not read `subtype`).
+
+data/functional_discrimination_7.jsonl (round 3, second batch) was written blind after those
+fixes, in new wordings (30 hateful, 30 contrast) and scored once: rules only, hateful recall
+24/30 (.80) and contrast accuracy 28/30 (.933); with the model 25/30 (.833) and 27/30 (.90).
+Still missed: a member of a group put in a role with an idiomatic bad end ("Zo'n X in je groep
+en je haalt nooit een voldoende", "..., dan weet je het wel", "is het gedaan met de sfeer"),
+"X snappen geen techniek", "X willen altijd de baas spelen", "liever alleen dan naast een X".
+One clear bug was fixed after scoring ("Autisten verpesten helemaal niks": a derogatory verb
+with "niks" as its object is denied); a pre-existing false positive remains ("Veel
+vluchtelingen moeten terug naar hun land als hun aanvraag wordt afgewezen")."""
 
 from __future__ import annotations
 
