@@ -24,6 +24,7 @@ from tests.schedules.workers import (
 )
 
 pytestmark = pytest.mark.slow
+STARTED = "denkna worker: monitoring gestart"  # printed by schedules/worker.py at start
 
 
 def _published(world: FakeWorld, fakes: dict[int, str]) -> set[str]:
@@ -112,6 +113,12 @@ async def test_two_instances_on_postgres_never_poll_one_account_at_once(tmp_path
             return await count(db) > 0
 
         await wait_for(started, 90, "the workers to start polling")
+        logs = [tmp_path / f"worker{n}.log" for n in (1, 2)]
+
+        async def both_up() -> bool:  # on a busy machine one may start long after the other
+            return all(STARTED in log.read_text(errors="replace") for log in logs)
+
+        await wait_for(both_up, 120, "both instances to start their schedulers")
         owners: set[str] = set()
         rounds, deadline = 0, asyncio.get_running_loop().time() + 60
         while rounds < 8 or len(owners) < 2:  # keep publishing while both instances poll
