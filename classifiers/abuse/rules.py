@@ -1181,7 +1181,7 @@ class SlurRule:
                 GroupRule._generalisation_negated(an, g)
                 for g in an.sentence_toks(t.sentence) if g.has("group") and g.index < t.index
             ):
-                continue  # "je bent geen mongool", "niemand vindt jou een mongool"
+                continue  # "niet iedere Marokkaan is een <slur>": a denied generalisation
             prev = an.toks[t.index - 1] if t.index else None
             if t.has("homonym") and _ordinary_reading(an, t, prev):
                 continue  # "mijn nicht komt logeren", "twee potten jam": the ordinary word
