@@ -821,6 +821,28 @@ PRESENCE_WORDS = frozenset(
      "binnenlaten", "laten", "ons", "onze", "toe"}
 )
 VICTIM_REFS = frozenset({"ze", "zij", "hun", "hen", "zich", "d'r"})
+# "Zo'n X in je groep en ...", "Een X als buurman? Dan ...", "Eén X erbij en ...": one member
+# of a group put in a role, before what then happens
+ROLE_DETERMINERS = frozenset({"zo'n", "zon", "een", "eén", "één"})
+ROLE_PREPS = frozenset({"in", "als", "erbij", "naast", "bij", "op", "tussen"})
+ROLE_VICTIM_REFS = VICTIM_REFS | {"hij", "hem", "haar"}
+# idioms of a bad end that need no lexicon word: "dan weet je het wel", "is het gedaan met
+# de rust", "kun je fluiten naar je cijfer"
+BAD_END_IDIOMS = (("weet", "je", "het", "wel"), ("weten", "we", "het", "wel"),
+                  ("gedaan", "met"), ("fluiten", "naar"), ("einde", "verhaal"))
+# "X willen altijd de baas spelen", "X zijn altijd te laat": a habit said of a whole group
+ALWAYS = frozenset({"altijd", "steeds", "constant", "telkens", "continu", "alsmaar", "altyd"})
+HABIT_REACH = 7  # tokens from "altijd" to the behaviour
+# "X kunnen gewoon niet inparkeren", "X snappen nou eenmaal geen techniek": an inability
+# said of a whole group, as a fact of nature (a marker of that is required: "doven kunnen
+# de omroep niet horen" is a fact, "veel nieuwkomers snappen de regels nog niet" a phase)
+ABILITY_VERBS = frozenset(
+    {"kunnen", "kan", "kunne", "snappen", "snapt", "begrijpen", "begrijpt", "weten", "leren"}
+)
+INABILITY = frozenset({"niet", "geen", "niks", "niets", "nooit", "nie"})
+BY_NATURE = frozenset({"gewoon", "gwn", "eenmaal", "nature", "allemaal", "nooit", "helemaal",
+                       "totaal", "echt", "bekend", "zit"})
+QUANTIFIERS = frozenset({"veel", "sommige", "enkele", "een", "paar", "meeste", "nieuwe"})
 
 
 DEMANDS = frozenset({"moeten", "moet", "zouden", "zou", "verdienen", "verdient", "mogen"})
@@ -887,7 +909,12 @@ class GroupFrameRule:
             ):
                 continue
             # a generic "je" ("met X in de klas kun je het wel vergeten") is no reader
-            hit = self._presence(an, stance, sentence, groups) or (
+            hit = (
+                self._presence(an, stance, sentence, groups)
+                or self._role(an, stance, sentence, groups)
+                or self._habit(an, stance, sentence, groups)
+                or self._inability(an, sentence, groups)
+            ) or (
                 not targets.you[s] and (
                     self._likened(an, stance, sentence, groups)
                     or self._question(an, stance, sentence, groups)
@@ -907,22 +934,86 @@ class GroupFrameRule:
         group = next((g for g in groups if 0 < g.index - conj.index <= PRESENCE_REACH), None)
         if group is None:
             return None
-        for t in an.toks[group.index + 1 : sentence[-1].index + 1]:
-            if t.lemma in VICTIM_REFS or t.has("victim"):
-                # "als X naar de wc gaan voelen ze zich onveilig", "als X gepest worden gaat
-                # het mis": their side of it
-                return None
-            nxt = an.toks[t.index + 1] if t.index + 1 < len(an.toks) else None
-            never = t.lemma in NEVER_AGAIN and nxt is not None and nxt.lemma == "meer"
-            if t.lemma == "mis" and an.toks[t.index - 1].lemma == "de":
-                continue  # "naar de mis": the mass
-            if t.has("ruin") and stance.negated(t, 3):
-                return None  # "met X in de klas gaat het niet mis"
-            if t.has("ruin") or never:
-                outcome = [t, nxt] if never and nxt is not None else [t]
-                return Hit("discrimination", "derogation", 2, 0.8, [group, *outcome],
-                           "group.presence")
+        # "als X naar de wc gaan voelen ze zich onveilig", "als X gepest worden gaat het
+        # mis": their side of it
+        end = _bad_end(an, stance, an.toks[group.index + 1 : sentence[-1].index + 1],
+                       VICTIM_REFS)
+        if end is None:
+            return None
+        return Hit("discrimination", "derogation", 2, 0.8, [group, *end], "group.presence")
+
+    @staticmethod
+    def _role(an: Analysis, stance: Stance, sentence: list[Tok], groups: list[Tok]
+              ) -> Hit | None:
+        """"Zo'n X in je groep en je haalt nooit een voldoende", "Een X als buurman? Dan weet
+        je het wel": a verbless set-up (determiner, group, role) and then a bad end, in the
+        same sentence or in the next one when that starts with "dan"."""
+        k = 1 if sentence[0].lemma in {"en", "want", "maar", "nog"} else 0
+        if len(sentence) <= k + 1 or sentence[k].lemma not in ROLE_DETERMINERS:
+            return None
+        group = next((g for g in groups if 0 < g.index - sentence[k].index <= 2), None)
+        if group is None:
+            return None
+        after = group.index + 1
+        if after < len(an.toks) and an.toks[after].sentence == group.sentence and (
+            an.toks[after].has("person", "gnoun")
+        ):
+            after += 1  # "een Poolse buurman als ..."
+        last = sentence[-1].index
+        if after <= last and an.toks[after].lemma not in ROLE_PREPS:
+            return None  # "een Poolse buurman helpt ons": a statement, not a set-up
+        end = _bad_end(an, stance, an.toks[after + 1 : last + 1])
+        if end is None and group.sentence + 1 < len(an.sentences) and _is_question(an, sentence):
+            nxt = an.sentence_toks(group.sentence + 1)
+            if nxt[0].lemma == "dan":  # "Een X als buurman? Dan weet je het wel."
+                end = _bad_end(an, stance, nxt)
+        if end is None:
+            return None
+        return Hit("discrimination", "derogation", 2, 0.8, [group, *end], "group.role")
+
+    @staticmethod
+    def _habit(an: Analysis, stance: Stance, sentence: list[Tok], groups: list[Tok]
+               ) -> Hit | None:
+        """"X willen altijd de baas spelen", "X zijn altijd te laat", "X moeten altijd
+        overal aandacht voor vragen": the group as subject, "altijd" and a bad habit."""
+        group = groups[0]
+        if group.index - sentence[0].index > 2 or group.has("gadj"):
+            return None  # the group must open the sentence as its subject
+        for t in an.toks[group.index + 1 : min(group.index + 4, sentence[-1].index + 1)]:
+            if t.lemma not in ALWAYS or stance.negated(t, 3):
+                continue
+            stop = min(t.index + HABIT_REACH, sentence[-1].index) + 1
+            for x in an.toks[t.index + 1 : stop]:
+                if x.clause != t.clause:
+                    break
+                late = x.lemma == "laat" and an.toks[x.index - 1].lemma == "te"
+                if x.has("habit") or late:
+                    return Hit("discrimination", "derogation", 2, 0.78, [group, t, x],
+                               "group.habit")
         return None
+
+    @staticmethod
+    def _inability(an: Analysis, sentence: list[Tok], groups: list[Tok]) -> Hit | None:
+        """"Vrouwen kunnen gewoon niet inparkeren", "Meisjes snappen nou eenmaal geen
+        techniek": the group as subject, a verb of ability, a negation and a sign that it
+        is meant as their nature."""
+        group = groups[0]
+        i = group.index - sentence[0].index
+        if i > 1 or (i == 1 and sentence[0].lemma in QUANTIFIERS) or group.has("gadj"):
+            return None
+        last = sentence[-1].index
+        verb = group.index + 1
+        if verb > last or an.toks[verb].lemma not in ABILITY_VERBS:
+            return None
+        window = an.toks[verb + 1 : min(verb + 4, last + 1)]
+        neg = next((t for t in window if t.lemma in INABILITY), None)
+        if neg is None or (neg.index + 1 <= last and an.toks[neg.index + 1].lemma == "meer"):
+            return None
+        lemmas = {t.lemma for t in an.toks[verb + 1 : last + 1]}
+        if "nog" in lemmas or BY_NATURE.isdisjoint(lemmas | {neg.lemma}):
+            return None  # "snappen de regels nog niet": not yet, which is no verdict
+        return Hit("discrimination", "derogation", 2, 0.78, [group, an.toks[verb], neg],
+                   "group.inability")
 
     @staticmethod
     def _likened(an: Analysis, stance: Stance, sentence: list[Tok], groups: list[Tok]
@@ -959,6 +1050,28 @@ class GroupFrameRule:
                    "group.question")
 
 
+def _bad_end(an: Analysis, stance: Stance, toks: list[Tok],
+             victim_refs: frozenset[str] = ROLE_VICTIM_REFS) -> list[Tok] | None:
+    """The tokens of a bad outcome in `toks` (a ruin word, "nooit/niks meer", an idiom of a
+    bad end), or None; an outcome for a pronoun that refers to the group ("en hij wordt
+    gepest", "voelen ze zich onveilig") is theirs to suffer, not their fault, and a negated
+    one is none ("met X in de klas gaat het niet mis")."""
+    lemmas = [t.lemma for t in toks]
+    for n, t in enumerate(toks):
+        if t.lemma in victim_refs or t.has("victim"):
+            return None
+        if t.lemma == "mis" and t.index and an.toks[t.index - 1].lemma == "de":
+            continue  # "naar de mis": the mass
+        if t.has("ruin"):
+            return None if stance.negated(t, 3) else [t]
+        if t.lemma in NEVER_AGAIN and n + 1 < len(toks) and lemmas[n + 1] in {"meer", "een"}:
+            return [t, toks[n + 1]]
+        for idiom in BAD_END_IDIOMS:
+            if tuple(lemmas[n : n + len(idiom)]) == idiom:
+                return toks[n : n + len(idiom)]
+    return None
+
+
 # kinds that make a text more than a plain mention of a group
 _LOADED = frozenset(
     {"insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body", "negverb", "violence",
@@ -991,6 +1104,12 @@ def benign_group_mention(an: Analysis) -> list[Tok]:
     toks = an.toks
     groups = [t for t in toks if t.has("group", "gref", "slur")]
     lemmas = [t.lemma for t in toks]
+    if groups and not any(t.tags & _LOADED for t in toks):
+        for g in groups:
+            sentence = an.sentence_toks(g.sentence)
+            if _procedure_described(sentence):
+                # "X moeten terug naar hun land als hun aanvraag wordt afgewezen"
+                return [g, *(t for t in sentence if t.has("procedure"))]
     if not _CAUTION.isdisjoint(lemmas) or any(
         a == "te" and b == "veel" for a, b in itertools.pairwise(lemmas)
     ):
@@ -1058,8 +1177,23 @@ def drop_denied_discrimination(an: Analysis, hits: list[Hit]) -> list[Hit]:
             lemmas = {t.lemma for t in sentence}
             if h.subtype == "exclusion" and lemmas & HISTORY and lemmas & PAST_MODALS:
                 continue  # "Vroeger mochten vrouwen niet stemmen": history, not a demand
+            if h.subtype == "exclusion" and _procedure_described(sentence):
+                continue  # "X moeten terug als hun aanvraag wordt afgewezen": the law
         out.append(h)
     return out
+
+
+CONDITIONALS = frozenset({"als", "wanneer", "indien", "zodra", "nadat"})
+
+
+def _procedure_described(sentence: list[Tok]) -> bool:
+    """"Vluchtelingen moeten terug naar hun land als hun aanvraag wordt afgewezen": a
+    condition of a legal procedure (lexicon kind "procedure") after a conjunction states
+    what the law does; "als het aan mij ligt moeten X terug" states a wish and has none."""
+    for i, t in enumerate(sentence):
+        if t.lemma in CONDITIONALS and any(x.has("procedure") for x in sentence[i + 1 : i + 6]):
+            return True
+    return False
 
 
 _NOT_A_NOUN = frozenset(

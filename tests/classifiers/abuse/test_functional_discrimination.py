@@ -42,7 +42,22 @@ en je haalt nooit een voldoende", "..., dan weet je het wel", "is het gedaan met
 "X snappen geen techniek", "X willen altijd de baas spelen", "liever alleen dan naast een X".
 One clear bug was fixed after scoring ("Autisten verpesten helemaal niks": a derogatory verb
 with "niks" as its object is denied); a pre-existing false positive remains ("Veel
-vluchtelingen moeten terug naar hun land als hun aanvraag wordt afgewezen")."""
+vluchtelingen moeten terug naar hun land als hun aanvraag wordt afgewezen"); both were fixed
+in round 4.
+
+data/functional_discrimination_8.jsonl (round 4) was written blind before its fixes, around
+those misses and new wordings (40 hateful, 40 contrast): a member of a group put in a role
+with a bad end ("Zo'n X in je projectgroep en je kunt je cijfer wel vergeten", "Een X als
+buurman? Dan weet je het wel"), inability as nature ("X kunnen gewoon niet inparkeren"),
+habits with "altijd" ("X willen altijd de baas spelen", "X zijn altijd te laat"), preferring
+to avoid ("liever alleen dan naast een X"), denied feeling, resentment about "ons
+belastinggeld", "typisch X", "waarom X wel en wij niet", "X moeten de school uit"; contrast:
+neutral facts ("doven kunnen de omroep niet horen", "het jodendom en het christendom"), law
+described, counter-speech, negation, self-identification, groups that are not protected.
+Before the fixes: rules only, hateful 25/40 (.625) and contrast 37/40 (.925); with the model
+29/40 (.725) and 35/40 (.875). After (GroupFrameRule._role/_habit/_inability, r4.* phrases,
+lexicon kinds "habit" and "procedure", "christendom"): rules only 39/40 and 40/40; with the
+model 39/40 and 39/40. Batch 7 after round 4: rules 30/30 and 30/30."""
 
 from __future__ import annotations
 
