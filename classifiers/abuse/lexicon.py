@@ -397,12 +397,21 @@ def _spellings(stem: str) -> list[str]:
     return out
 
 
+_DIMINUTIVES = ("etjes", "etje", "tjes", "tje", "pjes", "pje", "jes")
+
+
 def _stems(word: str) -> list[str]:
     stems: list[str] = []
     if word.endswith("'s"):
         stems.append(word[:-2])
     if word.endswith("je") and len(word) > 4:
         stems.append(word[:-2])
+    if word.endswith(("je", "jes")):
+        # diminutives: "Marokkaantjes", "Turkjes", "sukkeltje", "homootje"
+        for suffix in _DIMINUTIVES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                stems.extend(_spellings(word[: -len(suffix)]))
+                break
     for suffix in ("en", "e", "s", "n"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             stem = word[: -len(suffix)]

@@ -1121,6 +1121,10 @@ def benign_group_mention(an: Analysis) -> list[Tok]:
     for t in toks:
         if t.curse_prefix or (t.tags & _LOADED and not _past_violence(an, t)):
             return []
+    things = [_thing_described(an, g) for g in groups]
+    if all(things):
+        # "Die Marokkaanse tajine is altijd te heet": every group word describes a thing
+        return [groups[0], *(t for t in things if t is not None)]
     signs = [t for t in toks if t.has("benign") or (t.has("posadj") and not t.has("gnoun"))]
     signs += [g for g in groups if self_identified(an.sentence_toks(g.sentence), g)]
     signs += [t for t in toks if t.lemma in {"bij", "erbij"} and _belongs(lemmas, t.index)]
@@ -1220,6 +1224,24 @@ def _modifies_thing(an: Analysis, t: Tok) -> bool:
         not nxt.tags and nxt.lemma.isalpha() and len(nxt.lemma) >= 3
         and nxt.lemma not in _NOT_A_NOUN
     )
+
+
+_PEOPLE = ("person", "gnoun", "group", "npgroup", "you", "name", "pron3p", "pron3s")
+
+
+def _thing_described(an: Analysis, g: Tok) -> Tok | None:
+    """The noun a group adjective describes when it is a thing, not people ("de Turkse
+    bakkerij", "die Marokkaanse tajine"; not "Turkse jongens" or "Marokkaanse leerlingen")."""
+    if not g.has("gadj") and not an.text[g.start : g.end].lower().endswith(("se", "sche")):
+        return None
+    nxt = an.toks[g.index + 1] if g.index + 1 < len(an.toks) else None
+    if nxt is None or nxt.clause != g.clause or nxt.has(*_PEOPLE):
+        return None
+    if nxt.has("object", "thing", "gthing"):
+        return nxt
+    if nxt.tags or not nxt.lemma.isalpha() or len(nxt.lemma) < 3 or nxt.lemma in _NOT_A_NOUN:
+        return None
+    return nxt
 
 
 _COUNTING = frozenset(
