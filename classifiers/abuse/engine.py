@@ -19,6 +19,7 @@ from classifiers.abuse.rules import (
     GroupThreatRule,
     GroupUpgradeRule,
     Hit,
+    IdentityInsultRule,
     InsultRule,
     LaughterRule,
     PhraseRule,
@@ -60,6 +61,7 @@ class AbuseEngine:
         self.rules = (
             PhraseRule([p for p in phrases if p.category != "stance"]),
             InsultRule(),
+            IdentityInsultRule(),
             AttributeRule(),
             GroupRule(),
             GroupThreatRule(),

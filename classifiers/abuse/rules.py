@@ -471,6 +471,83 @@ class InsultRule:
         return hits
 
 
+MOCK_TAILS = frozenset({"ofzo", "ofwat", "ofso"})
+MOCKED_IDENTITIES = frozenset({"disability", "orientation", "gender_identity"})
+ADDRESS = frozenset({"jij", "hé", "he", "hey", "ey", "oi", "jo", "yo"})
+SUCH = frozenset({"zo'n", "zon"})
+_TARGET_TAGS = ("you", "name", "pron3s")
+_KIND_WORDS = ("posadj", "benign")
+
+
+class IdentityInsultRule:
+    """A group word used as an insult at one person: "Wat een homo ben jij", "Wat ben je
+    toch een autist", "Jij bent zo'n mocro", "Ben je gehandicapt ofzo?", "Doe niet zo
+    homo", "jij jood!". A slur thrown at one pupil is both bullying/insult and
+    discrimination/slur (classifiers/data/README.md); the identity word works as one here.
+    A kind word in the sentence ("wat een mooie moslima ben jij"), self-identification,
+    reported speech and negation (except in "doe niet zo ...") keep it out."""
+
+    def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
+        hits: list[Hit] = []
+        for i in an.positions.get("group", ()):
+            g = an.toks[i]
+            if g.has("npgroup", "gthing") or stance.reported(g):
+                continue
+            sentence = an.sentence_toks(g.sentence)
+            if any(t.has(*_KIND_WORDS) for t in sentence) or self_identified(sentence, g):
+                continue
+            frame = self._frame(an, sentence, g)
+            if frame is None or (frame != "behave" and stance.negated(g, 4)):
+                continue
+            hits.append(Hit("bullying", "insult", 2, 0.84, [g], f"identity.{frame}"))
+            hits.append(Hit("discrimination", "slur", 2, 0.84, [g], f"identity.{frame}"))
+        return hits
+
+    @staticmethod
+    def _frame(an: Analysis, sentence: list[Tok], g: Tok) -> str | None:
+        lemmas = [t.lemma for t in sentence]
+        k = g.index - sentence[0].index  # position of the group word in the sentence
+        before = lemmas[max(0, k - 3) : k]
+        aimed = any(t.has(*_TARGET_TAGS) for t in sentence if t is not g)
+        # "doe niet zo homo", "doe nou niet zo gehandicapt"
+        if before[-2:] == ["niet", "zo"] and {"doe", "doet", "doen"} & set(lemmas[:k]):
+            return "behave"
+        # "jij jood!", "hé homo", "jij vieze homo": the word alone as a term of address
+        if k == len(sentence) - 1 and len(sentence) <= 4 and k >= 1:
+            first = k - 1 if not sentence[k - 1].has("negadj", "insult") else k - 2
+            if first >= 0 and lemmas[first] in ADDRESS:
+                return "vocative"
+        if not aimed:
+            return None
+        # "wat een homo ben jij", "wat ben jij (toch) een autist"
+        if lemmas[0] == "wat" and "een" in before[-2:] and _copula_with_target(sentence, g):
+            return "exclaim"
+        # "jij bent zo'n mocro", "Daan is zo'n homo"
+        if not SUCH.isdisjoint(before[-2:]) and _copula_with_target(sentence, g):
+            return "such"
+        # "ben je gehandicapt ofzo?", "ben jij homo of zo": the identities that are thrown
+        # as insults ("ben je joods of zo?" may be a real question)
+        after = lemmas[k + 1 : k + 3]
+        if lemmas[0] in {"ben", "bent", "is"} and not MOCKED_IDENTITIES.isdisjoint(g.groups) and (
+            not MOCK_TAILS.isdisjoint(after[:1]) or after in (["of", "zo"], ["of", "wat"])
+        ):
+            return "mock"
+        return None
+
+
+def _copula_with_target(sentence: list[Tok], g: Tok) -> bool:
+    """"ben jij", "jij bent", "Daan is", "hij is": the person the group word is said of."""
+    copulas = {"ben", "bent", "is", "was", "blijft", "lijkt"}
+    for a, b in itertools.pairwise(sentence):
+        if b.index >= g.index + 3:
+            break
+        if (a.lemma in copulas and b.has(*_TARGET_TAGS)) or (
+            a.has(*_TARGET_TAGS) and b.lemma in copulas
+        ):
+            return True
+    return False
+
+
 class AttributeRule:
     """"jij bent zo dom": a negative attribute given to the reader or a named person."""
 
@@ -1127,10 +1204,20 @@ def benign_group_mention(an: Analysis) -> list[Tok]:
         return [groups[0], *(t for t in things if t is not None)]
     signs = [t for t in toks if t.has("benign") or (t.has("posadj") and not t.has("gnoun"))]
     signs += [g for g in groups if self_identified(an.sentence_toks(g.sentence), g)]
+    signs += [g for g in groups if _identity_asked(an, an.sentence_toks(g.sentence))]
     signs += [t for t in toks if t.lemma in {"bij", "erbij"} and _belongs(lemmas, t.index)]
     if not signs:
         signs = _enumerated_groups(toks, groups)
     return [*groups[:1], *signs] if signs else []
+
+
+def _identity_asked(an: Analysis, sentence: list[Tok]) -> bool:
+    """"Ben jij ook moslim?", "Is Daan joods?": a yes/no question about who someone is."""
+    return (
+        sentence[0].lemma in {"ben", "bent", "is", "zijn", "was"}
+        and any(t.has("you", "name", "pron3s") for t in sentence)
+        and _is_question(an, sentence)
+    )
 
 
 def _enumerated_groups(toks: list[Tok], groups: list[Tok]) -> list[Tok]:
