@@ -190,9 +190,10 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/api/v1/stats/nudges", nudge_stats)
     frag: dict[str, Any] = {}
     operation(frag, "POST", "/api/v1/check", summary="Een concepttekst controleren",
-              roles=CHECK_ROLES, body=CheckRequest, response=JUDGEMENT_SCHEMA, tag="check")
+              roles=CHECK_ROLES, body=CheckRequest, response=JUDGEMENT_SCHEMA, tag="check",
+              scores=True)
     operation(frag, "POST", "/api/v1/check/batch", summary="Tot 100 teksten controleren",
-              roles=CHECK_ROLES, body=BatchRequest, tag="check",
+              roles=CHECK_ROLES, body=BatchRequest, tag="check", scores=True,
               response={"type": "object", "required": ["results"],
                         "properties": {"results": {"type": "array", "items": {
                             "allOf": [JUDGEMENT_SCHEMA, {"type": "object", "required": ["id"],

@@ -125,7 +125,7 @@ def setup(app: web.Application) -> None:
     frag: dict[str, Any] = {}
     operation(frag, "POST", "/api/v1/comments", summary="Reacties van een officieel account "
               "aanleveren (idempotent)", roles=("connector", "admin"), body=IngestRequest,
-              tag="monitoring",
+              tag="monitoring", scores=True,
               response={"type": "object", "required": ["received", "stored", "duplicates"],
                         "properties": {k: {"type": "integer"}
                                        for k in ("received", "stored", "duplicates")}})

@@ -48,9 +48,11 @@ def operation(
     roles: tuple[str, ...] | None,
     body: type[BaseModel] | None = None, response: dict[str, Any] | None = None,
     status: int = 200, params: list[dict[str, Any]] | None = None, tag: str = "api",
-    content_type: str = "application/json",
+    content_type: str = "application/json", scores: bool = False,
 ) -> None:
-    """Add one operation to `fragment` ({"paths", "components"}). roles None = no auth."""
+    """Add one operation to `fragment` ({"paths", "components"}). roles None = no auth.
+    `scores`: the operation needs the scorer pool, so it can answer 503 scoring_unavailable
+    (with Retry-After) while no scorer can take the job."""
     schemas = fragment.setdefault("components", {}).setdefault("schemas", {})
     op: dict[str, Any] = {
         "summary": summary,
@@ -68,6 +70,13 @@ def operation(
             },
         },
     }
+    if scores:
+        op["responses"]["503"] = {
+            "description": "Controle tijdelijk niet beschikbaar (scoring_unavailable); "
+                           "probeer opnieuw na Retry-After seconden",
+            "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 0}}},
+            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+        }
     if roles is None:
         op["security"] = []
     else:

@@ -46,3 +46,34 @@ async def test_protected_operations_declare_their_roles(client: Any) -> None:
     schema = spec["components"]["schemas"][body.rsplit("/", 1)[1]]
     assert schema["additionalProperties"] is False
     assert schema["properties"]["text"]["maxLength"] == 100_000
+
+
+SCORING_OPERATIONS = (("/api/v1/check", "post"), ("/api/v1/check/batch", "post"),
+                      ("/api/v1/comments", "post"))
+
+
+async def test_scoring_operations_document_503_and_the_server_answers_it(
+    seeded: tuple[Any, Any],
+) -> None:
+    """With no scorer to take the job, a check gets the documented 503: a JSON error body
+    with code scoring_unavailable and a Retry-After header, never a hang or a traceback."""
+    from server import keys
+
+    cli, seed = seeded
+    spec = await (await cli.get("/api/v1/openapi.json")).json()
+    for path, method in SCORING_OPERATIONS:
+        documented = spec["paths"][path][method]["responses"]["503"]
+        assert "Retry-After" in documented["headers"]
+        schema = documented["content"]["application/json"]["schema"]
+        assert schema["required"] == ["error"]
+    assert "503" not in spec["paths"]["/api/v1/threads"]["get"]["responses"]
+
+    await cli.app[keys.SCORER_POOL].close()
+    headers = seed.headers(seed.schools[0].tokens["staff"])
+    resp = await cli.post("/api/v1/check", json={"text": "Jij bent een sukkel"},
+                          headers=headers)
+    assert resp.status == 503
+    assert int(resp.headers["Retry-After"]) >= 0
+    body = await resp.json()
+    assert body["error"]["code"] == "scoring_unavailable"
+    assert isinstance(body["error"]["message"], str) and "sukkel" not in body["error"]["message"]
