@@ -57,7 +57,17 @@ described, counter-speech, negation, self-identification, groups that are not pr
 Before the fixes: rules only, hateful 25/40 (.625) and contrast 37/40 (.925); with the model
 29/40 (.725) and 35/40 (.875). After (GroupFrameRule._role/_habit/_inability, r4.* phrases,
 lexicon kinds "habit" and "procedure", "christendom"): rules only 39/40 and 40/40; with the
-model 39/40 and 39/40. Batch 7 after round 4: rules 30/30 and 30/30."""
+model 39/40 and 39/40. Batch 7 after round 4: rules 30/30 and 30/30.
+
+data/functional_discrimination_9.jsonl (round 4, second batch: 30 hateful, 30 contrast) was
+written blind after round 4 and scored once: rules only, hateful recall 25/30 (.833) and
+contrast accuracy 29/30 (.967); with the model 25/30 (.833) and 27/30 (.90), the honest
+measure of how far round 4 generalises. Missed then: "Nog zo'n X in de klas en de juf kan
+wel ophouden", "waarom mogen X wel ... en wij geen ...", "X horen in een kliniek", "geen
+enkele X komt bij ons", "kakkerlakken uit Marokko"; false positives: "Dat vrouwen vee zouden
+zijn is een walgelijke uitspraak" (rules) and, by the model, "Vluchtelingen krijgen een
+taalmaatje" and "Die Marokkaanse tajine is altijd te heet". All were fixed after scoring, so
+the batch is fitted now: 30/30 and 30/30 with and without the model."""
 
 from __future__ import annotations
 
