@@ -89,6 +89,8 @@ class Lexicon:
         self.entries: dict[str, list[Entry]] = defaultdict(list)
         self.multi: dict[str, list[tuple[tuple[str, ...], list[Entry]]]] = defaultdict(list)
         self._load_terms(directory / "terms.tsv")
+        # terms matched only as written or inflected (no squeeze, no typo)
+        self.exact_only: frozenset[str] = frozenset(self._load_terms(directory / "judgements.tsv"))
         # kind "spelling": a variant written for a closed-class word, 4th column the word
         # ("nie" -> "niet"); the variant gets that word's lemma and entries
         self.spellings: dict[str, str] = {
@@ -102,6 +104,8 @@ class Lexicon:
         # homonym slurs ("potten") only through a stretched word ("niiiicht"), not "poten"
         self.squeezed_homonyms: dict[str, str] = {}
         for term, entries in self.entries.items():
+            if term in self.exact_only:
+                continue
             if any(e.kind == "homonym" for e in entries):
                 self.squeezed_homonyms.setdefault(squeeze(term), term)
             else:
@@ -110,7 +114,7 @@ class Lexicon:
         self.deletions: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for term, entries in self.entries.items():
             # a slur that is also an ordinary word ("potten") matches only as written
-            homonym = any(e.kind == "homonym" for e in entries)
+            homonym = any(e.kind == "homonym" for e in entries) or term in self.exact_only
             if len(term) >= 4 and any(e.kind in FUZZY_KINDS for e in entries) and not homonym:
                 for i in range(len(term)):
                     self.deletions[term[:i] + term[i + 1 :]].append((term, i))
@@ -124,7 +128,9 @@ class Lexicon:
         self.segment_words = frozenset(self.vocab | set(self.entries) | self.first_names)
         self.max_segment = max(len(w) for w in self.segment_words)
 
-    def _load_terms(self, path: Path) -> None:
+    def _load_terms(self, path: Path) -> list[str]:
+        """Add the rows of a terms file; returns its single-word terms."""
+        loaded: list[str] = []
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
@@ -140,6 +146,8 @@ class Lexicon:
                 self.multi[words[0]].append((words, [entry]))
             else:
                 self.entries[term].append(entry)
+                loaded.append(term)
+        return loaded
 
     @staticmethod
     def _load_vocab(path: Path) -> frozenset[str]:
@@ -302,7 +310,9 @@ class Lexicon:
         for i in range(len(word)):
             key = word[:i] + word[i + 1 :]
             # the token has one letter too many
-            fuzzy_entry = any(e.kind in FUZZY_KINDS for e in self.entries.get(key, ()))
+            fuzzy_entry = key not in self.exact_only and any(
+                e.kind in FUZZY_KINDS for e in self.entries.get(key, ())
+            )
             if fuzzy_entry and len(key) >= 5:
                 candidates.append(key)
             # one letter changed (same position) or two neighbours swapped

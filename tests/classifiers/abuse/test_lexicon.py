@@ -44,6 +44,24 @@ def test_ordinary_words_are_not_fuzzy_matched(lexicon: Lexicon) -> None:
         assert not kinds(lexicon, word) & {"disease", "slur", "insult"}, word
 
 
+def test_judgement_words_match_as_written_or_inflected_never_by_typo(lexicon: Lexicon) -> None:
+    # judgements.tsv: "egocentrisch" and its inflection are read, a word one letter away is not
+    assert "negadj" in kinds(lexicon, "egocentrisch")
+    assert "negadj" in kinds(lexicon, "egocentrische")
+    assert "negadj" not in kinds(lexicon, "egocentriesch")
+    assert "negadj" not in kinds(lexicon, "gehaald")
+
+
+def test_judgement_words_said_of_a_group_derogate_it() -> None:
+    from classifiers.abuse import abuse_recognizers
+    from classifiers.pipeline import Scorer
+
+    scorer = Scorer(recognizers=abuse_recognizers(), model_path=None)
+    flags = scorer.score("Die Turken zijn zo egocentrisch en hooghartig").flags
+    assert [f.subtype for f in flags if f.category == "discrimination"] == ["derogation"]
+    assert not scorer.score("Ik stuur het even naar de mentor van Bilal").flags
+
+
 def test_curse_compounds(lexicon: Lexicon) -> None:
     printer = lexicon.match("kankerprinter")[0]
     assert printer.curse_prefix == "kanker" and printer.how == "compound"
