@@ -185,9 +185,14 @@ class Stance:
             if self.an.toks[k].lemma == "aan":
                 return True
             k -= 1
-        return k >= 0 and self.an.toks[k].sentence == tok.sentence and self.an.toks[k].has(
-            "healthverb"
-        )
+        if k < 0 or self.an.toks[k].sentence != tok.sentence:
+            return False
+        # "ik heb kanker gehad": too common to be a stance word of the lexicon (which damps
+        # the model everywhere), but before a disease it is health talk
+        return self.an.toks[k].has("healthverb") or self.an.toks[k].lemma in HAVE_FORMS
+
+
+HAVE_FORMS = frozenset({"heb", "hebt", "hadden"})
 
 
 # counter words that name a value the speaker can deny ("ik heb geen respect voor X")
@@ -446,6 +451,8 @@ class InsultRule:
             if t.lemma == "gek" and t.index and an.toks[t.index - 1].lemma in _GOING_MAD:
                 continue  # "ik word gek van die printer"
             aim = targets.aimed(t)
+            if aim in {"short", "exclaim"} and _said_of_self(an, t):
+                aim = None  # "wat een sukkel ben ik ook": the speaker, about themselves
             if aim == "short" and _speaker_only(an, t):
                 aim = None  # "kut, ik heb een onvoldoende": the speaker swears about themselves
             if aim == "short" and any(
@@ -1524,6 +1531,22 @@ def _rhetorical_negation(an: Analysis, tok: Tok) -> bool:
     return "wie" in lemmas[:3] or any(
         a == "iemand" and b == "die" for a, b in itertools.pairwise(lemmas)
     )
+
+
+SELF_FILLERS = frozenset({"een", "zo'n", "zon", "echt", "gewoon", "zo", "ook", "wel", "toch"})
+
+
+def _said_of_self(an: Analysis, tok: Tok) -> bool:
+    """"Wat een sukkel ben ik", "ik ben zo'n idioot": the insult names the speaker."""
+    after = [t.lemma for t in an.toks[tok.index + 1 : tok.index + 3]
+             if t.sentence == tok.sentence]
+    before = [t.lemma for t in an.toks[max(0, tok.index - 4) : tok.index]
+              if t.sentence == tok.sentence]
+    if after[:2] in (["ben", "ik"], ["was", "ik"]):
+        return True
+    if before[-1:] and before[-1] in SELF_FILLERS:
+        before = before[:-1]  # "ik ben (zo'n) idioot"
+    return before[-2:] == ["ik", "ben"]
 
 
 def _speaker_only(an: Analysis, tok: Tok) -> bool:

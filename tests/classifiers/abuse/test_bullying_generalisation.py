@@ -98,6 +98,11 @@ from classifiers.pipeline import Scorer
         ("hij ruikt echt naar zweet", "humiliation"),
         ("kijk naar zijn tanden 😂", "humiliation"),
         ("moet je haar neus zien", "humiliation"),
+        # round 4: threatened exposure (blackmail), nobody would miss you
+        ("Ik ga je foto's naar iedereen sturen als je niet betaalt", "threat"),
+        ("als je niet betaalt zet ik je filmpje online", "threat"),
+        ("we gaan je filmpje op insta zetten", "threat"),
+        ("Niemand mist jou als je weg bent", "exclusion"),
     ],
 )
 def test_general_bullying_phrasings_are_flagged(judge, text: str, subtype: str) -> None:
@@ -188,3 +193,17 @@ def test_harm_wishes_and_belittling_are_bullying(text: str, subtype: str) -> Non
 )
 def test_kind_or_neutral_uses_of_the_same_words_are_not_bullying(text: str) -> None:
     assert Scorer(model_path=None).score(text).flags == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik heb kanker gehad en ben nu beter",  # health talk, first person
+        "Wat een sukkel ben ik ook, weer te laat",  # the speaker about themselves
+        "ik ben zo'n idioot, telefoon vergeten",
+        "Ik stuur je de foto's van het schoolreisje",  # sending photos is no spreading them
+        "Ik ga je foto's van de sportdag naar je moeder sturen, zo leuk!",
+    ],
+)
+def test_self_talk_health_talk_and_sharing_photos_are_no_bullying(judge, text: str) -> None:
+    assert "bullying" not in judge.categories(text)
