@@ -175,6 +175,15 @@ def _join_spaced(s: str, origin: list[int]) -> tuple[str, list[int]]:
     return "".join(parts), new_origin
 
 
+_DIGIT_RUN = re.compile(r"\d{3,}")
+
+
+def _leet_heavy(word: str) -> bool:
+    """"1d10t": more leet digits than letters, yet a word: every digit stands for a letter
+    and no three digits stand together (as in a postcode "1011AB" or a number)."""
+    return all(c in _LEET for c in word if c.isdigit()) and not _DIGIT_RUN.search(word)
+
+
 def _undo_leet(s: str) -> str:
     """Same-length substitution, so the origin map is unchanged."""
     if not any(c in s for c in "0134578$@!*#"):
@@ -194,7 +203,7 @@ def _undo_leet(s: str) -> str:
             continue
         letters = sum(c.isalpha() for c in word)
         digits = sum(c.isdigit() for c in word)
-        if letters < 2 or digits > letters or digits > 6:
+        if letters < 2 or digits > 6 or (digits > letters and not _leet_heavy(word)):
             continue  # a code, postcode or account number rather than a word
         for j, c in enumerate(word):
             inside = 0 < j < len(word) - 1

@@ -103,6 +103,10 @@ from classifiers.pipeline import Scorer
         ("als je niet betaalt zet ik je filmpje online", "threat"),
         ("we gaan je filmpje op insta zetten", "threat"),
         ("Niemand mist jou als je weg bent", "exclusion"),
+        ("ik haat jou", "insult"),
+        ("Ik haat Bram", "insult"),
+        ("Denk jij echt dat iemand je leuk vindt?", "humiliation"),
+        ("jij bent een 1d10t", "insult"),  # more leet digits than letters
     ],
 )
 def test_general_bullying_phrasings_are_flagged(judge, text: str, subtype: str) -> None:
@@ -203,6 +207,9 @@ def test_kind_or_neutral_uses_of_the_same_words_are_not_bullying(text: str) -> N
         "ik ben zo'n idioot, telefoon vergeten",
         "Ik stuur je de foto's van het schoolreisje",  # sending photos is no spreading them
         "Ik ga je foto's van de sportdag naar je moeder sturen, zo leuk!",
+        "ik haat je niet, je bent mijn beste vriend",
+        "Ik haat het als je te laat bent",
+        "Denk je dat iemand je kan helpen met wiskunde?",
     ],
 )
 def test_self_talk_health_talk_and_sharing_photos_are_no_bullying(judge, text: str) -> None:
