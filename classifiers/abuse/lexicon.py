@@ -36,7 +36,7 @@ CLOSED_KINDS = frozenset(
      # discrimination context words: listed in the forms they take ("zwaar" is no "zwar")
      "benign", "gnoun", "thing", "gadj", "homonym", "practice",
      # frame words of rules.GroupFrameRule: exact forms only ("mis", "vergeten")
-     "ruin", "animal", "victim", "habit", "procedure"}
+     "ruin", "animal", "victim", "habit", "procedure", "disgust"}
 )
 # a curse or slur word glued to a group term makes a slur ("rotjood", "kutmarokkanen")
 GROUP_SLUR_PREFIXES = ("rot", "vuile", "vuil", "gore", "kut", "kanker", "tyfus", "tering", "klote")

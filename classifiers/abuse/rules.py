@@ -151,9 +151,15 @@ class Stance:
                 if prev.lemma in {"niets", "niks", "niemand"} and after in {"is", "zijn", "was"} \
                         and after2 in {"zo", "even"}:
                     return False  # "niets is zo walgelijk als X" compares, it does not deny
+                if after == "dat" and self._agreement_question(tok.sentence):
+                    return False  # "Vind jij ook niet dat X eng zijn?" asks to agree
                 # "zijn X niet gewoon dieven?" is a rhetorical question, not a denial
                 return not (after in RHETORICAL_AFTER_NEG and k + 1 != tok.index)
         return False
+
+    def _agreement_question(self, sentence: int) -> bool:
+        toks = self.an.sentence_toks(sentence)
+        return toks[0].lemma in AGREE_VERBS and _is_question(self.an, toks)
 
     def reported(self, tok: Tok) -> bool:
         """The words are quoted, reported or rejected rather than meant."""
@@ -194,6 +200,8 @@ class Stance:
 
 HAVE_FORMS = frozenset({"heb", "hebt", "hadden"})
 
+
+AGREE_VERBS = frozenset({"vind", "vindt", "vinden", "denk", "denkt", "geloof", "gelooft"})
 
 # counter words that name a value the speaker can deny ("ik heb geen respect voor X")
 VALUES = frozenset({"respect", "tolerantie"})
@@ -998,6 +1006,7 @@ class GroupFrameRule:
                 or self._role(an, stance, sentence, groups)
                 or self._habit(an, stance, sentence, groups)
                 or self._inability(an, sentence, groups)
+                or self._disgust(an, stance, sentence, groups)
             ) or (
                 not targets.you[s] and (
                     self._likened(an, stance, sentence, groups)
@@ -1098,6 +1107,23 @@ class GroupFrameRule:
             return None  # "snappen de regels nog niet": not yet, which is no verdict
         return Hit("discrimination", "derogation", 2, 0.78, [group, an.toks[verb], neg],
                    "group.inability")
+
+    @staticmethod
+    def _disgust(an: Analysis, stance: Stance, sentence: list[Tok], groups: list[Tok]
+                 ) -> Hit | None:
+        """"Stel je voor dat je buurman een jood is, gadverdamme", "Jakkes, homo's": disgust
+        in the sentence that names the people of a group (not a thing with a group
+        adjective, not their suffering: "bah, wat erg dat die moslims gepest worden")."""
+        disgust = next((t for t in sentence if t.has("disgust")), None)
+        if disgust is None or stance.negated(disgust, 2):
+            return None
+        if any(t.has("victim", "benign", "posadj") for t in sentence if not t.has("gnoun")):
+            return None
+        people = [g for g in groups if _thing_described(an, g) is None]
+        if not people:
+            return None
+        return Hit("discrimination", "derogation", 2, 0.78, [people[0], disgust],
+                   "group.disgust")
 
     @staticmethod
     def _likened(an: Analysis, stance: Stance, sentence: list[Tok], groups: list[Tok]

@@ -170,3 +170,38 @@ def test_love_and_respect_for_a_group_is_no_discrimination(shipped_scorer, text)
 @pytest.fixture(scope="module")
 def shipped_scorer() -> Scorer:
     return Scorer()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vind jij ook niet dat moslims eng zijn?",  # asks to agree: no denial
+        "Stel je voor dat je buurman een jood is, gadverdamme.",  # disgust at the people
+        "Jakkes, homo's",
+    ],
+)
+def test_agreement_questions_and_disgust_at_a_group_are_discrimination(judge, text) -> None:
+    assert "discrimination" in judge.categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik vind niet dat moslims eng zijn.",
+        "Bah, wat erg dat die moslims gepest worden",
+        "Gadver, de Turkse pizza was koud",
+        "Die uitspraak over homo's was walgelijk en dom.",  # judges the remark
+        "Die opmerking over Marokkanen vond ik echt racistisch",
+        "Gehandicapten verdienen dezelfde kansen.",
+    ],
+)
+def test_denials_sympathy_things_and_judged_remarks_are_no_discrimination(
+    full_scorer: Scorer, text: str
+) -> None:
+    # with the shipped model: the benign and counter-speech guards must hold for it too
+    assert "discrimination" not in {f.category for f in full_scorer.score(text).flags}
+
+
+@pytest.fixture(scope="module")
+def full_scorer() -> Scorer:
+    return Scorer()
