@@ -459,6 +459,8 @@ class InsultRule:
             if t.lemma == "gek" and t.index and an.toks[t.index - 1].lemma in _GOING_MAD:
                 continue  # "ik word gek van die printer"
             aim = targets.aimed(t)
+            if aim is None and _told_to_stop(an, t):
+                aim = "exclaim"  # "doe niet zo mongool": said to the reader
             if aim in {"short", "exclaim"} and _said_of_self(an, t):
                 aim = None  # "wat een sukkel ben ik ook": the speaker, about themselves
             if aim == "short" and _speaker_only(an, t):
@@ -1543,14 +1545,23 @@ DENIAL_NEGATORS = frozenset({"niet", "nooit", "niemand", "geen"})
 TARGET_TAGS = frozenset({"you", "name", "person", "pron3s", "pron3p"})
 
 
+def _told_to_stop(an: Analysis, tok: Tok) -> bool:
+    """"Doe (nou) niet zo mongool": the reader is told to stop being what the word says."""
+    before = [t.lemma for t in an.toks[max(0, tok.index - 5) : tok.index]
+              if t.sentence == tok.sentence]
+    return before[-2:] == ["niet", "zo"] and not {"doe", "doet"}.isdisjoint(before)
+
+
 def _rhetorical_negation(an: Analysis, tok: Tok) -> bool:
     """"vind jij Mila ook niet een domme koe?": "ook niet" in a question asks for agreement,
     it does not deny."""
     sentence = an.sentence_toks(tok.sentence)
     last = sentence[-1]
+    if _told_to_stop(an, tok):
+        return True  # "doe niet zo mongool": an order to stop being it, which names it
+    lemmas = [t.lemma for t in sentence if t.index < tok.index]
     if "?" not in an.text[last.end : last.end + 3]:
         return False
-    lemmas = [t.lemma for t in sentence if t.index < tok.index]
     if any(a == "ook" and b == "niet" for a, b in itertools.pairwise(lemmas)):
         return True
     # "wie vindt Hamza geen sukkel?", "is er iemand die Romy geen trut vindt?"

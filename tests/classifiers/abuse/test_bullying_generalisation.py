@@ -107,6 +107,7 @@ from classifiers.pipeline import Scorer
         ("Ik haat Bram", "insult"),
         ("Denk jij echt dat iemand je leuk vindt?", "humiliation"),
         ("jij bent een 1d10t", "insult"),  # more leet digits than letters
+        ("Doe niet zo mongool joh", "insult"),  # told to stop being it
     ],
 )
 def test_general_bullying_phrasings_are_flagged(judge, text: str, subtype: str) -> None:
@@ -210,6 +211,8 @@ def test_kind_or_neutral_uses_of_the_same_words_are_not_bullying(text: str) -> N
         "ik haat je niet, je bent mijn beste vriend",
         "Ik haat het als je te laat bent",
         "Denk je dat iemand je kan helpen met wiskunde?",
+        "Mijn kat is een dikke sukkel haha",  # a pet, not a person
+        "doe nou niet zo moeilijk",
     ],
 )
 def test_self_talk_health_talk_and_sharing_photos_are_no_bullying(judge, text: str) -> None:
