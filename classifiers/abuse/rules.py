@@ -603,6 +603,12 @@ class AttributeRule:
         return hits
 
 
+# before "mensen" as the subject of a clause ("dat mensen X haten"), not its predicate
+# ("het zijn geen mensen, die X")
+SUBJECT_BEFORE = frozenset({"dat", "de", "veel", "sommige", "zulke", "alle", "andere", "waarom",
+                            "als", "wanneer", "omdat"})
+
+
 class GroupRule:
     """Derogation or dehumanisation of a protected group, including pronoun references
     across sentences ("Ik ken veel moslims. Het zijn allemaal ...")."""
@@ -642,10 +648,16 @@ class GroupRule:
                 derogatory = t.has(*self.DEROGATORY) or (t.curse_prefix and t.has("group"))
                 negated = stance.negated(t, 4)
                 if t.has("posadj") and not t.has(*self.DEROGATORY):
+                    if (t.lemma in {"mensen", "mens"} and t.index < min(group_idx) and t.index
+                            and an.toks[t.index - 1].lemma in SUBJECT_BEFORE):
+                        continue  # "ik snap niet dat mensen X haten": the subject, not denied
                     # "minder slim" denies the quality like "niet slim" does; "niet minder
                     # waard" denies the denial and is no derogation.
+                    before = [x.lemma for x in an.toks[max(0, t.index - 2) : t.index]]
                     if t.index > 0 and an.toks[t.index - 1].lemma in LESSENERS:
                         denied = not stance.negated(an.toks[t.index - 1], 4)
+                    elif before == ["niet", "eens"]:
+                        denied = True  # "X zijn niet eens mensen"
                     else:
                         denied = negated and not _negation_on_other(an, t)
                     if not denied:
