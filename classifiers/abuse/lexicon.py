@@ -1,4 +1,5 @@
-"""The abuse lexicon (data: classifiers/lexicons/terms.tsv, vocab.txt) and the term matcher.
+"""The abuse lexicon (data: classifiers/lexicons/terms.tsv, judgements.tsv, vocab.txt) and
+the term matcher.
 
 The matcher turns one normalised token into lexicon entries, trying in order: the token,
 simple inflections ("domme" -> "dom", "homo's" -> "homo"), its squeezed form (repeated
@@ -7,7 +8,8 @@ letters collapsed, "looser" -> "loser"), a masked letter ("k_nker"), a curse com
 or changed letter (Damerau-Levenshtein 1 through a prebuilt deletion index, words of five
 letters or more that are not ordinary words), and glued words ("jijbentzodom").
 Teen spellings of negation words ("nie", "noit", "nimand") are listed as kind "spelling"
-in terms.tsv and read as the word they stand for.
+in terms.tsv and read as the word they stand for. Terms in judgements.tsv (mild words of
+judgement, many one letter from an everyday word) match only as written or inflected.
 Everything is a dict lookup: no scan over the lexicon per token.
 """
 
