@@ -82,9 +82,26 @@ def _yaml(name: str) -> dict[str, Any]:
     return data
 
 
+def _word_pattern(word: str) -> str:
+    return re.escape(word).replace(r"\ ", r"\s")
+
+
 def _alternation(words: list[str]) -> str:
+    """The words as one alternation, longest first, grouped by their first letter.
+
+    `a(?:dhd|utisme)|d(?:yslexie)` matches exactly what `adhd|autisme|dyslexie` matches (at
+    one position only the words that start with the letter there can match, and they keep
+    their order), but the regex engine tests one letter per group instead of one per word:
+    several times cheaper, as these lists are tried at every word boundary of a text."""
+    ordered = sorted(words, key=len, reverse=True)
+    if any(w[:1].isspace() or not w for w in ordered):
+        return "|".join(_word_pattern(w) for w in ordered)  # no safe first letter to group by
+    groups: dict[str, list[str]] = {}
+    for w in ordered:
+        groups.setdefault(w[0], []).append(w[1:])
     return "|".join(
-        re.escape(w).replace(r"\ ", r"\s") for w in sorted(words, key=len, reverse=True)
+        _word_pattern(first) + "(?:" + "|".join(_word_pattern(rest) for rest in rests) + ")"
+        for first, rests in groups.items()
     )
 
 
