@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from classifiers.abuse.lexicon import Entry, Lexicon
 from classifiers.document import Document
@@ -19,6 +19,8 @@ _CLAUSE_END = frozenset(".!?\n;,:")
 _QUOTES = frozenset('"“”„«»')
 _SINGLE_QUOTES = frozenset("'‘’`")
 _ANY_QUOTE = _QUOTES | _SINGLE_QUOTES
+_NO_TAGS: frozenset[str] = frozenset()
+_NAME_TAGS = frozenset({"name"})
 
 
 def _is_quote_mark(text: str, i: int) -> bool:
@@ -114,7 +116,7 @@ def analyse(doc: Document, lexicon: Lexicon) -> Analysis:
                 dtok.start and doc.text[dtok.start - 1] == "@"
             )
             toks.append(
-                Tok(dtok.text, frozenset({"name"}) if is_name else frozenset(), dtok.start,
+                Tok(dtok.text, _NAME_TAGS if is_name else _NO_TAGS, dtok.start,
                     dtok.end, sentence, capitalised=capitalised, quoted=in_quote,
                     clause=clause)
             )
@@ -129,12 +131,12 @@ def analyse(doc: Document, lexicon: Lexicon) -> Analysis:
             toks.append(
                 Tok(
                     piece.lemma,
-                    frozenset(e.kind for e in piece.entries),
+                    piece.kinds,
                     start,
                     end,
                     sentence,
-                    severity=max((e.severity for e in piece.entries), default=0),
-                    groups=frozenset(e.group for e in piece.entries if e.group),
+                    severity=piece.severity,
+                    groups=piece.groups,
                     capitalised=capitalised and piece.start == 0,
                     quoted=in_quote,
                     clause=clause,
@@ -164,13 +166,19 @@ def analyse(doc: Document, lexicon: Lexicon) -> Analysis:
         if i and t.sentence != toks[i - 1].sentence:
             parts.append("# ")
             pos += 2
-        tags = "," + ",".join(sorted(t.tags)) + "," if t.tags else ","
+        tags = _tag_prefix(t.tags) if t.tags else ","
         piece = f"{tags}:{t.lemma.replace(' ', '_')} "
         offsets.append(pos)
         parts.append(piece)
         pos += len(piece)
     vocabulary = frozenset({t.lemma for t in toks} | {tag for t in toks for tag in t.tags})
     return Analysis(doc.text, toks, sentences, "".join(parts), offsets, vocabulary)
+
+
+@lru_cache(maxsize=4096)
+def _tag_prefix(tags: frozenset[str]) -> str:
+    """`,tag1,tag2,` (sorted) for the tag string; few distinct tag sets occur, so memoised."""
+    return "," + ",".join(sorted(tags)) + ","
 
 
 _JOINABLE = frozenset({"group", "slur", "insult", "dehum", "disease", "profanity", "negnoun"})
