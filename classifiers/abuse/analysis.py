@@ -51,6 +51,8 @@ class Tok:
     entries: tuple[Entry, ...] = field(default=(), repr=False)
 
     def has(self, *tags: str) -> bool:
+        # (loops over every token write `t.tags and t.has(...)`: most tokens have no tags,
+        # and the attribute test is much cheaper than the call)
         own = self.tags
         return bool(own) and not own.isdisjoint(tags)  # most tokens have no tags
 

@@ -241,7 +241,8 @@ class Targets:
         self.things: list[int] = []  # token indices of things ("die printer", "de app")
         for i, t in enumerate(an.toks):
             after_det = i > 0 and an.toks[i - 1].lemma in _ARTICLES
-            if t.has("object", "thing") or (after_det and not t.tags and not t.capitalised):
+            thing = t.has("object", "thing") if t.tags else after_det and not t.capitalised
+            if thing:
                 self.things.append(i)
 
     def aimed(self, tok: Tok) -> str | None:
@@ -307,7 +308,7 @@ class GroupUpgradeRule:
     SUBTYPES = {"threat": "threat", "death_wish": "threat", "exclusion": "exclusion"}
 
     def upgrade(self, an: Analysis, stance: Stance, hits: list[Hit]) -> list[Hit]:
-        group_toks = [t for t in an.toks if t.has("group") and not t.has("npgroup")]
+        group_toks = [t for t in an.tagged if t.has("group") and not t.has("npgroup")]
         if not group_toks:
             return []
         extra: list[Hit] = []
@@ -419,7 +420,7 @@ class PhraseRule:
                     an, toks[0]
                 ):
                     continue  # "ik ga dood van het lachen"
-                disease = [t for t in toks if t.has("disease")]
+                disease = [t for t in toks if t.tags and t.has("disease")]
                 if disease and any(stance.health(t) for t in disease):
                     continue
                 hits.append(Hit(p.category, p.subtype, p.severity, p.score, toks, p.id))
@@ -523,7 +524,7 @@ class GroupRule:
             if not targets.group[s]:
                 continue
             sentence = an.toks[start:end]
-            groups = [t for t in sentence if t.has("group", "gref")]
+            groups = [t for t in sentence if t.tags and t.has("group", "gref")]
             if any(self._generalisation_negated(an, g) for g in groups):
                 continue
             if self._opinion_negated(sentence, groups):
@@ -686,7 +687,7 @@ class GroupThreatRule:
             # threatens the group
             groups = [
                 t for t in sentence
-                if t.has("group", "gref", "slur", "gthing") and not t.has("npgroup")
+                if t.tags and t.has("group", "gref", "slur", "gthing") and not t.has("npgroup")
             ]
             if not groups or targets.you[s]:
                 continue
@@ -772,7 +773,10 @@ class GroupRejectionRule:
         hits: list[Hit] = []
         for s in range(len(an.sentences) - 1):
             sentence = an.sentence_toks(s)
-            groups = [t for t in sentence[:3] if t.has("group", "slur") and not t.has("npgroup")]
+            groups = [
+                t for t in sentence[:3]
+                if t.tags and t.has("group", "slur") and not t.has("npgroup")
+            ]
             if not groups or len(sentence) > 8 or stance.reported(groups[0]):
                 continue
             if sentence[0].has("benign") or sentence[0].lemma in {"zijn", "is", "hebben", "heeft"}:
@@ -877,7 +881,9 @@ class GroupFrameRule:
             if not targets.group[s]:
                 continue
             sentence = an.toks[start:end]
-            groups = [t for t in sentence if t.has("group", "gref") and not t.has("npgroup")]
+            groups = [
+                t for t in sentence if t.tags and t.has("group", "gref") and not t.has("npgroup")
+            ]
             if not groups:
                 continue
             if any(GroupRule._generalisation_negated(an, g) for g in groups):
@@ -989,7 +995,7 @@ def benign_group_mention(an: Analysis) -> list[Tok]:
     when it does not hold). Past violence ("werden vergast in de oorlog") is history, not a
     loaded word. Used to keep the learned model from flagging plain mentions of a group."""
     toks = an.toks
-    groups = [t for t in toks if t.has("group", "gref", "slur")]
+    groups = [t for t in toks if t.tags and t.has("group", "gref", "slur")]
     lemmas = [t.lemma for t in toks]
     if not _CAUTION.isdisjoint(lemmas) or any(
         a == "te" and b == "veel" for a, b in itertools.pairwise(lemmas)
@@ -998,11 +1004,14 @@ def benign_group_mention(an: Analysis) -> list[Tok]:
     if not groups:
         # "Politici zijn parasieten", "het Surinaamse restaurant was vies": no protected
         # group of people in sight, whatever is said
-        return [t for t in toks if t.has("npgroup", "gthing")]
+        return [t for t in toks if t.tags and t.has("npgroup", "gthing")]
     for t in toks:
         if t.curse_prefix or (t.tags & _LOADED and not _past_violence(an, t)):
             return []
-    signs = [t for t in toks if t.has("benign") or (t.has("posadj") and not t.has("gnoun"))]
+    signs = [
+        t for t in toks
+        if t.tags and (t.has("benign") or (t.has("posadj") and not t.has("gnoun")))
+    ]
     signs += [g for g in groups if self_identified(an.sentence_toks(g.sentence), g)]
     signs += [t for t in toks if t.lemma in {"bij", "erbij"} and _belongs(lemmas, t.index)]
     if not signs:
@@ -1050,7 +1059,7 @@ def drop_denied_discrimination(an: Analysis, hits: list[Hit]) -> list[Hit]:
     for h in hits:
         if h.category == "discrimination":
             sentence = an.sentence_toks(h.toks[0].sentence)
-            groups = [t for t in sentence if t.has("group", "gref")]
+            groups = [t for t in sentence if t.tags and t.has("group", "gref")]
             if groups and GroupRule._opinion_negated(sentence, groups):
                 continue
             if h.subtype == "exclusion" and any(t.has("practice") for t in sentence):
@@ -1417,10 +1426,10 @@ class WishRule:
         toks = an.toks
         for start, end in an.sentences:
             sentence = toks[start:end]
-            harms = [t for t in sentence if t.has("harm", "disease")]
+            harms = [t for t in sentence if t.tags and t.has("harm", "disease")]
             if not harms:
                 continue
-            starts = [t for t in sentence if t.has("wish")]
+            starts = [t for t in sentence if t.tags and t.has("wish")]
             # optative: "<verb> je maar <harm>"
             for k in range(start + 1, end - 1):
                 if toks[k].has("you") and toks[k + 1].lemma == "maar":
@@ -1503,7 +1512,7 @@ class LaughterRule:
             ]
             if not aimed:
                 continue
-            cue = next((t for t in sentence if t.has("mishap", "mock", "media")), None)
+            cue = next((t for t in sentence if t.tags and t.has("mishap", "mock", "media")), None)
             if cue is None:
                 for k in range(start, end - 1):
                     if (toks[k].lemma, toks[k + 1].lemma) in COMPARISON:
@@ -1551,7 +1560,7 @@ class SexualRule:
                 t for k, t in enumerate(sentence, start)
                 if _is_target(toks, k, an.text) or t.lemma in TITLES
             ]
-            acts = [t for t in sentence if t.has("sexact")]
+            acts = [t for t in sentence if t.tags and t.has("sexact")]
             for act in acts:
                 if not aimed or stance.negated(act, 4) or stance.reported(act):
                     continue
