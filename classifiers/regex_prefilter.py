@@ -26,10 +26,15 @@ from typing import Any
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 _MAX_RANGE = 256  # a wider character range first (any letter) makes the filter useless
+# classes kept as a class in the filter (same flags, so the same meaning); \w is left out:
+# a filter that lets every letter through is no use
+_CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_SPACE: r"\s"}
 
 
 def _first_of_sequence(items: Any) -> tuple[set[str], bool] | None:
-    """(characters a match of the sequence can start with, whether it can match empty)."""
+    """(characters a match of the sequence can start with, whether it can match empty).
+
+    The set holds single characters and the class escapes of _CATEGORIES."""
     chars: set[str] = set()
     for op, av in items:
         if op in _ZERO_WIDTH:
@@ -54,7 +59,9 @@ def _first_of_item(op: Any, av: Any) -> tuple[set[str], bool] | None:
                 chars.add(chr(value))
             elif kind is sre.RANGE and value[1] - value[0] < _MAX_RANGE:
                 chars.update(chr(c) for c in range(value[0], value[1] + 1))
-            else:  # NEGATE, CATEGORY (\w, \d, \s), wide ranges: unknown
+            elif kind is sre.CATEGORY and value in _CATEGORIES:
+                chars.add(_CATEGORIES[value])
+            else:  # NEGATE, \w and negated classes, wide ranges: unknown
                 return None
         return chars, False
     if op is sre.BRANCH:
@@ -68,8 +75,8 @@ def _first_of_item(op: Any, av: Any) -> tuple[set[str], bool] | None:
             any_nullable = any_nullable or first[1]
         return union, any_nullable
     if op is sre.SUBPATTERN:
-        _group, add_flags, _del_flags, sub = av
-        if add_flags & re.IGNORECASE:
+        _group, add_flags, del_flags, sub = av
+        if add_flags or del_flags:  # inline flags may change what a class or letter means
             return None
         return _first_of_sequence(sub)
     if op is sre.ATOMIC_GROUP:
@@ -116,7 +123,8 @@ def with_first_char_filter(pattern: re.Pattern[str]) -> re.Pattern[str]:
     try:
         if _engine_scans_itself(pattern):
             return pattern
-        char_class = "".join(re.escape(c) for c in sorted(chars))
+        classes = set(_CATEGORIES.values())
+        char_class = "".join(c if c in classes else re.escape(c) for c in sorted(chars))
         return re.compile(f"(?=[{char_class}])(?:{pattern.pattern})", pattern.flags)
     except (re.error, AttributeError, TypeError, ValueError):  # e.g. global flags inline
         return pattern
