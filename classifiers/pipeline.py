@@ -379,7 +379,7 @@ def _stance_guards(doc: Document, findings: list[Finding]) -> list[Finding]:
     except ImportError:
         return []
     analysis = default_engine().analysis(doc)
-    stance = [t for t in analysis.toks if not t.tags.isdisjoint(STANCE_TAGS)]
+    stance = [t for t in analysis.tagged if not t.tags.isdisjoint(STANCE_TAGS)]
     if not stance:
         return []
     spans = [Span(t.start, t.end) for t in stance]

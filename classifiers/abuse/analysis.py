@@ -100,11 +100,12 @@ def analyse(doc: Document, lexicon: Lexicon) -> Analysis:
     prev_end = 0
     for dtok in doc.tokens:
         gap = ntext[prev_end : dtok.norm_start]
-        if toks and not _CLAUSE_END.isdisjoint(gap):
+        # (most gaps are one space, which ends no clause and opens no quote)
+        if gap != " " and toks and not _CLAUSE_END.isdisjoint(gap):
             clause += 1
             if not _SENTENCE_END.isdisjoint(gap):
                 sentence += 1
-        if not _ANY_QUOTE.isdisjoint(gap):
+        if gap != " " and not _ANY_QUOTE.isdisjoint(gap):
             for k, c in enumerate(gap):
                 at = dtok.norm_start - len(gap) + k
                 if c in _QUOTES or (c in _SINGLE_QUOTES and _is_quote_mark(ntext, at)):
@@ -200,7 +201,7 @@ def _merge_multiword(toks: list[Tok], lexicon: Lexicon) -> list[Tok]:
         if (
             nxt is not None
             and not t.tags
-            and nxt.tags <= {"name"}
+            and nxt.tags <= _NAME_TAGS
             and nxt.sentence == t.sentence
             and nxt.start - t.end == 1
             and len(t.lemma) + len(nxt.lemma) >= 5
