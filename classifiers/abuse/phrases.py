@@ -92,12 +92,22 @@ class PhraseIndex:
         # per phrase, the bits of the required items still to check once it is found under
         # an option of the item it is filed under (that item is then present)
         self.rest: list[int] = []
+        # how many phrases require each option: a phrase is filed under the item whose
+        # options are shared by the fewest phrases, so that a common word or tag in a text
+        # ("je", <you>) brings few candidates to check
+        shared: dict[str, int] = {}
+        for p in phrases:
+            for options in set(p.required):
+                for option in options:
+                    shared[option] = shared.get(option, 0) + 1
         for n, p in enumerate(phrases):
             if not p.required:
                 self.always.append(p)
                 self.rest.append(0)
                 continue
-            filed = min(range(len(p.required)), key=lambda k: len(p.required[k]))
+            filed = min(
+                range(len(p.required)), key=lambda k: sum(shared[o] for o in p.required[k])
+            )
             rest = 0
             for k, options in enumerate(p.required):
                 bit = bits.setdefault(options, 1 << len(bits))
