@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from classifiers.personal_data import identifiers as ids
 from classifiers.personal_data import lexicon as pd_lexicon
 from classifiers.personal_data.lexicon import build_patterns, load_lexicon
 from classifiers.regex_prefilter import first_chars, with_first_char_filter
@@ -101,3 +102,23 @@ def test_no_filter_when_the_engine_scans_for_a_prefix_itself() -> None:
 def test_first_characters_skip_zero_width_and_optional_items() -> None:
     pattern = re.compile(r"\b(?:(?:een|de)\s)?(?:adhd|kanker)\s")
     assert first_chars(pattern) == frozenset("edak")
+
+
+def _as_written(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The pattern inside a filter `(?=[...])(?:...)` (the class escapes ], so the first
+    `])(?:` ends it)."""
+    source = pattern.pattern
+    assert source.startswith("(?=[") and source.endswith(")")
+    return re.compile(source[source.index("])(?:") + 5 : -1], pattern.flags)
+
+
+def test_identifier_patterns_keep_their_matches() -> None:
+    filtered = [ids._PHONE, ids._BSN, ids._POSTCODE, ids._LIVES]
+    texts = [*_texts(), "bel 06-12345678 of +31 6 1234 5678", "bsn 123456782, 1234 AB Utrecht",
+             "Ze woont in de Kerkstraat 12", "(020) 123 45 67", "0031612345678"]
+    for pattern in filtered:
+        written = _as_written(pattern)
+        for text in texts:
+            assert [(m.span(), m.groups()) for m in written.finditer(text)] == [
+                (m.span(), m.groups()) for m in pattern.finditer(text)
+            ]
