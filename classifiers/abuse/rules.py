@@ -535,6 +535,8 @@ class GroupRule:
             )
             group_idx = [g.index for g in groups]
             for t in sentence:
+                if not t.tags and not t.curse_prefix:
+                    continue  # a word the lexicon does not know is neither derogatory nor posadj
                 if t in groups and (not t.has(*self.DEROGATORY) or t.has("gnoun")):
                     continue  # "die lui" refers to the group; it says nothing of it
                 if t.has("hateverb") and _hate_noun(an, t):
@@ -1505,13 +1507,6 @@ class LaughterRule:
         toks = an.toks
         for s, (start, end) in enumerate(an.sentences):
             sentence = toks[start:end]
-            lo = an.sentences[s - 1][0] if s else start  # "zag je Sem zwemmen? net een ..."
-            aimed = [
-                t for k, t in enumerate(toks[lo:end], lo)
-                if _is_target(toks, k, an.text) or t.lemma in POSSESSIVE_3S
-            ]
-            if not aimed:
-                continue
             cue = next((t for t in sentence if t.tags and t.has("mishap", "mock", "media")), None)
             if cue is None:
                 for k in range(start, end - 1):
@@ -1521,6 +1516,14 @@ class LaughterRule:
             if cue is None or stance.negated(cue, 3) or stance.reported(cue):
                 continue
             if denied_in_sentence(an, cue):
+                continue
+            # (who it is aimed at is looked up only for a sentence with a cue: most have none)
+            lo = an.sentences[s - 1][0] if s else start  # "zag je Sem zwemmen? net een ..."
+            aimed = [
+                t for k, t in enumerate(toks[lo:end], lo)
+                if _is_target(toks, k, an.text) or t.lemma in POSSESSIVE_3S
+            ]
+            if not aimed:
                 continue
             near = [lg for lg in laughs if abs(toks[lg].sentence - s) <= 1]
             audience = cue.has("mishap") and (
@@ -1556,11 +1559,12 @@ class SexualRule:
         toks = an.toks
         for start, end in an.sentences:
             sentence = toks[start:end]
+            acts = [t for t in sentence if t.tags and t.has("sexact")]
+            # (only an act needs a target in the sentence: looked up only then)
             aimed = [
                 t for k, t in enumerate(sentence, start)
                 if _is_target(toks, k, an.text) or t.lemma in TITLES
-            ]
-            acts = [t for t in sentence if t.tags and t.has("sexact")]
+            ] if acts else []
             for act in acts:
                 if not aimed or stance.negated(act, 4) or stance.reported(act):
                     continue
