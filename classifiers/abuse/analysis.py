@@ -149,31 +149,30 @@ def analyse(doc: Document, lexicon: Lexicon) -> Analysis:
                 )
             )
     toks = _merge_multiword(toks, lexicon)
-    for i, t in enumerate(toks):
-        t.index = i
-    _resolve_group_references(toks)
+    _resolve_group_references(toks)  # (compares neighbours' sentences; no token indices)
+    # One pass: token indices, sentences (renumbered densely) and the tag string.
     sentences: list[tuple[int, int]] = []
-    begin = 0
-    for i in range(1, len(toks) + 1):
-        if i == len(toks) or toks[i].sentence != toks[i - 1].sentence:
-            sentences.append((begin, i))
-            begin = i
-    # renumber sentences densely
-    for n, (s, e) in enumerate(sentences):
-        for t in toks[s:e]:
-            t.sentence = n
     parts: list[str] = []
     offsets: list[int] = []
     pos = 0
+    begin = 0
+    previous = toks[0].sentence if toks else 0  # sentence number before renumbering
     for i, t in enumerate(toks):
-        if i and t.sentence != toks[i - 1].sentence:
+        t.index = i
+        if t.sentence != previous:
+            sentences.append((begin, i))
+            begin = i
             parts.append("# ")
             pos += 2
+        previous = t.sentence
+        t.sentence = len(sentences)
         tags = _tag_prefix(t.tags) if t.tags else ","
         piece = f"{tags}:{t.lemma.replace(' ', '_')} "
         offsets.append(pos)
         parts.append(piece)
         pos += len(piece)
+    if toks:
+        sentences.append((begin, len(toks)))
     vocabulary = frozenset({t.lemma for t in toks} | {tag for t in toks for tag in t.tags})
     return Analysis(doc.text, toks, sentences, "".join(parts), offsets, vocabulary)
 
