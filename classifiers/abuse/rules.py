@@ -683,6 +683,8 @@ class GroupThreatRule:
 
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
+        if "violence" not in an.positions:
+            return hits  # every hit below is a violence word
         for s, (start, end) in enumerate(an.sentences):
             sentence = an.toks[start:end]
             # "gthing": a group's place or thing ("dat Turkse centrum"): violence against it
@@ -827,6 +829,8 @@ PRESENCE_WORDS = frozenset(
      "binnenlaten", "laten", "ons", "onze", "toe"}
 )
 VICTIM_REFS = frozenset({"ze", "zij", "hun", "hen", "zich", "d'r"})
+# a presence clause, a comparison or a question needs one of these words (GroupFrameRule)
+_FRAME_WORDS = PRESENCE_CONJ | COMPARE_WORDS | QUESTION_WORDS
 
 
 DEMANDS = frozenset({"moeten", "moet", "zouden", "zou", "verdienen", "verdient", "mogen"})
@@ -879,6 +883,8 @@ class GroupFrameRule:
         pos = an.positions
         if "group" not in pos and "gref" not in pos:
             return hits
+        if _FRAME_WORDS.isdisjoint(an.vocabulary):
+            return hits  # each frame below starts from one of these words
         for s, (start, end) in enumerate(an.sentences):
             if not targets.group[s]:
                 continue
@@ -1219,6 +1225,8 @@ class ProfanityRule:
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
         for t in an.tagged:
+            if not t.curse_prefix and not t.has("disease", "profanity"):
+                continue  # no swearing word (tested first: cheaper than the stance)
             if t.tags and stance.reported(t):
                 continue  # a quoted or reported word is not the speaker swearing
             if t.curse_prefix:
