@@ -524,6 +524,8 @@ class GroupRule:
             if not targets.group[s]:
                 continue
             sentence = an.toks[start:end]
+            if not any(t.tags and self._may_derogate(t) for t in sentence):
+                continue  # a hit needs a derogatory or positive word: skip the tests below
             groups = [t for t in sentence if t.tags and t.has("group", "gref")]
             if any(self._generalisation_negated(an, g) for g in groups):
                 continue
@@ -614,6 +616,11 @@ class GroupRule:
                     "group.dehumanisation.neighbour")
             )
         return hits
+
+    @classmethod
+    def _may_derogate(cls, t: Tok) -> bool:
+        """Can this word be the derogatory (or denied positive) word of a hit below?"""
+        return t.has(*cls.DEROGATORY, "posadj") or bool(t.curse_prefix and t.has("group"))
 
     @staticmethod
     def _opinion_negated(sentence: list[Tok], groups: list[Tok]) -> bool:
