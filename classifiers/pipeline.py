@@ -294,7 +294,7 @@ class Scorer:
         for cat in ALL_CATEGORIES:
             group = by_cat.get(cat, [])
             threshold = thresholds[cat]
-            rule = max((f.score for f in group), default=0.0)
+            rule = max(f.score for f in group) if group else 0.0  # (most groups are empty)
             p = learned.get(cat, 0.0)
             if cat in guarded and rule < threshold:
                 p *= GUARD_FACTOR
