@@ -42,8 +42,11 @@ _LEET_SHORT_WORDS = {
 _SPACED = re.compile(
     r"(?<![\w$@!])[a-z0-9$@!](?P<sep>[ .\-_*·])(?:[a-z0-9$@!](?P=sep)){1,}[a-z0-9$@!](?![\w$@])"
 )
-# a run of letters and leet characters (candidates for leet undoing)
-_WORDISH = re.compile(r"[a-z0-9$@!*#]*[0-9$@!*#][a-z0-9$@!*#]*")
+# a run of letters and leet characters with at least one leet character (candidates for leet
+# undoing). Written to start only where a run starts and never to backtrack over its leading
+# letters; it finds exactly the runs `[a-z0-9$@!*#]*[0-9$@!*#][a-z0-9$@!*#]*` finds, without
+# retrying that pattern at every letter of every word
+_WORDISH = re.compile(r"(?<![a-z0-9$@!*#])[a-z]*+[0-9$@!*#][a-z0-9$@!*#]*")
 _PROTECTED = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|www\.\S+", re.ASCII)
 _REPEAT = re.compile(r"([a-z])\1{2,}")
 

@@ -294,7 +294,7 @@ class Scorer:
         for cat in ALL_CATEGORIES:
             group = by_cat.get(cat, [])
             threshold = thresholds[cat]
-            rule = max((f.score for f in group), default=0.0)
+            rule = max(f.score for f in group) if group else 0.0  # (most groups are empty)
             p = learned.get(cat, 0.0)
             if cat in guarded and rule < threshold:
                 p *= GUARD_FACTOR
@@ -379,7 +379,7 @@ def _stance_guards(doc: Document, findings: list[Finding]) -> list[Finding]:
     except ImportError:
         return []
     analysis = default_engine().analysis(doc)
-    stance = [t for t in analysis.toks if not t.tags.isdisjoint(STANCE_TAGS)]
+    stance = [t for t in analysis.tagged if not t.tags.isdisjoint(STANCE_TAGS)]
     if not stance:
         return []
     spans = [Span(t.start, t.end) for t in stance]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from classifiers.abuse.lexicon import Entry, Lexicon
 from classifiers.document import Document
@@ -19,6 +19,8 @@ _CLAUSE_END = frozenset(".!?\n;,:")
 _QUOTES = frozenset('"“”„«»')
 _SINGLE_QUOTES = frozenset("'‘’`")
 _ANY_QUOTE = _QUOTES | _SINGLE_QUOTES
+_NO_TAGS: frozenset[str] = frozenset()
+_NAME_TAGS = frozenset({"name"})
 
 
 def _is_quote_mark(text: str, i: int) -> bool:
@@ -49,6 +51,8 @@ class Tok:
     entries: tuple[Entry, ...] = field(default=(), repr=False)
 
     def has(self, *tags: str) -> bool:
+        # (loops over every token write `t.tags and t.has(...)`: most tokens have no tags,
+        # and the attribute test is much cheaper than the call)
         own = self.tags
         return bool(own) and not own.isdisjoint(tags)  # most tokens have no tags
 
@@ -96,11 +100,12 @@ def analyse(doc: Document, lexicon: Lexicon) -> Analysis:
     prev_end = 0
     for dtok in doc.tokens:
         gap = ntext[prev_end : dtok.norm_start]
-        if toks and not _CLAUSE_END.isdisjoint(gap):
+        # (most gaps are one space, which ends no clause and opens no quote)
+        if gap != " " and toks and not _CLAUSE_END.isdisjoint(gap):
             clause += 1
             if not _SENTENCE_END.isdisjoint(gap):
                 sentence += 1
-        if not _ANY_QUOTE.isdisjoint(gap):
+        if gap != " " and not _ANY_QUOTE.isdisjoint(gap):
             for k, c in enumerate(gap):
                 at = dtok.norm_start - len(gap) + k
                 if c in _QUOTES or (c in _SINGLE_QUOTES and _is_quote_mark(ntext, at)):
@@ -114,7 +119,7 @@ def analyse(doc: Document, lexicon: Lexicon) -> Analysis:
                 dtok.start and doc.text[dtok.start - 1] == "@"
             )
             toks.append(
-                Tok(dtok.text, frozenset({"name"}) if is_name else frozenset(), dtok.start,
+                Tok(dtok.text, _NAME_TAGS if is_name else _NO_TAGS, dtok.start,
                     dtok.end, sentence, capitalised=capitalised, quoted=in_quote,
                     clause=clause)
             )
@@ -129,12 +134,12 @@ def analyse(doc: Document, lexicon: Lexicon) -> Analysis:
             toks.append(
                 Tok(
                     piece.lemma,
-                    frozenset(e.kind for e in piece.entries),
+                    piece.kinds,
                     start,
                     end,
                     sentence,
-                    severity=max((e.severity for e in piece.entries), default=0),
-                    groups=frozenset(e.group for e in piece.entries if e.group),
+                    severity=piece.severity,
+                    groups=piece.groups,
                     capitalised=capitalised and piece.start == 0,
                     quoted=in_quote,
                     clause=clause,
@@ -144,33 +149,38 @@ def analyse(doc: Document, lexicon: Lexicon) -> Analysis:
                 )
             )
     toks = _merge_multiword(toks, lexicon)
-    for i, t in enumerate(toks):
-        t.index = i
-    _resolve_group_references(toks)
+    _resolve_group_references(toks)  # (compares neighbours' sentences; no token indices)
+    # One pass: token indices, sentences (renumbered densely) and the tag string.
     sentences: list[tuple[int, int]] = []
-    begin = 0
-    for i in range(1, len(toks) + 1):
-        if i == len(toks) or toks[i].sentence != toks[i - 1].sentence:
-            sentences.append((begin, i))
-            begin = i
-    # renumber sentences densely
-    for n, (s, e) in enumerate(sentences):
-        for t in toks[s:e]:
-            t.sentence = n
     parts: list[str] = []
     offsets: list[int] = []
     pos = 0
+    begin = 0
+    previous = toks[0].sentence if toks else 0  # sentence number before renumbering
     for i, t in enumerate(toks):
-        if i and t.sentence != toks[i - 1].sentence:
+        t.index = i
+        if t.sentence != previous:
+            sentences.append((begin, i))
+            begin = i
             parts.append("# ")
             pos += 2
-        tags = "," + ",".join(sorted(t.tags)) + "," if t.tags else ","
+        previous = t.sentence
+        t.sentence = len(sentences)
+        tags = _tag_prefix(t.tags) if t.tags else ","
         piece = f"{tags}:{t.lemma.replace(' ', '_')} "
         offsets.append(pos)
         parts.append(piece)
         pos += len(piece)
+    if toks:
+        sentences.append((begin, len(toks)))
     vocabulary = frozenset({t.lemma for t in toks} | {tag for t in toks for tag in t.tags})
     return Analysis(doc.text, toks, sentences, "".join(parts), offsets, vocabulary)
+
+
+@lru_cache(maxsize=4096)
+def _tag_prefix(tags: frozenset[str]) -> str:
+    """`,tag1,tag2,` (sorted) for the tag string; few distinct tag sets occur, so memoised."""
+    return "," + ",".join(sorted(tags)) + ","
 
 
 _JOINABLE = frozenset({"group", "slur", "insult", "dehum", "disease", "profanity", "negnoun"})
@@ -190,7 +200,7 @@ def _merge_multiword(toks: list[Tok], lexicon: Lexicon) -> list[Tok]:
         if (
             nxt is not None
             and not t.tags
-            and nxt.tags <= {"name"}
+            and nxt.tags <= _NAME_TAGS
             and nxt.sentence == t.sentence
             and nxt.start - t.end == 1
             and len(t.lemma) + len(nxt.lemma) >= 5

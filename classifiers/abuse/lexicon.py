@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
@@ -75,6 +75,18 @@ class Piece:
     # exact | spelling | inflection | squeeze | wildcard | fuzzy | compound | glued | health
     how: str
     curse_prefix: str = ""
+    # derived from the entries once, when the piece is made (pieces are memoised, and the
+    # analysis needs these for every token that has them): the kinds, highest severity
+    # (0 without entries) and groups of the entries
+    kinds: frozenset[str] = field(init=False, repr=False)
+    severity: int = field(init=False, repr=False)
+    groups: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        entries = self.entries
+        object.__setattr__(self, "kinds", frozenset(e.kind for e in entries))
+        object.__setattr__(self, "severity", max((e.severity for e in entries), default=0))
+        object.__setattr__(self, "groups", frozenset(e.group for e in entries if e.group))
 
 
 def squeeze(word: str) -> str:

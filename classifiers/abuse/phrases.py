@@ -16,6 +16,7 @@ A pattern that names "minder" keeps matches with "minder" ("er moeten minder X k
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,13 @@ class Phrase:
         """Matches over the tag string, tried only where the first token can match."""
         if not self.starts:
             return list(self.regex.finditer(tag_string))
-        starts = sorted({i for option in self.starts for i in positions.get(option, ())})
+        if len(self.starts) == 1:
+            # one option: its positions are already in token order, no set or sort needed
+            # (a token listed twice, under its lemma and a tag of the same name, changes
+            # nothing: a match there moves `end` past it, a miss stays a miss)
+            starts: Iterable[int] = positions.get(next(iter(self.starts)), ())
+        else:
+            starts = sorted({i for option in self.starts for i in positions.get(option, ())})
         found: list[re.Match[str]] = []
         end = -1
         for i in starts:
@@ -68,22 +75,47 @@ class Phrase:
 
 class PhraseIndex:
     """Finds the phrases that can match a text from the words and tags it contains, without
-    looking at every phrase: each phrase is filed under the options of one required item."""
+    looking at every phrase: each phrase is filed under the options of one required item.
+
+    The other required items of a phrase are checked with one integer operation: every
+    distinct required item (a set of options) has a bit, a text's vocabulary sets the bits
+    of the items it satisfies, and a phrase stays when all bits of its other items are set.
+    """
 
     def __init__(self, phrases: list[Phrase]) -> None:
         self.always: list[Phrase] = []
         self.by_option: dict[str, list[int]] = {}
         self.phrases = phrases
-        # per phrase, the required items still to check once it is found under an option
-        # of the item it is filed under (that item is then present)
-        self.rest: list[tuple[frozenset[str], ...]] = []
+        # bit of each distinct required item; per option, the bits of the items it satisfies
+        bits: dict[frozenset[str], int] = {}
+        self.option_bits: dict[str, int] = {}
+        # per phrase, the bits of the required items still to check once it is found under
+        # an option of the item it is filed under (that item is then present)
+        self.rest: list[int] = []
+        # how many phrases require each option: a phrase is filed under the item whose
+        # options are shared by the fewest phrases, so that a common word or tag in a text
+        # ("je", <you>) brings few candidates to check
+        shared: dict[str, int] = {}
+        for p in phrases:
+            for options in set(p.required):
+                for option in options:
+                    shared[option] = shared.get(option, 0) + 1
         for n, p in enumerate(phrases):
             if not p.required:
                 self.always.append(p)
-                self.rest.append(())
+                self.rest.append(0)
                 continue
-            filed = min(range(len(p.required)), key=lambda k: len(p.required[k]))
-            self.rest.append(p.required[:filed] + p.required[filed + 1 :])
+            filed = min(
+                range(len(p.required)), key=lambda k: sum(shared[o] for o in p.required[k])
+            )
+            rest = 0
+            for k, options in enumerate(p.required):
+                bit = bits.setdefault(options, 1 << len(bits))
+                for option in options:
+                    self.option_bits[option] = self.option_bits.get(option, 0) | bit
+                if k != filed:
+                    rest |= bit
+            self.rest.append(rest)
             for option in p.required[filed]:
                 self.by_option.setdefault(option, []).append(n)
 
@@ -93,15 +125,17 @@ class PhraseIndex:
         for word in by_option.keys() & vocabulary:  # (a C-level intersection)
             found.update(by_option[word])
         out = list(self.always)
+        if not found:
+            return out
+        option_bits = self.option_bits
+        satisfied = 0
+        for word in option_bits.keys() & vocabulary:
+            satisfied |= option_bits[word]
+        missing = ~satisfied
         phrases = self.phrases
         rest = self.rest
-        for n in sorted(found):
-            # Phrase.possible, inlined (this runs for every candidate of every text)
-            for options in rest[n]:
-                if options.isdisjoint(vocabulary):
-                    break
-            else:
-                out.append(phrases[n])
+        # Phrase.possible, as bits (this runs for every candidate of every text)
+        out.extend(phrases[n] for n in sorted(found) if not rest[n] & missing)
         return out
 
 

@@ -254,7 +254,8 @@ class Targets:
         self.things: list[int] = []  # token indices of things ("die printer", "de app")
         for i, t in enumerate(an.toks):
             after_det = i > 0 and an.toks[i - 1].lemma in _ARTICLES
-            if t.has("object", "thing") or (after_det and not t.tags and not t.capitalised):
+            thing = t.has("object", "thing") if t.tags else after_det and not t.capitalised
+            if thing:
                 self.things.append(i)
 
     def aimed(self, tok: Tok) -> str | None:
@@ -320,7 +321,7 @@ class GroupUpgradeRule:
     SUBTYPES = {"threat": "threat", "death_wish": "threat", "exclusion": "exclusion"}
 
     def upgrade(self, an: Analysis, stance: Stance, hits: list[Hit]) -> list[Hit]:
-        group_toks = [t for t in an.toks if t.has("group") and not t.has("npgroup")]
+        group_toks = [t for t in an.tagged if t.has("group") and not t.has("npgroup")]
         if not group_toks:
             return []
         extra: list[Hit] = []
@@ -432,7 +433,7 @@ class PhraseRule:
                     an, toks[0]
                 ):
                     continue  # "ik ga dood van het lachen"
-                disease = [t for t in toks if t.has("disease")]
+                disease = [t for t in toks if t.tags and t.has("disease")]
                 if disease and any(stance.health(t) for t in disease):
                     continue
                 hits.append(Hit(p.category, p.subtype, p.severity, p.score, toks, p.id))
@@ -623,7 +624,9 @@ class GroupRule:
             if not targets.group[s]:
                 continue
             sentence = an.toks[start:end]
-            groups = [t for t in sentence if t.has("group", "gref")]
+            if not any(t.tags and self._may_derogate(t) for t in sentence):
+                continue  # a hit needs a derogatory or positive word: skip the tests below
+            groups = [t for t in sentence if t.tags and t.has("group", "gref")]
             if any(self._generalisation_negated(an, g) for g in groups):
                 continue
             if self._opinion_negated(sentence, groups):
@@ -634,6 +637,8 @@ class GroupRule:
             )
             group_idx = [g.index for g in groups]
             for t in sentence:
+                if not t.tags and not t.curse_prefix:
+                    continue  # a word the lexicon does not know is neither derogatory nor posadj
                 if t in groups and (not t.has(*self.DEROGATORY) or t.has("gnoun")):
                     continue  # "die lui" refers to the group; it says nothing of it
                 if t.has("hateverb") and _hate_noun(an, t):
@@ -718,6 +723,11 @@ class GroupRule:
             )
         return hits
 
+    @classmethod
+    def _may_derogate(cls, t: Tok) -> bool:
+        """Can this word be the derogatory (or denied positive) word of a hit below?"""
+        return t.has(*cls.DEROGATORY, "posadj") or bool(t.curse_prefix and t.has("group"))
+
     @staticmethod
     def _opinion_negated(sentence: list[Tok], groups: list[Tok]) -> bool:
         """"Niemand vindt dat X ...", "Het is niet waar dat X ...", "Ik haat X niet"."""
@@ -786,13 +796,15 @@ class GroupThreatRule:
 
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
+        if "violence" not in an.positions:
+            return hits  # every hit below is a violence word
         for s, (start, end) in enumerate(an.sentences):
             sentence = an.toks[start:end]
             # "gthing": a group's place or thing ("dat Turkse centrum"): violence against it
             # threatens the group
             groups = [
                 t for t in sentence
-                if t.has("group", "gref", "slur", "gthing") and not t.has("npgroup")
+                if t.tags and t.has("group", "gref", "slur", "gthing") and not t.has("npgroup")
             ]
             if not groups or targets.you[s]:
                 continue
@@ -878,7 +890,10 @@ class GroupRejectionRule:
         hits: list[Hit] = []
         for s in range(len(an.sentences) - 1):
             sentence = an.sentence_toks(s)
-            groups = [t for t in sentence[:3] if t.has("group", "slur") and not t.has("npgroup")]
+            groups = [
+                t for t in sentence[:3]
+                if t.tags and t.has("group", "slur") and not t.has("npgroup")
+            ]
             if not groups or len(sentence) > 8 or stance.reported(groups[0]):
                 continue
             if sentence[0].has("benign") or sentence[0].lemma in {"zijn", "is", "hebben", "heeft"}:
@@ -949,6 +964,9 @@ INABILITY = frozenset({"niet", "geen", "niks", "niets", "nooit", "nie"})
 BY_NATURE = frozenset({"gewoon", "gwn", "eenmaal", "nature", "allemaal", "nooit", "helemaal",
                        "totaal", "echt", "bekend", "zit"})
 QUANTIFIERS = frozenset({"veel", "sommige", "enkele", "een", "paar", "meeste", "nieuwe"})
+# each frame of GroupFrameRule starts from one of these words or tags
+_FRAME_WORDS = (PRESENCE_CONJ | COMPARE_WORDS | QUESTION_WORDS | ROLE_DETERMINERS | ALWAYS
+                | ABILITY_VERBS | {"disgust"})
 
 
 DEMANDS = frozenset({"moeten", "moet", "zouden", "zou", "verdienen", "verdient", "mogen"})
@@ -1001,11 +1019,15 @@ class GroupFrameRule:
         pos = an.positions
         if "group" not in pos and "gref" not in pos:
             return hits
+        if _FRAME_WORDS.isdisjoint(an.vocabulary):
+            return hits  # each frame below starts from one of these words
         for s, (start, end) in enumerate(an.sentences):
             if not targets.group[s]:
                 continue
             sentence = an.toks[start:end]
-            groups = [t for t in sentence if t.has("group", "gref") and not t.has("npgroup")]
+            groups = [
+                t for t in sentence if t.tags and t.has("group", "gref") and not t.has("npgroup")
+            ]
             if not groups:
                 continue
             if any(GroupRule._generalisation_negated(an, g) for g in groups):
@@ -1226,7 +1248,7 @@ def benign_group_mention(an: Analysis) -> list[Tok]:
     when it does not hold). Past violence ("werden vergast in de oorlog") is history, not a
     loaded word. Used to keep the learned model from flagging plain mentions of a group."""
     toks = an.toks
-    groups = [t for t in toks if t.has("group", "gref", "slur")]
+    groups = [t for t in toks if t.tags and t.has("group", "gref", "slur")]
     lemmas = [t.lemma for t in toks]
     if groups and not any(t.tags & _LOADED for t in toks):
         for g in groups:
@@ -1241,7 +1263,7 @@ def benign_group_mention(an: Analysis) -> list[Tok]:
     if not groups:
         # "Politici zijn parasieten", "het Surinaamse restaurant was vies": no protected
         # group of people in sight, whatever is said
-        return [t for t in toks if t.has("npgroup", "gthing")]
+        return [t for t in toks if t.tags and t.has("npgroup", "gthing")]
     for t in toks:
         if t.curse_prefix or (t.tags & _LOADED and not _past_violence(an, t)):
             return []
@@ -1249,7 +1271,10 @@ def benign_group_mention(an: Analysis) -> list[Tok]:
     if all(things):
         # "Die Marokkaanse tajine is altijd te heet": every group word describes a thing
         return [groups[0], *(t for t in things if t is not None)]
-    signs = [t for t in toks if t.has("benign") or (t.has("posadj") and not t.has("gnoun"))]
+    signs = [
+        t for t in toks
+        if t.tags and (t.has("benign") or (t.has("posadj") and not t.has("gnoun")))
+    ]
     signs += [g for g in groups if self_identified(an.sentence_toks(g.sentence), g)]
     signs += [g for g in groups if _identity_asked(an, an.sentence_toks(g.sentence))]
     signs += [t for t in toks if t.lemma in {"bij", "erbij"} and _belongs(lemmas, t.index)]
@@ -1307,7 +1332,7 @@ def drop_denied_discrimination(an: Analysis, hits: list[Hit]) -> list[Hit]:
     for h in hits:
         if h.category == "discrimination":
             sentence = an.sentence_toks(h.toks[0].sentence)
-            groups = [t for t in sentence if t.has("group", "gref")]
+            groups = [t for t in sentence if t.tags and t.has("group", "gref")]
             if groups and GroupRule._opinion_negated(sentence, groups):
                 continue
             if h.subtype == "exclusion" and any(t.has("practice") for t in sentence):
@@ -1498,6 +1523,8 @@ class ProfanityRule:
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
         for t in an.tagged:
+            if not t.curse_prefix and not t.has("disease", "profanity"):
+                continue  # no swearing word (tested first: cheaper than the stance)
             if t.tags and stance.reported(t):
                 continue  # a quoted or reported word is not the speaker swearing
             if t.curse_prefix:
@@ -1732,10 +1759,10 @@ class WishRule:
         toks = an.toks
         for start, end in an.sentences:
             sentence = toks[start:end]
-            harms = [t for t in sentence if t.has("harm", "disease")]
+            harms = [t for t in sentence if t.tags and t.has("harm", "disease")]
             if not harms:
                 continue
-            starts = [t for t in sentence if t.has("wish")]
+            starts = [t for t in sentence if t.tags and t.has("wish")]
             # optative: "<verb> je maar <harm>"
             for k in range(start + 1, end - 1):
                 if toks[k].has("you") and toks[k + 1].lemma == "maar":
@@ -1811,14 +1838,7 @@ class LaughterRule:
         toks = an.toks
         for s, (start, end) in enumerate(an.sentences):
             sentence = toks[start:end]
-            lo = an.sentences[s - 1][0] if s else start  # "zag je Sem zwemmen? net een ..."
-            aimed = [
-                t for k, t in enumerate(toks[lo:end], lo)
-                if _is_target(toks, k, an.text) or t.lemma in POSSESSIVE_3S
-            ]
-            if not aimed:
-                continue
-            cue = next((t for t in sentence if t.has("mishap", "mock", "media")), None)
+            cue = next((t for t in sentence if t.tags and t.has("mishap", "mock", "media")), None)
             if cue is None:
                 for k in range(start, end - 1):
                     if (toks[k].lemma, toks[k + 1].lemma) in COMPARISON:
@@ -1827,6 +1847,14 @@ class LaughterRule:
             if cue is None or stance.negated(cue, 3) or stance.reported(cue):
                 continue
             if denied_in_sentence(an, cue):
+                continue
+            # (who it is aimed at is looked up only for a sentence with a cue: most have none)
+            lo = an.sentences[s - 1][0] if s else start  # "zag je Sem zwemmen? net een ..."
+            aimed = [
+                t for k, t in enumerate(toks[lo:end], lo)
+                if _is_target(toks, k, an.text) or t.lemma in POSSESSIVE_3S
+            ]
+            if not aimed:
                 continue
             near = [lg for lg in laughs if abs(toks[lg].sentence - s) <= 1]
             audience = cue.has("mishap") and (
@@ -1862,11 +1890,12 @@ class SexualRule:
         toks = an.toks
         for start, end in an.sentences:
             sentence = toks[start:end]
+            acts = [t for t in sentence if t.tags and t.has("sexact")]
+            # (only an act needs a target in the sentence: looked up only then)
             aimed = [
                 t for k, t in enumerate(sentence, start)
                 if _is_target(toks, k, an.text) or t.lemma in TITLES
-            ]
-            acts = [t for t in sentence if t.has("sexact")]
+            ] if acts else []
             for act in acts:
                 if not aimed or stance.negated(act, 4) or stance.reported(act):
                     continue

@@ -16,18 +16,27 @@ from stdnum.nl import bsn
 
 from classifiers.personal_data.hits import Hit
 from classifiers.personal_data.lexicon import Lexicon
+from classifiers.regex_prefilter import with_first_char_filter
+
+# Patterns searched over the whole text carry a filter on their first characters (same
+# matches, see classifiers/regex_prefilter.py): the engine skips positions such as the
+# letters of words, where no number or postcode can start.
 
 _EMAIL = re.compile(r"(?<![\w.+-])(?P<local>[\w.+-]+)@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}\b")
 # +31 6 1234 5678, 0031 6.., 06-12345678, 020-1234567, (020) 123 45 67
-_PHONE = re.compile(
+_PHONE = with_first_char_filter(re.compile(
     r"(?<![\d+])(?:(?:\+|00)31[\s.-]?(?:\(0\)[\s.-]?)?\d|\(?0\d{1,3}\)?)(?:[\s.-]?\d){6,9}(?!\d)"
-)
+))
 # A Dutch mobile number shape (06 + 8 digits) counts even in a range not yet assigned:
 # it is someone's contact detail all the same.
 _MOBILE_SHAPE = re.compile(r"6\d{8}")
-_BSN = re.compile(r"(?<![\d.-])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}\.\d{3}\.\d{3})(?![\d]|[.-]\d)")
+_BSN = with_first_char_filter(
+    re.compile(r"(?<![\d.-])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}\.\d{3}\.\d{3})(?![\d]|[.-]\d)")
+)
 _IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}[\s]?(?:[A-Za-z0-9]{4}[\s]?){2,7}[A-Za-z0-9]{1,4}\b")
-_POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b")
+_POSTCODE = with_first_char_filter(
+    re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS|sa|sd|ss)[A-Za-z]{2}\b")
+)
 _PLACE = re.compile(r"[ \t]*,?[ \t]*([^\W\d_][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)")
 _ADDRESS_CUE = re.compile(r"(?:woon\w*|adres|op|naar|afzender|:)\s*$|^(?:\s*[:,]?\s*)$")
 _CAP_WORD = re.compile(r"\s*,?\s*([A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?)")
@@ -35,13 +44,15 @@ _JOINER = re.compile(r"[ \t]*,?[ \t]*")
 _DIGIT_OR_AT = re.compile(r"[\d@]")
 _CAP_BEFORE = re.compile(r"\b[A-Z][\w'’.-]*\s$")
 _WORD_NUMBER = re.compile(r"\b([^\W\d_]{3,})\s\d{1,4}(?:\s?[a-z]\b|-\d{1,4}\b)?")
-_LIVES = re.compile(
+_LIVES = with_first_char_filter(re.compile(
     r"\b(?:woont|wonen|woonde|woonachtig|verhuisd|verhuist)\s(?:\w+\s)?"
     r"(?:in|op|aan|naar)\s(?:de\s|het\s)?"
-)
+))
 
 
 def find_emails(text: str, lex: Lexicon) -> list[Hit]:
+    if "@" not in text:  # every address has one; saves the search over the whole text
+        return []
     hits = []
     for m in _EMAIL.finditer(text):
         local = m.group("local").lower()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from classifiers.document import Document
-from classifiers.normalise import normalise
+from classifiers.normalise import _WORDISH, normalise
 
 
 def _span_of(text: str, word: str) -> tuple[int, int]:
@@ -106,3 +109,14 @@ def test_linear_on_long_text() -> None:
     nt = normalise(text)
     assert len(nt.origin) == len(nt.text)
     assert nt.to_original(len(nt.text) - 1, len(nt.text))[1] <= len(text)
+
+
+def test_leet_candidates_are_the_runs_of_the_plain_pattern() -> None:
+    """_WORDISH is written not to backtrack; it must find what the plain pattern finds."""
+    plain = re.compile(r"[a-z0-9$@!*#]*[0-9$@!*#][a-z0-9$@!*#]*")
+    rng = random.Random(7)
+    samples = ["k4nk3r", "h0er en $let", "groep 7b", "06-12345678", "abc", "a1 b2c3!", ""]
+    samples += ["".join(rng.choice("ab1$@!*# .-x9") for _ in range(rng.randint(0, 24)))
+                for _ in range(5000)]
+    for s in samples:
+        assert [m.span() for m in _WORDISH.finditer(s)] == [m.span() for m in plain.finditer(s)]
