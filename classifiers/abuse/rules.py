@@ -1416,8 +1416,27 @@ def _ordinary_reading(an: Analysis, t: Tok, prev: Tok | None) -> bool:
     if prev is not None and prev.sentence == t.sentence and (
         prev.lemma in ordinary_before or prev.lemma.isdigit()
     ):
-        return True
+        # ... but "Lotte is echt een pot", "jij bent zo'n nicht": said of a person
+        return not (prev.lemma == "een" and _predicate_of_person(an, prev))
     return any(x.has("thing") for x in an.sentence_toks(t.sentence))
+
+
+_COPULAS = frozenset({"is", "ben", "bent", "was", "blijft", "lijkt"})
+_PREDICATE_FILLERS = frozenset({"echt", "gewoon", "zo", "toch", "wel", "ook", "nog", "best"})
+
+
+def _predicate_of_person(an: Analysis, article: Tok) -> bool:
+    """"<name|jij> is (echt) een ...": the noun after the article is said of a person."""
+    k = article.index - 1
+    while k >= 0 and an.toks[k].lemma in _PREDICATE_FILLERS:
+        k -= 1
+    if k < 1 or an.toks[k].lemma not in _COPULAS or an.toks[k].sentence != article.sentence:
+        return False
+    subject = an.toks[k - 1]
+    after = an.toks[k + 1] if k + 1 < len(an.toks) else None
+    return subject.has("you", "name", "pron3s") or (
+        after is not None and after.has("you", "name", "pron3s")  # "ben jij een ..."
+    )
 
 
 _DENIAL_AFTER = frozenset({"waar", "zo", "klopt", "kloppen", "juist"})
@@ -1501,6 +1520,8 @@ class SlurRule:
             if t.has("homonym") and _ordinary_reading(an, t, prev):
                 continue  # "mijn nicht komt logeren", "twee potten jam": the ordinary word
             plural = t.lemma.endswith(("en", "s"))  # "die spassers": a slur for the group
+            if t.has("plain_insult") and not plural and not targets.group[t.sentence]:
+                continue  # "hou je bek mongool": a general insult here (InsultRule's)
             if prev is not None and prev.sentence == t.sentence and prev.lemma in VOCATIVE:
                 # "Hé mietje, ...": a slur used to address someone
                 hits.append(Hit("discrimination", "slur", 2, 0.8, [t], "slur.vocative"))

@@ -14,15 +14,37 @@ from classifiers.pipeline import Scorer
     "text",
     [
         "Hé spast, ga jij eens aan de kant",
-        "Wat zit je te kijken, vuile mongool",
-        "Bram de mongool van 3C weer",
-        "Lotte is echt een sletje",
+        "Wat zit je te kijken, vieze flikker",
+        "Bram de flikker van 3C weer",
+        "Lotte is echt een nicht",  # a homonym said of a person reads as the slur
     ],
 )
 def test_a_slur_thrown_at_a_person_is_discrimination_and_bullying(judge, text):
     categories = judge.categories(text)
     assert "discrimination" in categories
     assert "bullying" in categories
+    assert judge.flag(text, "discrimination").subtype == "slur"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wat zit je te kijken, vuile mongool",
+        "Bram de mongool van 3C weer",
+        "Lotte is echt een sletje",
+    ],
+)
+def test_a_plain_insult_thrown_at_a_person_is_bullying_only(judge, text):
+    # "mongool" and "sletje" are used in Dutch as general insults; the corpus labels them
+    # bullying/insult when thrown at one person (classifiers/data/README.md, labelling rules)
+    categories = judge.categories(text)
+    assert "bullying" in categories
+    assert "discrimination" not in categories
+
+
+@pytest.mark.parametrize("text", ["die mongolen van de speciale klas", "al die sletjes op insta",
+                                  "Gehandicapten zijn mongolen"])
+def test_the_same_words_said_of_the_group_are_discrimination(judge, text):
     assert judge.flag(text, "discrimination").subtype == "slur"
 
 
