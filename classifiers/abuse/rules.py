@@ -527,8 +527,7 @@ class IdentityInsultRule:
         k = g.index - sentence[0].index  # position of the group word in the sentence
         before = lemmas[max(0, k - 3) : k]
         aimed = any(t.has(*_TARGET_TAGS) for t in sentence if t is not g)
-        # "doe niet zo homo", "doe nou niet zo gehandicapt"
-        if before[-2:] == ["niet", "zo"] and {"doe", "doet", "doen"} & set(lemmas[:k]):
+        if _told_to_stop(an, g):  # "doe niet zo homo", "doe nou niet zo gehandicapt"
             return "behave"
         # "jij jood!", "hé homo", "jij vieze homo": the word alone as a term of address
         if k == len(sentence) - 1 and len(sentence) <= 4 and k >= 1:
@@ -553,14 +552,16 @@ class IdentityInsultRule:
         return None
 
 
+_COPULAS = frozenset({"is", "ben", "bent", "was", "blijft", "lijkt"})
+
+
 def _copula_with_target(sentence: list[Tok], g: Tok) -> bool:
     """"ben jij", "jij bent", "Daan is", "hij is": the person the group word is said of."""
-    copulas = {"ben", "bent", "is", "was", "blijft", "lijkt"}
     for a, b in itertools.pairwise(sentence):
         if b.index >= g.index + 3:
             break
-        if (a.lemma in copulas and b.has(*_TARGET_TAGS)) or (
-            a.has(*_TARGET_TAGS) and b.lemma in copulas
+        if (a.lemma in _COPULAS and b.has(*_TARGET_TAGS)) or (
+            a.has(*_TARGET_TAGS) and b.lemma in _COPULAS
         ):
             return True
     return False
@@ -1421,7 +1422,6 @@ def _ordinary_reading(an: Analysis, t: Tok, prev: Tok | None) -> bool:
     return any(x.has("thing") for x in an.sentence_toks(t.sentence))
 
 
-_COPULAS = frozenset({"is", "ben", "bent", "was", "blijft", "lijkt"})
 _PREDICATE_FILLERS = frozenset({"echt", "gewoon", "zo", "toch", "wel", "ook", "nog", "best"})
 
 
@@ -1609,7 +1609,7 @@ def _told_to_stop(an: Analysis, tok: Tok) -> bool:
     """"Doe (nou) niet zo mongool": the reader is told to stop being what the word says."""
     before = [t.lemma for t in an.toks[max(0, tok.index - 5) : tok.index]
               if t.sentence == tok.sentence]
-    return before[-2:] == ["niet", "zo"] and not {"doe", "doet"}.isdisjoint(before)
+    return before[-2:] == ["niet", "zo"] and not {"doe", "doet", "doen"}.isdisjoint(before)
 
 
 def _rhetorical_negation(an: Analysis, tok: Tok) -> bool:
