@@ -48,6 +48,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import psutil
@@ -170,7 +171,7 @@ def _next_draft() -> int:
     return _draft_counter % len(DRAFTS)
 
 
-def _summary(latencies: list[float], elapsed: float, errors: int) -> dict[str, float]:
+def _summary(latencies: list[float], elapsed: float, errors: int) -> dict[str, Any]:
     latencies.sort()
     if not latencies:
         return {"n": 0, "rps": 0.0, "p50": 0.0, "p99": 0.0, "errors": errors}
@@ -184,7 +185,7 @@ def _summary(latencies: list[float], elapsed: float, errors: int) -> dict[str, f
 
 
 async def paced(url: str, token: str, clients: int, pace: float, seconds: float
-                ) -> dict[str, float]:
+                ) -> dict[str, Any]:
     """Open loop: each client sends at phase + k * pace, without waiting for its answers."""
     latencies: list[float] = []
     errors = 0
@@ -231,7 +232,7 @@ async def paced(url: str, token: str, clients: int, pace: float, seconds: float
 
 
 async def load(url: str, token: str, clients: int, total: int,
-               meter: CpuMeter | None = None) -> dict[str, float]:
+               meter: CpuMeter | None = None) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
     sent = 0
@@ -265,7 +266,8 @@ async def load(url: str, token: str, clients: int, total: int,
         cpu1 = meter.read() if meter else []
     summary = _summary(latencies, elapsed, errors)
     if meter and latencies:
-        summary["cpu_ms"] = [(b - a) * 1000 / len(latencies) for a, b in zip(cpu0, cpu1)]
+        n = len(latencies)
+        summary["cpu_ms"] = [(b - a) * 1000 / n for a, b in zip(cpu0, cpu1, strict=True)]
     return summary
 
 
@@ -291,7 +293,7 @@ async def main() -> int:
         print("closed loop (each client sends its next request when its answer arrives):")
         print(f"{'clients':>7} {'endpoint':>8} {'n':>6} {'req/s':>8} {'p50 ms':>8} "
               f"{'p99 ms':>8} {'errors':>6}")
-        results: dict[tuple[int, str], dict[str, float]] = {}
+        results: dict[tuple[int, str], dict[str, Any]] = {}
         for clients in CONCURRENCY:
             total = REQUESTS_PER_LEVEL[clients]
             for name, url in (("bare", f"http://127.0.0.1:{bare_port}/api/v1/check"),
@@ -308,7 +310,7 @@ async def main() -> int:
               f"offered {PACED_CLIENTS / PACE_SECONDS:.0f} req/s:")
         print(f"{'clients':>7} {'endpoint':>8} {'n':>6} {'req/s':>8} {'p50 ms':>8} "
               f"{'p99 ms':>8} {'errors':>6}")
-        paced_results: dict[str, dict[str, float]] = {}
+        paced_results: dict[str, dict[str, Any]] = {}
         for name, url in (("bare", f"http://127.0.0.1:{bare_port}/api/v1/check"),
                           ("check", f"http://127.0.0.1:{port}/api/v1/check")):
             r = await paced(url, token, PACED_CLIENTS, PACE_SECONDS, PACED_SECONDS)
@@ -321,7 +323,8 @@ async def main() -> int:
             cpu = results[(16, name)].get("cpu_ms", [])
             parts = ["load generator", *meters[name].names]
             totals[name] = sum(cpu)
-            detail = ", ".join(f"{n} {v:.3f}" for n, v in zip(parts, cpu) if n != "helper")
+            detail = ", ".join(f"{n} {v:.3f}" for n, v in zip(parts, cpu, strict=True)
+                               if n != "helper")
             print(f"{name:>15}: {detail}; total {totals[name]:.3f}")
         if totals.get("check"):
             print(f"ceiling ratio with every core busy (bare total / check total): "

@@ -47,6 +47,8 @@ SUPERLATIVES = frozenset({"grootste", "ergste", "domste", "lelijkste", "vieste",
 GENERALISING = frozenset({"alleen", "allemaal", "vol", "puur", "gewoon", "slechts"})
 ENDORSE = frozenset({"gelijk"})  # "hij heeft gelijk", "groot gelijk"
 ENDORSE_BEFORE = frozenset({"heeft", "had", "hebben", "hadden", "groot", "volkomen", "helemaal"})
+# a later "zegt het ook" / "dat zegt iedereen" backs up what the speaker just said
+ECHO_WORDS = frozenset({"ook", "iedereen"})
 # discrimination: verbs that, negated before a "dat" clause, deny the claim in it
 # ("ik zou nooit willen dat ...", "ik heb nooit gezegd dat ...", "het is niet zo dat ...")
 CLAIM_VERBS = frozenset(
@@ -168,12 +170,26 @@ class Stance:
         if tok.sentence in self.counter_sentences:
             return True
         if any(
-            i != tok.index and not self._contrasted(i, tok)
+            i != tok.index and not self._contrasted(i, tok) and not self._echo(i, tok)
             for i in self.reporters.get(tok.sentence, ())
         ):
             return True
         # counter-speech in the next sentence ("... Dat kan echt niet.")
         return tok.sentence + 1 in self.counter_sentences
+
+    def _echo(self, reporter: int, tok: Tok) -> bool:
+        """"X is een loser, mijn kind zegt het ook", "X is dom, dat zegt iedereen": a report
+        verb after the words, in a later clause, that backs them up rather than quotes them."""
+        if reporter <= tok.index:
+            return False
+        toks = self.an.toks
+        verb = toks[reporter]
+        if verb.clause == tok.clause:
+            return False
+        near = toks[max(tok.index + 1, reporter - 2) : reporter + 4]
+        return any(t.lemma in ECHO_WORDS and t.sentence == verb.sentence for t in near) and not (
+            reporter + 1 < len(toks) and toks[reporter + 1].lemma == "dat"
+            and toks[reporter + 1].sentence == verb.sentence)
 
     def _contrasted(self, reporter: int, tok: Tok) -> bool:
         """"Ze zeggen dat X ..., maar het zijn ...": after "maar" the speaker talks again."""

@@ -99,6 +99,31 @@ def test_not_bullying(judge, text: str) -> None:
     assert "bullying" not in judge.categories(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Meester Ruud is een loser, mijn kind zegt het ook.",
+        "Juf Anne is dom, dat zegt iedereen.",
+    ],
+)
+def test_an_insult_backed_up_by_what_others_say_is_still_the_speakers(judge, text: str) -> None:
+    # "zegt het ook" / "dat zegt iedereen" endorses the insult before it; it quotes nothing
+    assert judge.flag(text, "bullying").subtype == "insult"
+    assert judge.flagged_words(text, "bullying")[0] in {"loser", "dom"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je bent een loser, zei hij, en zijn vrienden riepen het ook.",  # still quoted
+        "Mijn kind zegt dat meester Ruud een loser is.",  # reported, not endorsed
+        "Hij zei dat ik een loser ben en zij zei het ook.",  # both report
+    ],
+)
+def test_reported_insults_stay_reported_next_to_an_echo(judge, text: str) -> None:
+    assert "bullying" not in judge.categories(text)
+
+
 def test_threat_gets_its_own_protocol_and_high_severity(judge) -> None:
     flag = judge.flag("ik steek je neer", "bullying")
     assert flag.subtype == "threat"
