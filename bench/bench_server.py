@@ -338,7 +338,9 @@ async def main() -> int:
               f"{'OK' if ratio16 >= 0.40 else 'MISSED'}")
         print(f"target p99 <= 50 ms at 128 clients, closed loop (saturation): {p99_128:.1f} ms "
               f"{'OK' if p99_128 <= 50 else 'MISSED'} (bare: "
-              f"{results[(128, 'bare')]['p99']:.1f} ms)")
+              f"{results[(128, 'bare')]['p99']:.1f} ms); Little's law puts the mean at 128 / "
+              f"{results[(128, 'check')]['rps']:.0f} req/s = "
+              f"{128_000 / max(results[(128, 'check')]['rps'], 1e-9):.1f} ms")
         print(f"target p99 <= 50 ms at 128 clients, paced like the extension: {p99_paced:.1f} ms "
               f"{'OK' if p99_paced <= 50 else 'MISSED'} (bare: "
               f"{paced_results['bare']['p99']:.1f} ms)")
