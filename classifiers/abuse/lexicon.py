@@ -317,6 +317,10 @@ class Lexicon:
     def _fuzzy(self, word: str) -> str | None:
         if word in self.vocab or word in self.common_words or word in self.first_names:
             return None
+        if word.endswith("e") and not word.endswith("ee") and any(
+            b in self.common_words for b in _adjective_bases(word)
+        ):
+            return None  # "korte", "zware": a common adjective inflected, not "klote", "zwarte"
         candidates: list[str] = []
         # the token lost a letter
         for term, _ in self.deletions.get(word, ()):
@@ -360,6 +364,8 @@ class Lexicon:
         parts = best[n]
         if not parts or len(parts) < 2:
             return []
+        if parts[0] == "ge":
+            return []  # "geslapen", "gelezen": a past participle, not Flemish "ge" + a word
         # a long run of known words ("jijhoorternietbij") splits even without a lexicon entry
         sentence_like = n >= 16 and len(parts) >= 4
         if not sentence_like and not any(
@@ -390,6 +396,9 @@ def _deduce_list(relative: str) -> frozenset[str]:
     return frozenset(w.strip().lower() for w in words if w.strip())
 
 
+VOWELS = frozenset("aeiouy")
+
+
 def _is_swap(word: str, term: str) -> bool:
     if len(word) != len(term):
         return False
@@ -404,6 +413,22 @@ def _degree_stems(word: str) -> list[str]:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stems.extend(_spellings(word[: -len(suffix)]))  # dommer, viezer, groter
     return stems
+
+
+def _adjective_bases(word: str) -> list[str]:
+    """What an adjective ending in -e may be inflected from: "korte" -> "kort", "dikke" ->
+    "dik", "zware" -> "zwaar", "boze" -> "boos"."""
+    base = word[:-1]
+    out = [base]
+    if len(base) < 3:
+        return out
+    last, vowel, before = base[-1], base[-2], base[-3]
+    if last == vowel and last not in VOWELS:
+        out.append(base[:-1])  # dikk -> dik
+    elif last not in VOWELS and vowel in VOWELS and before not in VOWELS:
+        plain = {"z": "s", "v": "f"}.get(last, last)
+        out.append(base[:-1] + vowel + plain)  # zwar -> zwaar, boz -> boos
+    return out
 
 
 def _spellings(stem: str) -> list[str]:

@@ -48,7 +48,7 @@ GENERALISING = frozenset({"alleen", "allemaal", "vol", "puur", "gewoon", "slecht
 ENDORSE = frozenset({"gelijk"})  # "hij heeft gelijk", "groot gelijk"
 ENDORSE_BEFORE = frozenset({"heeft", "had", "hebben", "hadden", "groot", "volkomen", "helemaal"})
 # a later "zegt het ook" / "dat zegt iedereen" backs up what the speaker just said
-ECHO_WORDS = frozenset({"ook", "iedereen"})
+ECHO_WORDS = frozenset({"ook", "iedereen", "alle", "allemaal"})
 # discrimination: verbs that, negated before a "dat" clause, deny the claim in it
 # ("ik zou nooit willen dat ...", "ik heb nooit gezegd dat ...", "het is niet zo dat ...")
 CLAIM_VERBS = frozenset(
@@ -613,7 +613,11 @@ class AttributeRule:
                 continue
             if denied_after(an, t):
                 continue
-            nxt = toks[t.index + 1].lemma if t.index + 1 < len(toks) else ""
+            nxt_tok = toks[t.index + 1] if t.index + 1 < len(toks) else None
+            nxt = nxt_tok.lemma if nxt_tok is not None else ""
+            if nxt_tok is not None and nxt_tok.clause == t.clause and nxt_tok.has("posadj") \
+                    and not nxt_tok.has("gnoun", "group", "person", "npgroup", "you"):
+                continue  # "je bent gestoord goed", "ziek mooi": the word only intensifies
             if t.lemma == "ziek" and nxt != "in":
                 continue  # "Jasmijn is weer ziek" is about health ("ziek in je hoofd" is not)
             subtype = "humiliation" if t.has("body") else "insult"
