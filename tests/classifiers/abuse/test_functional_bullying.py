@@ -11,6 +11,20 @@ measures how the scorer generalises. It reports accuracy per functionality (run 
 with `python -m tests.classifiers.abuse.test_functional_bullying` to print the table) and
 asserts floors: overall and per functionality, for the category and for the subtype a
 teacher sees on the flag.
+
+Later batches, each written by a helper who read only the labelling policy and this suite
+(never the rules' code, the corpus or the other new batches), each with a floor of its own:
+- data/functional_bullying_3.jsonl (172 cases): everyday phrasings across all functionalities.
+  Scored 0.750 before the round-5 rules (phrases.tsv "r5.*", a few lexicon words, three
+  misreadings fixed), 0.930 after.
+- data/functional_bullying_5.jsonl (150 cases): the weak areas of batch 3 (exclusion,
+  self-harm incitement, sexual harassment, veiled threats, humiliation, insult + backing)
+  with hard negatives that share their words. 0.587 before its rules, 0.760 after; most of
+  what is still missed is implicit ("naast school staat een flat van 12 hoog, just saying").
+- data/heldout_bullying.jsonl (158 cases): written blind at the same time as batch 3 and
+  never used to write a rule; only its totals were read, plus the rule ids behind its flagged
+  negatives and the flagged words of one of them (a new lexicon word, "onnozelaar"). 0.715 before round 5, 0.747 after batch 3's rules,
+  0.753 after batch 5's: the phrase rules carry over to fresh wording only a little.
 """
 
 from __future__ import annotations
@@ -25,21 +39,33 @@ import pytest
 from classifiers.pipeline import Scorer
 
 DATA = Path(__file__).parent / "data" / "functional_bullying.jsonl"
+# Later batches, each written by someone who did not see the rules' code (see the docstring)
+ROUND5 = DATA.parent / "functional_bullying_3.jsonl"
+ROUND5B = DATA.parent / "functional_bullying_5.jsonl"
+HELDOUT = DATA.parent / "heldout_bullying.jsonl"
+ROUND5_FLOOR = 0.92  # 0.750 before the round-5 rules, 0.930 after
+ROUND5B_FLOOR = 0.75  # 0.587 before, 0.760 after
+HELDOUT_FLOOR = 0.74  # written blind: 0.715 before round 5, 0.753 after
 OVERALL_FLOOR = 0.93  # bullying decided right (flag or no flag), all cases
 FUNCTIONALITY_FLOOR = 0.80  # per functionality
 SUBTYPE_FLOOR = 0.90  # among flagged positives: the flag's subtype is the expected one
 
 
-def load_cases() -> list[dict]:
-    return [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line]
+def load_cases(path: Path = DATA) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 @cache
-def run(rules_only: bool = False) -> dict[str, dict[str, float]]:
+def _scorer(rules_only: bool) -> Scorer:
+    return Scorer(model_path=None) if rules_only else Scorer()
+
+
+@cache
+def run(rules_only: bool = False, path: Path = DATA) -> dict[str, dict[str, float]]:
     """Per functionality: n, correct (category), subtype_ok / subtype_n (flagged positives)."""
-    scorer = Scorer(model_path=None) if rules_only else Scorer()
+    scorer = _scorer(rules_only)
     table: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for case in load_cases():
+    for case in load_cases(path):
         flags = {f.category: f for f in scorer.score(case["text"]).flags}
         row = table[case["functionality"]]
         expected = "bullying" in case["labels"]
@@ -97,7 +123,25 @@ def test_subtype_on_the_flag() -> None:
     assert t["subtype_ok"] / t["subtype_n"] >= SUBTYPE_FLOOR, report(run())
 
 
+@pytest.mark.parametrize(
+    ("path", "floor"),
+    [(ROUND5, ROUND5_FLOOR), (ROUND5B, ROUND5B_FLOOR), (HELDOUT, HELDOUT_FLOOR)],
+    ids=["round5", "round5b", "heldout"],
+)
+def test_later_batches(path: Path, floor: float) -> None:
+    cases = load_cases(path)
+    assert len(cases) >= 150
+    assert len({c["id"] for c in cases}) == len(cases)
+    assert all(("bullying" in c["labels"]) == (c["subtype"] is not None) for c in cases)
+    table = run(path=path)
+    t = totals(table)
+    print("\n" + report(table))
+    assert t["correct"] / t["n"] >= floor, report(table)
+
+
 if __name__ == "__main__":
     import sys
 
-    print(report(run(rules_only="--rules" in sys.argv)))
+    for path in (DATA, ROUND5, ROUND5B, HELDOUT):
+        print(path.name)
+        print(report(run(rules_only="--rules" in sys.argv, path=path)))
