@@ -28,6 +28,10 @@ so that no cache keyed by text could flatter the numbers.
    the machine; the ratio of the two sums is the throughput ratio the machine could reach if
    every core were busy all the time (the "ceiling"): if it is under the target, no
    scheduling, worker count or event-loop tuning can meet the target, only a cheaper check.
+4. The same server with scoring that costs nothing (a Scorer with no recognizers and no
+   model, in a thread: `denkna serve` code otherwise unchanged), at 16 clients: what the
+   HTTP, auth, validation, rendering and counting around a check cost on their own, i.e. the
+   best ratio any scorer could reach here.
 
 Targets: /check >= 40% of the bare throughput at 16 clients (closed loop); p99 <= 50 ms at
 128 clients (reported for both the closed loop and the paced run); no errors.
@@ -87,6 +91,15 @@ def load_drafts() -> list[dict[str, object]]:
 
 
 DRAFTS = load_drafts()
+
+NO_SCORING = """
+import sys
+import server.scoring_pool as pool
+from classifiers.pipeline import Scorer
+pool._SCORER = Scorer(recognizers=[], model_path=None)  # scoring that costs nothing
+from server.cli import main
+sys.exit(main(["serve"]))
+"""
 
 BARE = """
 import sys
@@ -282,11 +295,19 @@ async def main() -> int:
            "DENKNA_SCORING_WORKERS": os.environ.get("BENCH_WORKERS", "1")}
     server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve"], env=env, cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    free_url = f"sqlite+aiosqlite:///{tmp / 'free.sqlite3'}"
+    free_token = await seed(free_url)
+    free_port_ = free_port()
+    free_env = {**env, "DENKNA_DATABASE_URL": free_url, "DENKNA_SERVER_PORT": str(free_port_),
+                "DENKNA_SERVER_VAR_DIR": str(tmp / "var-free"), "DENKNA_SCORING_WORKERS": "0"}
+    no_scoring = subprocess.Popen([sys.executable, "-c", NO_SCORING], env=free_env, cwd=ROOT,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     bare = subprocess.Popen([sys.executable, "-c", BARE, str(bare_port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         await wait_up(f"http://127.0.0.1:{bare_port}", bare, "/api/v1/check", "POST")
         await wait_up(f"http://127.0.0.1:{port}", server, "/api/v1/health", "GET")
+        await wait_up(f"http://127.0.0.1:{free_port_}", no_scoring, "/api/v1/health", "GET")
         meters = {"bare": CpuMeter(bare.pid), "check": CpuMeter(server.pid)}
         print(f"cores: {os.cpu_count()}  scorer workers: {env['DENKNA_SCORING_WORKERS']}  "
               f"distinct drafts: {len(DRAFTS)}  load average: {_load()}")
@@ -330,6 +351,13 @@ async def main() -> int:
             print(f"ceiling ratio with every core busy (bare total / check total): "
                   f"{totals['bare'] / totals['check']:.2f}; the 0.40 target needs a check to "
                   f"cost at most {totals['bare'] / 0.40:.3f} ms in all")
+        free = await load(f"http://127.0.0.1:{free_port_}/api/v1/check", free_token, 16,
+                          REQUESTS_PER_LEVEL[16], CpuMeter(no_scoring.pid))
+        free_cpu = sum(free.get("cpu_ms", []))
+        print(f"check with scoring that costs nothing, 16 clients: {free['rps']:.1f} req/s, "
+              f"p99 {free['p99']:.2f} ms, ratio to bare "
+              f"{free['rps'] / results[(16, 'bare')]['rps']:.2f}, CPU per request {free_cpu:.3f} "
+              f"ms in all, errors {free['errors']:.0f}")
         ratio16 = results[(16, "check")]["rps"] / results[(16, "bare")]["rps"]
         p99_128 = results[(128, "check")]["p99"]
         p99_paced = paced_results["check"]["p99"]
@@ -348,7 +376,7 @@ async def main() -> int:
         print(f"load average at the end: {_load()}")
         return 0
     finally:
-        for proc in (server, bare):
+        for proc in (server, bare, no_scoring):
             proc.terminate()
             try:
                 proc.wait(timeout=10)
