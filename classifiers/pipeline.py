@@ -52,7 +52,8 @@ PIPELINE_VERSION = "denkna-rules-0.1"
 RULES_NAME = "denkna-rules"
 GUARD_PREFIX = "guard:"
 GUARD_FACTOR = 0.3
-STANCE_TAGS = frozenset({"counter", "report", "health", "healthverb", "object", "stance", "neg"})
+STANCE_TAGS = frozenset(
+    {"counter", "report", "health", "healthverb", "object", "stance", "neg", "helpline"})
 GUARDED_BY_STANCE = ("bullying", "discrimination")
 MAX_MODEL_SPANS = 3
 # Categories whose flags must rest on something a recognizer found in the text: personal

@@ -34,6 +34,8 @@ from classifiers.abuse.rules import (
     denied_after,
     drop_aimed_profanity,
     drop_denied_discrimination,
+    drop_safety_advice,
+    intensifies,
     resolve_bullying_subtypes,
 )
 from classifiers.categories import Severity
@@ -99,6 +101,7 @@ class AbuseEngine:
             hits.extend(rule.run(an, stance, targets))
         hits = drop_denied_discrimination(an, hits)
         hits.extend(self.upgrade.upgrade(an, stance, hits))
+        hits = drop_safety_advice(an, hits)
         return resolve_bullying_subtypes(an, drop_aimed_profanity(hits))
 
     def findings(self, doc: Document, category: str, source: str) -> list[Finding]:
@@ -110,6 +113,7 @@ class AbuseEngine:
             h.category == category and h.score >= 0.5 for h in hits
         ):
             out.extend(self._denial_guard(doc, category, source))
+            out.extend(self._intensifier_guard(doc, category, source))
         for hit in hits:
             if hit.category != category:
                 continue
@@ -142,6 +146,13 @@ class AbuseEngine:
         an = self.analysis(doc)
         toks = [t for t in an.tagged if t.tags & DENIABLE and denied_after(an, t)]
         return _guard(category, "guard:denied", toks, source)
+
+    def _intensifier_guard(self, doc: Document, category: str, source: str) -> list[Finding]:
+        """"Je bent gestoord goed op die gitaar": a negative word that only intensifies the
+        praise after it. The rules skip it; this guard keeps the model from flagging it."""
+        an = self.analysis(doc)
+        toks = [t for t in an.tagged if t.has("negadj") and intensifies(an, t)]
+        return _guard(category, "guard:intensifier", toks, source)
 
     def _benign_guard(self, doc: Document, category: str, source: str) -> list[Finding]:
         """A plain, benign mention of a group: a guard (score 0) that damps the learned

@@ -38,7 +38,9 @@ CLOSED_KINDS = frozenset(
      # discrimination context words: listed in the forms they take ("zwaar" is no "zwar")
      "benign", "gnoun", "thing", "gadj", "homonym", "practice",
      # frame words of rules.GroupFrameRule: exact forms only ("mis", "vergeten")
-     "ruin", "animal", "victim", "habit", "procedure", "disgust"}
+     "ruin", "animal", "victim", "habit", "procedure", "disgust",
+     # words of safety advice ("Kindertelefoon", "strafbaar"): rules.drop_safety_advice
+     "helpline"}
 )
 # a curse or slur word glued to a group term makes a slur ("rotjood", "kutmarokkanen")
 GROUP_SLUR_PREFIXES = ("rot", "vuile", "vuil", "gore", "kut", "kanker", "tyfus", "tering", "klote")

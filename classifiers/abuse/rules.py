@@ -313,6 +313,21 @@ class Targets:
         return None
 
 
+# subtypes that a safety message names in order to warn ("Vraagt iemand om een foto van jou
+# zonder kleren? Dat heet grooming."); an insult or a death wish stays what it is
+ADVISED_SUBTYPES = frozenset(
+    {"sexual_harassment", "humiliation", "threat", "exclusion", "self_harm_incitement"})
+
+
+def drop_safety_advice(an: Analysis, hits: list[Hit]) -> list[Hit]:
+    """A text that points to help or the law (lexicon kind "helpline": Kindertelefoon,
+    Helpwanted, vertrouwenspersoon, strafbaar, grooming, sexting) describes harassment to
+    warn against it: its bullying hits of those subtypes are dropped."""
+    if not an.positions.get("helpline"):
+        return hits
+    return [h for h in hits if not (h.category == "bullying" and h.subtype in ADVISED_SUBTYPES)]
+
+
 def drop_aimed_profanity(hits: list[Hit]) -> list[Hit]:
     """A curse inside an insult, threat or death wish ("krijg de tering") is part of that
     abuse, not swearing of its own: keep the profanity hit only for untargeted words."""
@@ -583,6 +598,25 @@ def _copula_with_target(sentence: list[Tok], g: Tok) -> bool:
     return False
 
 
+def intensifies(an: Analysis, tok: Tok) -> bool:
+    """A negative word right before praise in its clause only intensifies it ("gestoord
+    goed", "ziek mooi"); praise that is a group or person word ("mensen") does not count."""
+    nxt = an.toks[tok.index + 1] if tok.index + 1 < len(an.toks) else None
+    return (nxt is not None and nxt.clause == tok.clause and nxt.has("posadj")
+            and not nxt.has("gnoun", "group", "person", "npgroup", "you"))
+
+
+DUMMY_SUBJECTS = frozenset({"het", "dat", "dit", "alles", "niks", "niets", "t"})
+
+
+def _dummy_subject(window: list[Tok]) -> bool:
+    """The attribute's copula has a subject that is no person: "het is", "dat was"."""
+    for k in range(len(window) - 1, 0, -1):
+        if window[k].lemma in {"is", "was"}:
+            return window[k - 1].lemma in DUMMY_SUBJECTS
+    return False
+
+
 class AttributeRule:
     """"jij bent zo dom": a negative attribute given to the reader or a named person."""
 
@@ -609,14 +643,14 @@ class AttributeRule:
                 window and window[-1].has("you")
             ) and not opinion:
                 continue
+            if _dummy_subject(window):
+                continue  # "het is zo oneerlijk dat hij er niet meer is": about a situation
             if stance.negated(t, 4) or stance.reported(t) or denied_in_sentence(an, t):
                 continue
             if denied_after(an, t):
                 continue
-            nxt_tok = toks[t.index + 1] if t.index + 1 < len(toks) else None
-            nxt = nxt_tok.lemma if nxt_tok is not None else ""
-            if nxt_tok is not None and nxt_tok.clause == t.clause and nxt_tok.has("posadj") \
-                    and not nxt_tok.has("gnoun", "group", "person", "npgroup", "you"):
+            nxt = toks[t.index + 1].lemma if t.index + 1 < len(toks) else ""
+            if intensifies(an, t):
                 continue  # "je bent gestoord goed", "ziek mooi": the word only intensifies
             if t.lemma == "ziek" and nxt != "in":
                 continue  # "Jasmijn is weer ziek" is about health ("ziek in je hoofd" is not)

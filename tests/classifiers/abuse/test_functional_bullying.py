@@ -23,8 +23,15 @@ Later batches, each written by a helper who read only the labelling policy and t
   what is still missed is implicit ("naast school staat een flat van 12 hoog, just saying").
 - data/heldout_bullying.jsonl (158 cases): written blind at the same time as batch 3 and
   never used to write a rule; only its totals were read, plus the rule ids behind its flagged
-  negatives and the flagged words of one of them (a new lexicon word, "onnozelaar"). 0.715 before round 5, 0.747 after batch 3's rules,
-  0.753 after batch 5's: the phrase rules carry over to fresh wording only a little.
+  negatives and the flagged words of one of them (a new lexicon word, "onnozelaar").
+  0.715 before round 5, 0.747 after batch 3's rules, 0.753 after batch 5's: the phrase rules
+  carry over to fresh wording only a little.
+- data/school_life_negatives.jsonl (160 texts, none to be flagged): what a school, its staff,
+  parents and pupils write on the official accounts with words a keyword filter trips on
+  (online-safety advice, anti-bullying week, safety warnings, rules, match reports, lessons,
+  parents' questions, warm banter, condolences, trip logistics). Bullying or discrimination
+  was flagged on 12 before round 5, on 7 after it (the rest: banter with a real insult word,
+  "de gemene heks" of a musical, a rule with "je mag niet meer meedoen als ...").
 """
 
 from __future__ import annotations
@@ -43,6 +50,8 @@ DATA = Path(__file__).parent / "data" / "functional_bullying.jsonl"
 ROUND5 = DATA.parent / "functional_bullying_3.jsonl"
 ROUND5B = DATA.parent / "functional_bullying_5.jsonl"
 HELDOUT = DATA.parent / "heldout_bullying.jsonl"
+SCHOOL_LIFE = DATA.parent / "school_life_negatives.jsonl"
+SCHOOL_LIFE_MAX_FLAGGED = 0.05  # 12/160 before round 5, 7/160 after
 ROUND5_FLOOR = 0.92  # 0.750 before the round-5 rules, 0.930 after
 ROUND5B_FLOOR = 0.75  # 0.587 before, 0.760 after
 HELDOUT_FLOOR = 0.74  # written blind: 0.715 before round 5, 0.753 after
@@ -137,6 +146,16 @@ def test_later_batches(path: Path, floor: float) -> None:
     t = totals(table)
     print("\n" + report(table))
     assert t["correct"] / t["n"] >= floor, report(table)
+
+
+def test_school_life_texts_are_rarely_flagged() -> None:
+    cases = load_cases(SCHOOL_LIFE)
+    assert len(cases) >= 150 and all(not c["labels"] for c in cases)
+    scorer = _scorer(False)
+    flagged = [c["id"] for c in cases
+               if {f.category for f in scorer.score(c["text"]).flags}
+               & {"bullying", "discrimination"}]
+    assert len(flagged) / len(cases) <= SCHOOL_LIFE_MAX_FLAGGED, flagged
 
 
 if __name__ == "__main__":
