@@ -202,6 +202,8 @@ class Stance:
         sentence = self.an.sentence_toks(tok.sentence)
         if any(t.has("health") for t in sentence):
             return True
+        if tok.sentence and any(t.has("health") for t in self.an.sentence_toks(tok.sentence - 1)):
+            return True  # "hoe verspreidt een ziekte zich? Van de pest tot corona."
         k = tok.index - 1
         while k >= 0 and self.an.toks[k].lemma in {"de", "een", "het", "aan", "geen"}:
             if self.an.toks[k].lemma == "aan":

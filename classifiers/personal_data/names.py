@@ -73,6 +73,18 @@ def _surname_after(words: _Words, i: int, lex: Lexicon, lower: bool) -> int | No
     return None
 
 
+def _namesake_at(words: _Words, i: int, lex: Lexicon) -> int:
+    """Number of words from word i that spell a listed namesake (a brand, a famous person),
+    the longest first; 0 when none does."""
+    items = words.items
+    for n in range(min(4, len(items) - i), 1, -1):
+        if all(words.gap(k - 1, k) == " " for k in range(i + 1, i + n)):
+            phrase = " ".join(w for w, _, _ in items[i : i + n]).lower()
+            if phrase in lex.not_names:
+                return n
+    return 0
+
+
 def find_names(text: str, lex: Lexicon, low: str) -> list[Hit]:
     words = _Words(text)
     items = words.items
@@ -95,6 +107,10 @@ def find_names(text: str, lex: Lexicon, low: str) -> list[Hit]:
             and not word.endswith(("'s", "’s"))
         ):
             i += 1  # fast path: most words are no name and follow no title
+            continue
+        skip = _namesake_at(words, i, lex)
+        if skip:
+            i += skip  # "Anne Frank Huis", "Oorlogswinter van Jan Terlouw": no pupil
             continue
         base = _POSSESSIVE.sub("", word)
         gap = words.gap(i - 1, i) if i > 0 else ""

@@ -115,3 +115,18 @@ def test_stated_consent_keeps_names_with_a_photo_below_the_threshold(analyze):
     assert flagged(analyze(text)) == {}
     without = "Joep en Anouk wonnen de quiz. Meer foto's volgen."
     assert "pupil_name" in flagged(analyze(without))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bezoek aan het Anne Frank Huis met 2 vwo. Indrukwekkend!",
+        "Leesclub bovenbouw: deze maand Oorlogswinter van Jan Terlouw.",
+    ],
+)
+def test_a_famous_namesake_next_to_a_class_is_no_pupil(analyze, text):
+    assert "pupil_name" not in flagged(analyze(text))
+
+
+def test_a_pupil_with_a_class_is_still_a_pupil(analyze):
+    assert "pupil_name" in flagged(analyze("Anne uit 2B heeft de voorleeswedstrijd gewonnen"))
