@@ -19,7 +19,7 @@ Later batches, each written by a helper who read only the labelling policy and t
   misreadings fixed), 0.930 after.
 - data/functional_bullying_5.jsonl (150 cases): the weak areas of batch 3 (exclusion,
   self-harm incitement, sexual harassment, veiled threats, humiliation, insult + backing)
-  with hard negatives that share their words. 0.587 before its rules, 0.760 after; most of
+  with hard negatives that share their words. 0.587 before its rules, 0.767 after; most of
   what is still missed is implicit ("naast school staat een flat van 12 hoog, just saying").
 - data/heldout_bullying.jsonl (158 cases): written blind at the same time as batch 3 and
   never used to write a rule; only its totals were read, plus the rule ids behind its flagged
@@ -29,9 +29,10 @@ Later batches, each written by a helper who read only the labelling policy and t
 - data/school_life_negatives.jsonl (160 texts, none to be flagged): what a school, its staff,
   parents and pupils write on the official accounts with words a keyword filter trips on
   (online-safety advice, anti-bullying week, safety warnings, rules, match reports, lessons,
-  parents' questions, warm banter, condolences, trip logistics). Bullying or discrimination
-  was flagged on 12 before round 5, on 7 after it (the rest: banter with a real insult word,
-  "de gemene heks" of a musical, a rule with "je mag niet meer meedoen als ...").
+  parents' questions, warm banter, condolences, trip logistics). 19 had a flag of some
+  category before round 5 (12 bullying or discrimination; also "pestprotocol" as swearing,
+  "Anne Frank Huis met 2 vwo" as a pupil's name), 7 after it: banter with a real insult word,
+  "de gemene heks" of a musical, a rule with "je mag niet meer meedoen als ...".
 """
 
 from __future__ import annotations
@@ -51,9 +52,9 @@ ROUND5 = DATA.parent / "functional_bullying_3.jsonl"
 ROUND5B = DATA.parent / "functional_bullying_5.jsonl"
 HELDOUT = DATA.parent / "heldout_bullying.jsonl"
 SCHOOL_LIFE = DATA.parent / "school_life_negatives.jsonl"
-SCHOOL_LIFE_MAX_FLAGGED = 0.05  # 12/160 before round 5, 7/160 after
+SCHOOL_LIFE_MAX_FLAGGED = 0.05  # any flag: 19/160 before round 5, 7/160 after
 ROUND5_FLOOR = 0.92  # 0.750 before the round-5 rules, 0.930 after
-ROUND5B_FLOOR = 0.75  # 0.587 before, 0.760 after
+ROUND5B_FLOOR = 0.75  # 0.587 before, 0.767 after
 HELDOUT_FLOOR = 0.74  # written blind: 0.715 before round 5, 0.753 after
 OVERALL_FLOOR = 0.93  # bullying decided right (flag or no flag), all cases
 FUNCTIONALITY_FLOOR = 0.80  # per functionality
@@ -152,9 +153,7 @@ def test_school_life_texts_are_rarely_flagged() -> None:
     cases = load_cases(SCHOOL_LIFE)
     assert len(cases) >= 150 and all(not c["labels"] for c in cases)
     scorer = _scorer(False)
-    flagged = [c["id"] for c in cases
-               if {f.category for f in scorer.score(c["text"]).flags}
-               & {"bullying", "discrimination"}]
+    flagged = [c["id"] for c in cases if scorer.score(c["text"]).flags]
     assert len(flagged) / len(cases) <= SCHOOL_LIFE_MAX_FLAGGED, flagged
 
 
