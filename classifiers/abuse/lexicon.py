@@ -6,7 +6,10 @@ simple inflections ("domme" -> "dom", "homo's" -> "homo"), its squeezed form (re
 letters collapsed, "looser" -> "loser"), a masked letter ("k_nker"), a curse compound
 ("kankerprinter" = curse + "printer", "borstkanker" = health), one dropped, added, swapped
 or changed letter (Damerau-Levenshtein 1 through a prebuilt deletion index, words of five
-letters or more that are not ordinary words), and glued words ("jijbentzodom").
+letters or more that are not ordinary words), and glued words ("jijbentzodom"). An ordinary
+word is one of vocab.txt, deduce's common words, or a word that wordfreq counts as common
+Dutch (Zipf frequency >= COMMON_ZIPF: "kikkers" is no misspelled slur, "ondergoed" is no
+"onder goed").
 Teen spellings of negation words ("nie", "noit", "nimand") are listed as kind "spelling"
 in terms.tsv and read as the word they stand for. Terms in judgements.tsv (mild words of
 judgement, many one letter from an everyday word) match only as written or inflected.
@@ -18,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
@@ -241,7 +245,7 @@ class Lexicon:
             hit = self._fuzzy(word)
             if hit:
                 return [Piece(0, len(token), hit, tuple(self.entries[hit]), "fuzzy")]
-        if 7 <= n <= 40 and word == token:
+        if 7 <= n <= 40 and word == token and not common_dutch(word):
             return self._glued(word)
         if "-" in token:
             return self._hyphenated(token)
@@ -318,6 +322,8 @@ class Lexicon:
 
     def _fuzzy(self, word: str) -> str | None:
         if word in self.vocab or word in self.common_words or word in self.first_names:
+            return None
+        if common_dutch(word):
             return None
         if word.endswith("e") and not word.endswith("ee") and any(
             b in self.common_words for b in _adjective_bases(word)
@@ -415,6 +421,18 @@ def _degree_stems(word: str) -> list[str]:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stems.extend(_spellings(word[: -len(suffix)]))  # dommer, viezer, groter
     return stems
+
+
+COMMON_ZIPF = 3.0  # about once per million words and more often ("kikkers" 3.5, "nikkers" 1.5)
+
+
+@lru_cache(maxsize=65536)
+def common_dutch(word: str) -> bool:
+    """A word that Dutch text uses often (wordfreq's Dutch frequencies, shipped with it)."""
+    from wordfreq import zipf_frequency
+
+    # only plain words: wordfreq splits "homo'5" into "homo" + "5" and rates the pieces
+    return word.isalpha() and zipf_frequency(word, "nl") >= COMMON_ZIPF
 
 
 def _adjective_bases(word: str) -> list[str]:

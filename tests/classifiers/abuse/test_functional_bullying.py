@@ -19,7 +19,7 @@ Later batches, each written by a helper who read only the labelling policy and t
   misreadings fixed), 0.930 after.
 - data/functional_bullying_5.jsonl (150 cases): the weak areas of batch 3 (exclusion,
   self-harm incitement, sexual harassment, veiled threats, humiliation, insult + backing)
-  with hard negatives that share their words. 0.587 before its rules, 0.767 after; most of
+  with hard negatives that share their words. 0.587 before its rules, 0.760 after; most of
   what is still missed is implicit ("naast school staat een flat van 12 hoog, just saying").
 - data/heldout_bullying.jsonl (158 cases): written blind at the same time as batch 3 and
   never used to write a rule; only its totals were read, plus the rule ids behind its flagged
@@ -54,7 +54,7 @@ HELDOUT = DATA.parent / "heldout_bullying.jsonl"
 SCHOOL_LIFE = DATA.parent / "school_life_negatives.jsonl"
 SCHOOL_LIFE_MAX_FLAGGED = 0.05  # any flag: 19/160 before round 5, 7/160 after
 ROUND5_FLOOR = 0.92  # 0.750 before the round-5 rules, 0.930 after
-ROUND5B_FLOOR = 0.75  # 0.587 before, 0.767 after
+ROUND5B_FLOOR = 0.75  # 0.587 before, 0.760 after
 HELDOUT_FLOOR = 0.74  # written blind: 0.715 before round 5, 0.753 after
 OVERALL_FLOOR = 0.93  # bullying decided right (flag or no flag), all cases
 FUNCTIONALITY_FLOOR = 0.80  # per functionality
