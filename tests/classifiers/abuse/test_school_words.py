@@ -23,3 +23,12 @@ def test_school_words_are_no_swearing(judge, text: str) -> None:
 @pytest.mark.parametrize("text", ["De oplader van school is echt pesttraag", "krijg de pest"])
 def test_the_curse_pest_is_still_read(judge, text: str) -> None:
     assert judge.categories(text)
+
+
+def test_an_ordinary_word_one_letter_from_a_slur_is_not_the_slur(judge) -> None:
+    text = "Kom kijken hoe de gemene heks het hele dorp in kikkers verandert!"
+    assert "discrimination" not in judge.categories(text)
+
+
+def test_a_misspelled_slur_is_still_read(judge) -> None:
+    assert "discrimination" in judge.categories("jij bent een vieze nikkr")
