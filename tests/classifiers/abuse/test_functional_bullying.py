@@ -33,6 +33,9 @@ Later batches, each written by a helper who read only the labelling policy and t
   category before round 5 (12 bullying or discrimination; also "pestprotocol" as swearing,
   "Anne Frank Huis met 2 vwo" as a pupil's name), 7 after it: banter with a real insult word,
   "de gemene heks" of a musical, a rule with "je mag niet meer meedoen als ...".
+- data/heldout_school_life.jsonl (150 texts, none to be flagged): the same kind of texts,
+  written blind after those fixes and never used to write a rule; only its totals were read.
+  Any flag: 12 before this round, 7 after.
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ ROUND5B = DATA.parent / "functional_bullying_5.jsonl"
 HELDOUT = DATA.parent / "heldout_bullying.jsonl"
 SCHOOL_LIFE = DATA.parent / "school_life_negatives.jsonl"
 SCHOOL_LIFE_MAX_FLAGGED = 0.05  # any flag: 19/160 before round 5, 7/160 after
+HELDOUT_SCHOOL_LIFE = DATA.parent / "heldout_school_life.jsonl"
+HELDOUT_SCHOOL_LIFE_MAX_FLAGGED = 0.06  # any flag: 12/150 before round 5, 7/150 after
 ROUND5_FLOOR = 0.92  # 0.750 before the round-5 rules, 0.930 after
 ROUND5B_FLOOR = 0.75  # 0.587 before, 0.760 after
 HELDOUT_FLOOR = 0.74  # written blind: 0.715 before round 5, 0.753 after
@@ -149,12 +154,18 @@ def test_later_batches(path: Path, floor: float) -> None:
     assert t["correct"] / t["n"] >= floor, report(table)
 
 
-def test_school_life_texts_are_rarely_flagged() -> None:
-    cases = load_cases(SCHOOL_LIFE)
+@pytest.mark.parametrize(
+    ("path", "most"),
+    [(SCHOOL_LIFE, SCHOOL_LIFE_MAX_FLAGGED),
+     (HELDOUT_SCHOOL_LIFE, HELDOUT_SCHOOL_LIFE_MAX_FLAGGED)],
+    ids=["school_life", "heldout_school_life"],
+)
+def test_school_life_texts_are_rarely_flagged(path: Path, most: float) -> None:
+    cases = load_cases(path)
     assert len(cases) >= 150 and all(not c["labels"] for c in cases)
     scorer = _scorer(False)
     flagged = [c["id"] for c in cases if scorer.score(c["text"]).flags]
-    assert len(flagged) / len(cases) <= SCHOOL_LIFE_MAX_FLAGGED, flagged
+    assert len(flagged) / len(cases) <= most, flagged
 
 
 if __name__ == "__main__":
