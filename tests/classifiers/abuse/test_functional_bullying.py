@@ -31,8 +31,9 @@ Later batches, each written by a helper who read only the labelling policy and t
   (online-safety advice, anti-bullying week, safety warnings, rules, match reports, lessons,
   parents' questions, warm banter, condolences, trip logistics). 19 had a flag of some
   category before round 5 (12 bullying or discrimination; also "pestprotocol" as swearing,
-  "Anne Frank Huis met 2 vwo" as a pupil's name), 7 after it: banter with a real insult word,
-  "de gemene heks" of a musical, a rule with "je mag niet meer meedoen als ...".
+  "Anne Frank Huis met 2 vwo" as a pupil's name, "kikkers" as a slur), 6 after it, all
+  bullying: banter with a real insult word (3), a rule with "je mag niet meer meedoen
+  als ...", a dog that "lijkt agressief", a safety question that names no helpline.
 - data/heldout_school_life.jsonl (150 texts, none to be flagged): the same kind of texts,
   written blind after those fixes and never used to write a rule; only its totals were read.
   Any flag: 12 before this round, 7 after.
@@ -55,7 +56,7 @@ ROUND5 = DATA.parent / "functional_bullying_3.jsonl"
 ROUND5B = DATA.parent / "functional_bullying_5.jsonl"
 HELDOUT = DATA.parent / "heldout_bullying.jsonl"
 SCHOOL_LIFE = DATA.parent / "school_life_negatives.jsonl"
-SCHOOL_LIFE_MAX_FLAGGED = 0.05  # any flag: 19/160 before round 5, 7/160 after
+SCHOOL_LIFE_MAX_FLAGGED = 0.05  # any flag: 19/160 before round 5, 6/160 after
 HELDOUT_SCHOOL_LIFE = DATA.parent / "heldout_school_life.jsonl"
 HELDOUT_SCHOOL_LIFE_MAX_FLAGGED = 0.06  # any flag: 12/150 before round 5, 7/150 after
 ROUND5_FLOOR = 0.92  # 0.750 before the round-5 rules, 0.930 after
