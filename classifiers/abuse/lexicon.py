@@ -324,11 +324,7 @@ class Lexicon:
         if word in self.vocab or word in self.common_words or word in self.first_names:
             return None
         if common_dutch(word):
-            return None
-        if word.endswith("e") and not word.endswith("ee") and any(
-            b in self.common_words for b in _adjective_bases(word)
-        ):
-            return None  # "korte", "zware": a common adjective inflected, not "klote", "zwarte"
+            return None  # "korte", "kikkers": an ordinary word, not "klote", "nikkers"
         candidates: list[str] = []
         # the token lost a letter
         for term, _ in self.deletions.get(word, ()):
@@ -404,9 +400,6 @@ def _deduce_list(relative: str) -> frozenset[str]:
     return frozenset(w.strip().lower() for w in words if w.strip())
 
 
-VOWELS = frozenset("aeiouy")
-
-
 def _is_swap(word: str, term: str) -> bool:
     if len(word) != len(term):
         return False
@@ -433,22 +426,6 @@ def common_dutch(word: str) -> bool:
 
     # only plain words: wordfreq splits "homo'5" into "homo" + "5" and rates the pieces
     return word.isalpha() and zipf_frequency(word, "nl") >= COMMON_ZIPF
-
-
-def _adjective_bases(word: str) -> list[str]:
-    """What an adjective ending in -e may be inflected from: "korte" -> "kort", "dikke" ->
-    "dik", "zware" -> "zwaar", "boze" -> "boos"."""
-    base = word[:-1]
-    out = [base]
-    if len(base) < 3:
-        return out
-    last, vowel, before = base[-1], base[-2], base[-3]
-    if last == vowel and last not in VOWELS:
-        out.append(base[:-1])  # dikk -> dik
-    elif last not in VOWELS and vowel in VOWELS and before not in VOWELS:
-        plain = {"z": "s", "v": "f"}.get(last, last)
-        out.append(base[:-1] + vowel + plain)  # zwar -> zwaar, boz -> boos
-    return out
 
 
 def _spellings(stem: str) -> list[str]:
