@@ -77,10 +77,10 @@ def _namesake_at(words: _Words, i: int, lex: Lexicon) -> int:
     """Number of words from word i that spell a listed namesake (a brand, a famous person),
     the longest first; 0 when none does."""
     items = words.items
-    for n in range(min(4, len(items) - i), 1, -1):
+    for n in range(min(4, len(items) - i), 0, -1):
         if all(words.gap(k - 1, k) == " " for k in range(i + 1, i + n)):
             phrase = " ".join(w for w, _, _ in items[i : i + n]).lower()
-            if phrase in lex.not_names:
+            if _POSSESSIVE.sub("", phrase) in lex.not_names:
                 return n
     return 0
 
@@ -150,9 +150,6 @@ def find_names(text: str, lex: Lexicon, low: str) -> list[Hit]:
                 continue
         elif lower and common:
             i += 1
-            continue
-        if text[start:end].lower() in lex.not_names:
-            i = (sur + 1) if sur else i + 1
             continue
         if titled:
             kind, strength = "staff_name", 1.0
