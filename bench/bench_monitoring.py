@@ -23,14 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from classifiers.document import Context
 from classifiers.pipeline import Scorer
+from denkna_demo.fakes import FakePlatformServer, FakeWorld
 from schedules.poll_account import Outcome, poll_account
 from server import admin_ops, keys
 from server.app import create_app
-from server.config import Settings
+from server.config import MonitoringSettings, Settings
 from server.platforms.credentials import store_token
-from server.platforms.fakes import FakePlatformServer, FakeWorld
-from server.platforms.settings import MonitoringSettings
-from server.platforms.setup import setup
 
 TEXTS = [
     "Wat een leuke foto's van de sportdag, dank aan alle juffen en meesters!",
@@ -51,7 +49,7 @@ async def main(n_comments: int, idle_polls: int) -> None:
         "server": {"secret_key": secrets.token_urlsafe(32), "var_dir": str(tmp)},
         "scoring": {"workers": 0}})
     app = create_app(settings)
-    setup(app, MonitoringSettings(enabled=False, max_rounds_per_poll=1000))
+    app[keys.MONITOR].settings = MonitoringSettings(enabled=False, max_rounds_per_poll=1000)
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
     logging.getLogger().setLevel(logging.WARNING)  # migrations may have turned on DEBUG

@@ -18,9 +18,9 @@ from aiohttp import web
 from sqlalchemy import update
 
 from schedules import leases
-from schedules.context import MONITOR
 from server import keys
-from server.platforms.alerts import ReauthAlert, alert_needs_reauth
+from server.keys import ReauthAlert
+from server.platforms.alerts import alert_needs_reauth
 from server.platforms.base import AuthExpired, PlatformError, RateLimited, load_settings
 from server.platforms.credentials import CredentialError, load_token
 from server.platforms.registry import connector_class
@@ -54,7 +54,7 @@ def backoff_seconds(failures: int, base: float, cap: float) -> float:
 
 
 async def poll_account(app: web.Application, account_id: int) -> PollResult:
-    monitor = app[MONITOR]
+    monitor = app[keys.MONITOR]
     cfg = monitor.settings
     db = app[keys.DB]
     await leases.ensure_state(db, account_id)
@@ -132,7 +132,7 @@ USAGE_SLOW_DOWN = 80.0  # percent of a Meta usage budget (X-App-Usage, ...-Usage
 async def _succeeded(app: web.Application, account_id: int, usage_pct: float = 0.0) -> None:
     """Healthy again. Near a platform's usage budget the next poll waits longer (the more
     of the budget is used, the longer), before the platform starts refusing."""
-    cfg = app[MONITOR].settings
+    cfg = app[keys.MONITOR].settings
     pause = None
     if usage_pct >= USAGE_SLOW_DOWN:
         factor = 2 ** ((usage_pct - USAGE_SLOW_DOWN) / 5)  # 80% → 1x, 100% → 16x
@@ -147,7 +147,7 @@ async def _succeeded(app: web.Application, account_id: int, usage_pct: float = 0
 
 async def _failed(app: web.Application, account_id: int, error: str, wait: float | None,
                   count: bool = True) -> None:
-    cfg = app[MONITOR].settings
+    cfg = app[keys.MONITOR].settings
     async with app[keys.DB].session() as s:
         state = await s.get(PollState, account_id)
         if state is None:

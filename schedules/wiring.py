@@ -1,6 +1,9 @@
 """APScheduler wiring, in one place: one polling job per active account (its own interval, with
 jitter, max_instances=1, coalesce), a job that keeps that set in step with the accounts table,
-and the retention purge. Leases in the database make several instances safe."""
+the retention purge and the case reminders. Leases in the database make several instances safe.
+
+`setup(app)` is this package's entry in the `denkna.app` group (pyproject.toml): server/app.py
+calls it after the server's own features, so the server never imports `schedules`."""
 
 from __future__ import annotations
 
@@ -16,7 +19,6 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
 from schedules.case_reminders import INTERVAL_MINUTES, case_reminders
-from schedules.context import MONITOR
 from schedules.poll_account import poll_account
 from schedules.purge_retention import purge_retention
 from server import keys
@@ -33,7 +35,7 @@ async def tracked(app: web.Application, job: Callable[..., Awaitable[object]],
                   *args: object) -> None:
     """Run a job as a task the monitor knows about, so shutdown can wait for it."""
     task = asyncio.current_task()
-    running = app[MONITOR].running
+    running = app[keys.MONITOR].running
     if task is not None:
         running.add(task)
     try:
@@ -51,7 +53,7 @@ def account_interval(settings: dict | None, default: float) -> float:
 
 
 async def sync_jobs(app: web.Application) -> None:
-    monitor = app[MONITOR]
+    monitor = app[keys.MONITOR]
     scheduler = monitor.scheduler
     if scheduler is None:
         return
@@ -81,7 +83,7 @@ async def sync_jobs(app: web.Application) -> None:
 
 
 async def start(app: web.Application) -> None:
-    monitor = app[MONITOR]
+    monitor = app[keys.MONITOR]
     if not monitor.settings.enabled or monitor.scheduler is not None:
         return
     cfg = monitor.settings
@@ -104,7 +106,7 @@ async def start(app: web.Application) -> None:
 
 
 async def stop(app: web.Application) -> None:
-    monitor = app[MONITOR]
+    monitor = app[keys.MONITOR]
     scheduler, monitor.scheduler = monitor.scheduler, None
     if scheduler is not None:
         scheduler.pause()  # no new runs; the running ones may finish (a cancelled database
@@ -116,7 +118,6 @@ async def stop(app: web.Application) -> None:
         for task in late:
             task.cancel()
         await asyncio.gather(*late, return_exceptions=True)
-    await monitor.close()
 
 
 async def _scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -125,6 +126,7 @@ async def _scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
     await stop(app)
 
 
-def setup_scheduler(app: web.Application) -> None:
-    """Start after (and stop before) the database and scorer contexts registered earlier."""
+def setup(app: web.Application) -> None:
+    """Start after (and stop before) the database, scorer and escalation contexts registered
+    earlier; the monitor state comes from the server's monitoring feature."""
     app.cleanup_ctx.append(_scheduler_ctx)

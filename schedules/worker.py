@@ -12,22 +12,18 @@ import sys
 
 from aiohttp import web
 
-from server.config import ConfigError, load_settings
-from server.platforms.settings import monitoring_settings
-from server.platforms.setup import setup
+from server.app import create_app
+from server.config import ConfigError, load_settings, monitoring_settings
 
 
 async def run(config: str | None) -> int:
-    from server.app import create_app
-
     try:
         settings = load_settings(config)
-        monitoring = monitoring_settings(settings)
+        monitoring_settings(settings)  # a bad [monitoring] section stops here, named
     except (ConfigError, ValueError) as exc:
         print(f"denkna worker: {exc}", file=sys.stderr)
         return 2
     app = create_app(settings)
-    setup(app, monitoring)
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()  # runs the startup contexts: database, scorer, scheduler
     stop = asyncio.Event()

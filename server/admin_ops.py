@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from classifiers.categories import ALL_CATEGORIES, default_thresholds
 from server.auth import new_token
+from server.passwords import hash_password
 from server.storage.models import (
     Account,
     ApiToken,
@@ -127,8 +128,6 @@ async def set_password(
     s: AsyncSession, user_id: int, password: str, *, actor: int | None = None
 ) -> User:
     """Set a user's dashboard password (argon2 hash; the password itself is never kept)."""
-    from server.dashboard.sessions import hash_password
-
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise AdminError(400, "weak_password", "Een wachtwoord heeft 12 tot 200 tekens.")
     user = await s.get(User, user_id)

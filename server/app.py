@@ -1,7 +1,11 @@
-"""The aiohttp application factory: `create_app(settings) -> web.Application`.
+"""The aiohttp application factory: `create_app(settings) -> web.Application`, the one place
+that assembles the application.
 
 State lives in `app[keys.X]`; resources (database, scorer pool, counter buffer) are opened
-and closed in `app.cleanup_ctx`. Feature modules hook in with a `setup(app)` call below.
+and closed in `app.cleanup_ctx`. Then each feature adds its routes, hooks and contexts with its
+own `setup(app)`, in the order of FEATURES. Last come the packages that build on the server
+(`schedules`: the scheduler and its jobs), found by their `denkna.app` entry point in
+pyproject.toml (server/plugins.py), so the server never imports them.
 """
 
 from __future__ import annotations
@@ -12,13 +16,15 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from server import api, keys
+from server import api, keys, plugins
 from server.auth import Authenticator
 from server.config import Settings, ensure_secret_key
 from server.counters import CounterBuffer
+from server.dashboard import setup as dashboard
 from server.errors import Handler, error_middleware, error_response
+from server.escalation import setup as escalation
 from server.metrics import Metrics
-from server.platforms.setup import setup as setup_monitoring
+from server.platforms import setup as platforms
 from server.scoring_pool import ScorerPool
 from server.storage.db import Database
 
@@ -26,6 +32,9 @@ log = logging.getLogger("denkna.server")
 
 CORS_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
 CORS_HEADERS = "Authorization, Content-Type"
+# The server's features, in order: the API, monitoring of the official accounts (it makes the
+# hook lists the others extend), escalation (cases, outbox, alerts), the leadership dashboard.
+FEATURES = (api, platforms, escalation, dashboard)
 
 
 def _cors_middleware(allowed: frozenset[str]) -> web.middleware:  # type: ignore[valid-type]
@@ -96,14 +105,10 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_scorer_ctx)
     app.cleanup_ctx.append(_counters_ctx)
 
-    api.setup(app)
-
-    # --- feature modules: one `setup(app)` line each (routes, listeners, OpenAPI fragments) ---
-    # e.g. server.platforms.webhooks.setup(app); server.dashboard.setup(app)
-    setup_monitoring(app)
-    from server.escalation.web import setup_escalation  # cases, alerts, /dashboard (H)
-    setup_escalation(app)
-    # --- end of feature modules ---
+    for feature in FEATURES:
+        feature.setup(app)
+    for setup in plugins.app_features():
+        setup(app)
     return app
 
 
@@ -123,7 +128,6 @@ async def _scorer_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def _counters_ctx(app: web.Application) -> AsyncIterator[None]:
     counters = app[keys.COUNTERS]
-    assert isinstance(counters, CounterBuffer)
     counters.start()
     yield
     await counters.close()

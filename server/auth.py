@@ -122,6 +122,7 @@ class Authenticator:
         bucket.tokens -= 1.0
 
 
+AUTH = web.AppKey("auth", Authenticator)  # served as server.keys.AUTH
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -132,9 +133,7 @@ def requires(*roles: str) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def wrapper(request: web.Request) -> web.StreamResponse:
-            from server import keys
-
-            auth: Authenticator = request.app[keys.AUTH]  # type: ignore[assignment]
+            auth = request.app[AUTH]
             principal = await auth.authenticate(request.headers.get("Authorization"))
             auth.check_rate(principal.token_id)
             if principal.role not in allowed:

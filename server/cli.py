@@ -1,4 +1,5 @@
-"""The `denkna` command line: a registry of subcommand modules in server/commands/."""
+"""The `denkna` command line: a registry of subcommand modules in server/commands/, plus those
+that packages building on the server declare (server/plugins.py: `denkna demo`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from server import plugins
+
 # name -> module under server.commands (kept in the order `denkna --help` lists them)
 COMMANDS: dict[str, str] = {
     "run": "run",
@@ -14,7 +17,6 @@ COMMANDS: dict[str, str] = {
     "score": "score",
     "eval": "evaluate",
     "train": "train",
-    "demo": "demo",
     "admin": "admin",
 }
 
@@ -24,11 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="denkna", description="Denkna: denk na voordat je iets plaatst."
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, module_name in COMMANDS.items():
+    modules = {name: f"server.commands.{module}" for name, module in COMMANDS.items()}
+    for name, module_name in {**modules, **plugins.commands()}.items():
         try:
-            module = importlib.import_module(f"server.commands.{module_name}")
+            module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name == f"server.commands.{module_name}":
+            if exc.name == module_name:
                 continue  # command not built (yet) in this checkout
             raise
         p = sub.add_parser(name, help=module.HELP, description=module.HELP)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
 
 from aiohttp import web
 from sqlalchemy import select
@@ -21,53 +19,10 @@ from sqlalchemy.exc import IntegrityError
 
 from classifiers.document import Context
 from server import admin_ops, keys
+from server.comments import PlatformComment, StoredComment
 from server.storage.models import Account, Comment, SchoolSetting, Thread, utcnow
 
 log = logging.getLogger("denkna.ingest")
-
-
-class CommentLike(Protocol):
-    """What a comment must offer (server.platforms.base.PlatformComment fits)."""
-
-    external_id: str
-    post_id: str
-    parent_id: str | None
-    author_id: str | None
-    author_name: str | None
-    text: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class IncomingComment:
-    external_id: str
-    post_id: str
-    text: str
-    created_at: datetime
-    parent_id: str | None = None
-    author_id: str | None = None
-    author_name: str | None = None
-    permalink: str | None = None
-    edited_at: datetime | None = None
-    hidden: bool = False
-
-
-@dataclass(frozen=True)
-class StoredComment:
-    id: int
-    school_id: int
-    account_id: int
-    thread_id: int
-    platform: str
-    external_id: str
-    parent_external_id: str | None
-    author_external_id: str | None
-    author_role: str
-    created_at: datetime
-    scores: dict[str, float]
-    flags: list[dict[str, Any]]
-    max_severity: str | None
-    flagged: bool
 
 
 @dataclass
@@ -90,17 +45,16 @@ def _clean(value: str | None) -> str | None:
     return value.replace("\x00", "") if value else value
 
 
-def _author_role(c: Any, account: Account) -> str:
-    role = getattr(c, "author_role", None)
-    if role:
-        return str(role)
+def _author_role(c: PlatformComment, account: Account) -> str:
+    if c.author_role:
+        return c.author_role
     if c.author_id is not None and c.author_id == account.external_id:
         return "page"
     return "unknown"
 
 
 async def ingest_comments(
-    app: web.Application, account_id: int, comments: Sequence[CommentLike]
+    app: web.Application, account_id: int, comments: Sequence[PlatformComment]
 ) -> IngestResult:
     db = app[keys.DB]
     result = IngestResult(received=len(comments))
@@ -112,7 +66,7 @@ async def ingest_comments(
         thresholds = dict(row.value) if row else None
         platform, school_id = account.platform, account.school_id
     # unique within the batch (first copy wins)
-    unique: dict[str, CommentLike] = {}
+    unique: dict[str, PlatformComment] = {}
     for c in comments:
         unique.setdefault(c.external_id, c)
     for attempt in range(3):
@@ -141,7 +95,7 @@ async def ingest_comments(
 
 async def _store_new(
     app: web.Application, account_id: int, platform: str, school_id: int,
-    unique: dict[str, CommentLike], thresholds: dict[str, float] | None,
+    unique: dict[str, PlatformComment], thresholds: dict[str, float] | None,
 ) -> list[StoredComment]:
     db = app[keys.DB]
     async with db.session() as s:
@@ -197,10 +151,10 @@ async def _store_new(
                 school_id=school_id, account_id=account_id, thread_id=thread.id,
                 platform=platform, external_id=c.external_id, parent_external_id=c.parent_id,
                 author_external_id=c.author_id, author_name=_clean(c.author_name),
-                author_role=role, text=_clean(c.text), permalink=getattr(c, "permalink", None),
+                author_role=role, text=_clean(c.text), permalink=c.permalink,
                 created_at=c.created_at,
-                ingested_at=now, edited_at=getattr(c, "edited_at", None),
-                hidden=bool(getattr(c, "hidden", False)), scores=dict(j.scores), flags=flags,
+                ingested_at=now, edited_at=c.edited_at,
+                hidden=c.hidden, scores=dict(j.scores), flags=flags,
                 max_severity=str(j.max_severity) if j.max_severity else None,
                 flagged=bool(j.flags),
             )

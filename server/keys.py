@@ -1,32 +1,103 @@
-"""Typed keys for the state held in the aiohttp application (`app[keys.X]`). No globals.
+"""Typed keys for what the aiohttp application holds (`app[keys.X]`), and the hooks through
+which one part hears from another without importing it. No globals.
 
-COMMENT_LISTENERS: `async def listener(app, stored: list[server.ingest.StoredComment])`,
-called by server.ingest after the comments are committed (escalation registers one).
-OPENAPI_FRAGMENTS: dicts `{"paths": {...}, "components": {"schemas": {...}}}` merged into
-`GET /api/v1/openapi.json`; a feature module appends its own in its `setup(app)`.
+Resources, opened and closed by server/app.py: SETTINGS, SECRET_KEY, DB, SCORER_POOL, METRICS,
+AUTH, COUNTERS, THRESHOLD_CACHE, OPENAPI_FRAGMENTS (dicts `{"paths": ..., "components": ...}`
+merged into `GET /api/v1/openapi.json`; each feature appends its own in `setup(app)`).
+
+MONITOR: the monitoring state of this process (settings, the shared HTTP session, and the
+scheduler once `schedules` has started one).
+
+Hooks, filled by the features in their `setup(app)`:
+- COMMENT_LISTENERS `async (app, list[StoredComment])`: after ingest committed new comments,
+  and after edited ones were re-scored (escalation listens).
+- REAUTH_HOOKS `async (app, ReauthAlert)`: once when an account's token stops working
+  (escalation mails the admins).
+- RETENTION_KEEP_THREADS `async (app) -> set[int]`: threads the retention purge must keep
+  (escalation keeps the threads of its cases).
+- REPLY_POSTER `async (account, thread, text) -> reply id`: places a statement under a post
+  (platforms offer it, the dashboard uses it).
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
+import secrets
+import socket
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from server.config import Settings
+from server.auth import AUTH as AUTH
+from server.comments import StoredComment
+from server.config import MonitoringSettings, Settings
+from server.counters import CounterBuffer
 from server.metrics import Metrics
 from server.scoring_pool import ScorerPool
 from server.storage.db import Database
+from server.storage.models import Account, Thread
 
-CommentListener = Callable[[web.Application, list[Any]], Awaitable[None]]
+
+@dataclass
+class Monitor:
+    """What monitoring shares inside one server process."""
+
+    settings: MonitoringSettings
+    # this instance's name in poll_state.lease_owner
+    owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:"
+                                               f"{secrets.token_hex(3)}")
+    http: aiohttp.ClientSession | None = None
+    scheduler: AsyncIOScheduler | None = None
+    # jobs running right now (drained on shutdown, before the database closes)
+    running: set[asyncio.Task[object]] = field(default_factory=set)
+
+    def session(self) -> aiohttp.ClientSession:
+        if self.http is None or self.http.closed:
+            self.http = aiohttp.ClientSession()
+        return self.http
+
+    async def close(self) -> None:
+        if self.http is not None:
+            await self.http.close()
+            self.http = None
+
+
+@dataclass(frozen=True)
+class ReauthAlert:
+    """An official account whose access token stopped working."""
+
+    account_id: int
+    school_id: int
+    platform: str
+    account_name: str
+    reason: str  # short, no token material
+
+    def message_nl(self) -> str:
+        return (f"Het {self.platform}-account '{self.account_name}' moet opnieuw worden "
+                "gekoppeld: het toegangstoken is verlopen of ingetrokken. Denkna leest de "
+                "reacties pas weer mee als een beheerder een nieuw token instelt.")
+
+
+CommentListener = Callable[[web.Application, list[StoredComment]], Awaitable[None]]
+ReauthHook = Callable[[web.Application, ReauthAlert], Awaitable[None]]
+KeepThreads = Callable[[web.Application], Awaitable[set[int]]]
+ReplyPoster = Callable[[Account, Thread, str], Awaitable[str]]
 
 SETTINGS = web.AppKey("settings", Settings)
 SECRET_KEY = web.AppKey("secret_key", str)
 DB = web.AppKey("db", Database)
 SCORER_POOL = web.AppKey("scorer_pool", ScorerPool)
-COMMENT_LISTENERS = web.AppKey("comment_listeners", list[CommentListener])
 METRICS = web.AppKey("metrics", Metrics)
-AUTH = web.AppKey("auth", object)  # server.auth.Authenticator (object: avoids an import cycle)
-OPENAPI_FRAGMENTS = web.AppKey("openapi_fragments", list[dict[str, Any]])
-COUNTERS = web.AppKey("counters", object)  # server.counters.CounterBuffer
+COUNTERS = web.AppKey("counters", CounterBuffer)
 THRESHOLD_CACHE = web.AppKey("threshold_cache", dict[int, tuple[float, dict[str, float]]])
+OPENAPI_FRAGMENTS = web.AppKey("openapi_fragments", list[dict[str, Any]])
+MONITOR = web.AppKey("monitor", Monitor)
+COMMENT_LISTENERS = web.AppKey("comment_listeners", list[CommentListener])
+REAUTH_HOOKS = web.AppKey("reauth_hooks", list[ReauthHook])
+RETENTION_KEEP_THREADS = web.AppKey("retention_keep_threads", list[KeepThreads])
+REPLY_POSTER = web.AppKey("reply_poster", ReplyPoster)

@@ -1,4 +1,5 @@
-"""Admin API: schools, users, tokens (plaintext once), thresholds, accounts.
+"""Admin API: schools, users, tokens (plaintext once), thresholds, accounts, dashboard
+passwords, and a school's alert destinations and own stappenplan.
 
 The logic lives in server.admin_ops (shared with `denkna admin`); this module maps HTTP to it.
 Board members may list schools (read-only); everything else is admin only.
@@ -6,6 +7,8 @@ Board members may list schools (read-only); everything else is admin only.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,8 +17,9 @@ from sqlalchemy import select
 
 from server import admin_ops, keys
 from server.admin_ops import AdminError
-from server.api.body import MAX_ID, path_int, query_int, read_json
-from server.api.openapi import operation, query_param
+from server.admin_ops import set_password as set_user_password
+from server.api.body import MAX_ID, db_id, path_int, query_int, read_json
+from server.api.openapi import ERROR_REF, operation, query_param
 from server.api.schemas import (
     AccountCreate,
     SchoolCreate,
@@ -23,9 +27,14 @@ from server.api.schemas import (
     TokenCreate,
     UserCreate,
 )
-from server.auth import Authenticator, principal_of, requires
+from server.auth import principal_of, requires
 from server.errors import ApiError
-from server.storage.models import Account, School, User
+from server.escalation import cases as case_ops
+from server.escalation.alerts import CHANNELS
+from server.escalation.service import ESCALATION, STEPS_SETTING, Escalation
+from server.escalation.steps import StepsError, parse_plan
+from server.storage.escalation_models import Case
+from server.storage.models import Account, School, SchoolSetting, User
 
 
 def _school(s: School) -> dict[str, Any]:
@@ -82,9 +91,7 @@ async def list_users(request: web.Request) -> web.Response:
 
 
 def _forget_tokens(request: web.Request) -> None:
-    auth = request.app[keys.AUTH]
-    assert isinstance(auth, Authenticator)
-    auth.forget()
+    request.app[keys.AUTH].forget()
 
 
 @requires("admin")
@@ -157,6 +164,186 @@ async def get_account(request: web.Request) -> web.Response:
     return web.json_response(_account(account))
 
 
+@requires("admin")
+async def set_password(request: web.Request) -> web.Response:
+    """Admin sets a dashboard password: {"password": "..."} (12 to 200 characters)."""
+    try:
+        user_id = db_id(int(request.match_info["user_id"]))
+        body = await request.json()
+        if user_id is None:
+            raise ValueError("id")
+    except ValueError:
+        raise ApiError(400, "invalid_request", "Stuur JSON met 'password'.") from None
+    password = body.get("password") if isinstance(body, dict) else None
+    if not isinstance(password, str):
+        raise ApiError(400, "weak_password", "Een wachtwoord heeft 12 tot 200 tekens.")
+    async with request.app[keys.DB].session() as s:
+        try:
+            await set_user_password(s, user_id, password,
+                                    actor=principal_of(request).user_id)
+        except AdminError as exc:
+            raise ApiError(exc.status, exc.code, exc.message) from None
+    return web.json_response({"user_id": user_id, "password_set": True})
+
+
+def validate_destinations(body: Any) -> dict[str, dict[str, list[str]]]:
+    """{"leadership"|"staff"|"board": {"email"|"teams"|"slack"|"webhook": [..]}} or ValueError
+    with a Dutch message naming the field."""
+    if not isinstance(body, dict):
+        raise ValueError("stuur een JSON-object per doelgroep (leadership, staff, board)")
+    out: dict[str, dict[str, list[str]]] = {}
+    for audience, channels in body.items():
+        if audience not in ("leadership", "staff", "board"):
+            raise ValueError(f"onbekende doelgroep '{audience}' (leadership, staff of board)")
+        if not isinstance(channels, dict):
+            raise ValueError(f"{audience}: geef per kanaal een lijst")
+        out[audience] = {}
+        for channel, values in channels.items():
+            if channel not in CHANNELS:
+                raise ValueError(f"{audience}: onbekend kanaal '{channel}' "
+                                 f"({', '.join(CHANNELS)})")
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise ValueError(f"{audience}.{channel}: geef een lijst met tekst")
+            for v in values:
+                if channel == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v):
+                    raise ValueError(f"{audience}.email: '{v}' is geen e-mailadres")
+                if channel != "email" and not v.startswith("https://"):
+                    raise ValueError(f"{audience}.{channel}: een webhook-adres begint met "
+                                     "https://")
+            out[audience][channel] = list(values)
+    return out
+
+
+@requires("leadership")
+async def set_alert_destinations(request: web.Request) -> web.Response:
+    """Admin or the school's leadership sets where alerts go (school setting 'alerts')."""
+    p = principal_of(request)
+    try:
+        school_id = db_id(int(request.match_info["school_id"]))
+        if school_id is None:
+            raise ValueError("onbekende school")
+        value = validate_destinations(await request.json())
+    except ValueError as exc:
+        msg = str(exc) if "Expecting" not in str(exc) else "Stuur geldige JSON."
+        raise ApiError(400, "invalid_alerts", msg) from None
+    if p.role != "admin" and p.school_id != school_id:
+        raise ApiError(404, "not_found", "Deze school bestaat niet.")
+    async with request.app[keys.DB].session() as s:
+        if await s.get(School, school_id) is None:
+            raise ApiError(404, "not_found", "Deze school bestaat niet.")
+        row = await s.get(SchoolSetting, (school_id, case_ops.ALERT_SETTING))
+        if row is None:
+            s.add(SchoolSetting(school_id=school_id, key=case_ops.ALERT_SETTING,
+                                value=value))
+        else:
+            row.value = value
+    return web.json_response({"school_id": school_id, "alerts": value})
+
+
+@requires("leadership")
+async def set_school_steps(request: web.Request) -> web.Response:
+    """A school's own stappenplan: the YAML text as the body (text/plain or JSON {"yaml": ...}).
+    Invalid: 422 with every problem (line and step). An empty body returns to the default."""
+    p = principal_of(request)
+    try:
+        school_id = db_id(int(request.match_info["school_id"]))
+    except ValueError:
+        school_id = None
+    if school_id is None or (p.role != "admin" and p.school_id != school_id):
+        raise ApiError(404, "not_found", "Deze school bestaat niet.")
+    raw = await request.text()
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            raise ApiError(400, "invalid_json", "Stuur geldige JSON.") from None
+        raw = body.get("yaml", "") if isinstance(body, dict) else None
+        if not isinstance(raw, str):
+            raise ApiError(400, "invalid_body", "Stuur {\"yaml\": \"...\"}.")
+    plan = None
+    if raw.strip():
+        try:
+            plan = parse_plan(raw, origin="stappenplan")
+        except StepsError as exc:
+            raise ApiError(422, "invalid_steps", "Het stappenplan klopt niet.",
+                           details={"problems": exc.problems}) from None
+    service: Escalation = request.app[ESCALATION]
+    async with service.db.session() as s:
+        if await s.get(School, school_id) is None:
+            raise ApiError(404, "not_found", "Deze school bestaat niet.")
+        steps = set(plan.steps) if plan else set(service.default_plan.steps)
+        stuck = [cid for cid, step in (await s.execute(
+            select(Case.id, Case.current_step).where(
+                Case.school_id == school_id, Case.state == "open"))).all()
+                 if step and step not in steps]
+        if stuck:
+            raise ApiError(409, "open_cases_on_old_steps",
+                           "Open zaken staan op een stap die in het nieuwe stappenplan "
+                           "ontbreekt; rond ze eerst af of behoud die stappen.",
+                           details={"case_ids": stuck})
+        row = await s.get(SchoolSetting, (school_id, STEPS_SETTING))
+        if row is None:
+            s.add(SchoolSetting(school_id=school_id, key=STEPS_SETTING, value=raw))
+        else:
+            row.value = raw
+    name = plan.name if plan else service.default_plan.name
+    return web.json_response({"school_id": school_id, "plan": name,
+                              "steps": len(steps)})
+
+
+# written out by hand (not with `operation`): text/plain bodies, 409 and 422 answers
+ESCALATION_OPENAPI: dict[str, Any] = {
+    "paths": {
+        "/api/v1/admin/schools/{school_id}/alerts": {"put": {
+            "summary": "Waar meldingen heen gaan, per doelgroep en kanaal",
+            "security": [{"bearer": []}],
+            "parameters": [{"name": "school_id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "additionalProperties": {
+                    "type": "object", "additionalProperties": {
+                        "type": "array", "items": {"type": "string"}}}}}}},
+            "responses": {"200": {"description": "opgeslagen"},
+                          "400": {"description": "ongeldig", "content": {
+                              "application/json": {"schema": ERROR_REF}}},
+                          "401": {"description": "niet aangemeld"},
+                          "403": {"description": "geen toegang"},
+                          "404": {"description": "onbekende school"}}}},
+        "/api/v1/admin/schools/{school_id}/steps": {"put": {
+            "summary": "Eigen stappenplan van een school (YAML; leeg = standaard)",
+            "security": [{"bearer": []}],
+            "parameters": [{"name": "school_id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object", "properties": {
+                    "yaml": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "opgeslagen"},
+                          "400": {"description": "ongeldig verzoek"},
+                          "401": {"description": "niet aangemeld"},
+                          "403": {"description": "geen toegang"},
+                          "404": {"description": "onbekende school"},
+                          "409": {"description": "open zaken op ontbrekende stappen"},
+                          "422": {"description": "stappenplan klopt niet", "content": {
+                              "application/json": {"schema": ERROR_REF}}}}}},
+        "/api/v1/admin/users/{user_id}/password": {"put": {
+            "summary": "Wachtwoord voor het dashboard instellen (alleen beheer)",
+            "security": [{"bearer": []}],
+            "parameters": [{"name": "user_id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["password"],
+                "properties": {"password": {"type": "string", "minLength": 12,
+                                            "maxLength": 200}}}}}},
+            "responses": {"200": {"description": "ingesteld"},
+                          "400": {"description": "ongeldig wachtwoord"},
+                          "401": {"description": "niet aangemeld"},
+                          "403": {"description": "alleen beheer"},
+                          "404": {"description": "onbekende gebruiker"}}}},
+    },
+}
+
+
 OBJ = {"type": "object"}
 SCHOOL_PARAM = [query_param("school_id", {"type": "integer", "minimum": 1, "maximum": MAX_ID})]
 
@@ -193,6 +380,10 @@ def setup(app: web.Application) -> None:
         spec = {"roles": ("admin",), "response": OBJ, "tag": "admin", **spec}
         operation(frag, method, path, **spec)
     app[keys.OPENAPI_FRAGMENTS].append(frag)
+    r.add_put("/api/v1/admin/users/{user_id}/password", set_password)
+    r.add_put("/api/v1/admin/schools/{school_id}/alerts", set_alert_destinations)
+    r.add_put("/api/v1/admin/schools/{school_id}/steps", set_school_steps)
+    app[keys.OPENAPI_FRAGMENTS].append(ESCALATION_OPENAPI)
 
 
 async def _list_by_school(

@@ -122,3 +122,10 @@ def path_int(request: web.Request, name: str) -> int:
     if not 0 < value < MAX_ID + 1:
         raise ApiError(404, "not_found", "Dit object bestaat niet.")
     return value
+
+
+def db_id(value: Any) -> int | None:
+    """A usable row id: a positive int that fits the database column (no bools)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 1 <= value <= MAX_ID else None

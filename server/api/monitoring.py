@@ -12,8 +12,9 @@ from server.api.body import MAX_ID, path_int, query_int, read_json
 from server.api.openapi import operation, query_param
 from server.api.schemas import IngestRequest
 from server.auth import Principal, principal_of, requires
+from server.comments import PlatformComment
 from server.errors import ApiError
-from server.ingest import IncomingComment, ingest_comments
+from server.ingest import ingest_comments
 from server.storage.models import Account, Comment, Thread
 
 _NOT_FOUND = ("not_found", "Dit object bestaat niet of je hebt er geen toegang toe.")
@@ -31,7 +32,7 @@ async def post_comments(request: web.Request) -> web.Response:
         raise ApiError(404, "account_not_found", "Dit account bestaat niet of hoort niet bij "
                        "jouw school.")
     comments = [
-        IncomingComment(
+        PlatformComment(
             external_id=c.external_id, post_id=c.post_id, text=c.text, created_at=c.created_at,
             parent_id=c.parent_id, author_id=c.author_id, author_name=c.author_name,
             permalink=c.permalink,

@@ -34,6 +34,9 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 
+ERROR_REF: dict[str, Any] = {"$ref": "#/components/schemas/Error"}
+
+
 def model_schema(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, Any]:
     """A $ref to `model`, adding it and its nested models to `schemas`."""
     schema = model.model_json_schema(ref_template=REF)

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiohttp import web
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, select
 
+from server.passwords import verify_password
 from server.storage.db import Database
 from server.storage.escalation_models import DashboardSession
 from server.storage.models import User, utcnow
@@ -22,25 +21,6 @@ COOKIE = "denkna_session"
 LOGIN_CSRF_COOKIE = "denkna_login_csrf"
 SESSION_HOURS = 10
 DASHBOARD_ROLES = ("leadership", "board", "admin")
-HASHER = PasswordHasher()
-# a fixed hash with the default cost: unknown e-mails take as long as wrong passwords
-_DUMMY_HASH = (
-    "$argon2id$v=19$m=65536,t=3,p=4$rXVO88UZhv2tcEO32"
-    "zf74A$bfacFJpkGOqQeQba8YRYOv9eF3u7WgppTGPKUwjEkMo"
-)
-
-
-def hash_password(password: str) -> str:
-    return HASHER.hash(password)
-
-
-def verify_password(stored: str | None, password: str) -> bool:
-    try:
-        return HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-
-
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

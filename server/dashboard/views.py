@@ -15,6 +15,7 @@ import jinja2
 from aiohttp import web
 from sqlalchemy import select
 
+from server import keys
 from server.dashboard import sessions
 from server.dashboard import viewmodels as vm
 from server.escalation import cases as case_ops
@@ -23,13 +24,12 @@ from server.escalation.service import ESCALATION, THRESHOLD_SETTING, Escalation
 from server.escalation.steps import DEFAULT_STEPS, check_text
 from server.storage.escalation_models import Case, CaseEvent, ThreadHeat
 from server.storage.models import Account, Comment, School, SchoolSetting, Thread, User
+from server.storage.monitoring_models import PollState
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 JINJA = web.AppKey("dashboard_jinja", jinja2.Environment)
 LOGIN = web.RequestKey("denkna_dashboard_login", sessions.Login)
-ReplyPoster = Callable[[Account, Thread, str], Awaitable[str]]
-REPLY_POSTER = web.AppKey("reply_poster", ReplyPoster)  # type: ignore[arg-type]
 FLASH = {
     "outcome": "De uitkomst is vastgelegd in het dossier.",
     "closed": "De zaak is gesloten. Het dossier is compleet.",
@@ -394,7 +394,7 @@ async def case_statement(request: web.Request) -> web.Response:
         pass  # saved; now post it
     else:  # an error page came back (no access, empty text, already posted)
         return refused
-    poster = request.app.get(REPLY_POSTER)
+    poster = request.app.get(keys.REPLY_POSTER)
     async with service.db.session() as s:
         case = await _load_case(request, s)
         if isinstance(case, web.Response):
@@ -429,8 +429,6 @@ async def case_statement(request: web.Request) -> web.Response:
 
 
 async def accounts_page(request: web.Request) -> web.Response:
-    from server.storage.monitoring_models import PollState
-
     user = user_of(request)
     async with esc(request).db.session() as s:
         q = (select(Account, School, PollState).join(School, School.id == Account.school_id)
@@ -519,27 +517,3 @@ async def settings_steps_check(request: web.Request) -> web.Response:
     result = check_text(text, "ingeplakt stappenplan")
     return render(request, "settings.html", {**ctx, "steps_text": text, "check": result},
                   200 if result["ok"] else 422)
-
-
-def setup_routes(app: web.Application) -> None:
-    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(str(HERE / "templates")),
-                         app_key=JINJA, autoescape=True)
-    app.middlewares.append(dashboard_middleware)
-    app.on_response_prepare.append(security_headers)
-    r = app.router
-    r.add_get("/dashboard", lambda _r: web.HTTPSeeOther("/dashboard/"))
-    r.add_get("/dashboard/", overview)
-    r.add_get("/dashboard/login", login_form)
-    r.add_post("/dashboard/login", login_submit)
-    r.add_post("/dashboard/logout", logout)
-    r.add_get("/dashboard/cases/{case_id}", case_page)
-    r.add_get("/dashboard/cases/{case_id}/export", case_export)
-    r.add_post("/dashboard/cases/{case_id}/outcome", case_outcome)
-    r.add_post("/dashboard/cases/{case_id}/poster", case_poster)
-    r.add_post("/dashboard/cases/{case_id}/statement", case_statement)
-    r.add_post("/dashboard/cases/{case_id}/stop-reacting", case_stop_reacting)
-    r.add_get("/dashboard/accounts", accounts_page)
-    r.add_get("/dashboard/settings", settings_page)
-    r.add_post("/dashboard/settings/thresholds", settings_thresholds)
-    r.add_post("/dashboard/settings/steps-check", settings_steps_check)
-    r.add_static("/dashboard/static/", HERE / "static", append_version=False)

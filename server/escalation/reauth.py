@@ -14,7 +14,7 @@ from server.escalation.alerts import Alert
 from server.escalation.cases import alert_destinations
 from server.escalation.outbox import enqueue
 from server.escalation.service import Escalation
-from server.platforms.alerts import ReauthAlert
+from server.keys import ReauthAlert
 from server.storage.models import School
 
 

@@ -13,12 +13,14 @@ import json
 import random
 import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+
+from server.comments import PlatformComment
 
 CONFIG_FILE = Path(__file__).with_name("platforms.toml")
 PLATFORMS = ("facebook", "instagram", "youtube", "mastodon")
@@ -27,30 +29,7 @@ MAX_NAME_LENGTH = 200
 MAX_PERMALINK_LENGTH = 1000
 
 
-# --- normalised data -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PlatformComment:
-    """One comment or reply, the same shape for every platform."""
-
-    external_id: str
-    post_id: str
-    parent_id: str | None
-    author_id: str | None  # None: the platform did not say who wrote it (author unknown)
-    author_name: str | None
-    text: str
-    created_at: datetime
-    edited_at: datetime | None = None
-    permalink: str | None = None
-    hidden: bool = False
-    author_role: str | None = None  # set by server.platforms.store from the school's roles
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["created_at"] = self.created_at.isoformat()
-        out["edited_at"] = self.edited_at.isoformat() if self.edited_at else None
-        return out
+# --- what a platform allows ------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from server.platforms.base import Capabilities, PlatformComment, opt_str, parse_time, req_str
+from server.comments import PlatformComment
+from server.platforms.base import Capabilities, opt_str, parse_time, req_str
 from server.platforms.meta import GraphConnector, after_cursor, data_items
 
 COMMENT_FIELDS = "id,message,created_time,from,parent{id},is_hidden,comment_count,permalink_url"

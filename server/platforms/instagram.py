@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from server.comments import PlatformComment
 from server.platforms.base import (
     AuthExpired,
     Capabilities,
-    PlatformComment,
     PlatformError,
     RateLimited,
     opt_str,

@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from html.parser import HTMLParser
 from typing import Any
 
+from server.comments import PlatformComment
 from server.platforms.base import (
     AuthExpired,
     Capabilities,
     Connector,
     NotSupported,
-    PlatformComment,
     PlatformError,
     RateLimited,
     Response,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.platforms.base import PlatformComment
+from server.comments import PlatformComment
 from server.storage.models import Account
 from server.storage.monitoring_models import AuthorRole
 

@@ -1,30 +1,27 @@
-"""`setup(app)`: hooks monitoring into the server (one call from server/app.py): API routes,
-Meta webhooks, the scheduler with the polling jobs, and the hook lists other parts extend."""
+"""`setup(app)`: monitoring of the official accounts, as a feature of the server: the monitor
+state (settings, shared HTTP session), the account and author-role API, Meta webhooks, the
+reply poster, and the hook lists other parts extend. The scheduler that polls is not wired
+here: `schedules` plugs it in from server/app.py."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from schedules.context import MONITOR, Monitor
-from schedules.purge_retention import RETENTION_KEEP_THREADS
-from schedules.wiring import setup_scheduler
 from server import keys
+from server.config import monitoring_settings
 from server.platforms import api, webhooks
-from server.platforms.alerts import REAUTH_HOOKS
-from server.platforms.settings import MonitoringSettings, monitoring_settings
+from server.platforms.access import reply_poster
 
 
-def setup(app: web.Application, settings: MonitoringSettings | None = None) -> None:
-    """Idempotent: a second call (tests, tools) only replaces the settings."""
-    if MONITOR in app:
-        if settings is not None:
-            app[MONITOR].settings = settings
-        return
-    app[MONITOR] = Monitor(settings=settings or monitoring_settings(app.get(keys.SETTINGS)))
-    app[REAUTH_HOOKS] = []
-    app[RETENTION_KEEP_THREADS] = []
-    fragment = api.add_routes(app)
+def setup(app: web.Application) -> None:
+    app[keys.MONITOR] = keys.Monitor(settings=monitoring_settings(app[keys.SETTINGS]))
+    app[keys.REAUTH_HOOKS] = []
+    app[keys.RETENTION_KEEP_THREADS] = []
+    app[keys.REPLY_POSTER] = reply_poster(app)
+    app[keys.OPENAPI_FRAGMENTS].append(api.add_routes(app))
     webhooks.add_routes(app)
-    if keys.OPENAPI_FRAGMENTS in app:
-        app[keys.OPENAPI_FRAGMENTS].append(fragment)
-    setup_scheduler(app)
+    app.on_cleanup.append(_close_http)
+
+
+async def _close_http(app: web.Application) -> None:
+    await app[keys.MONITOR].close()

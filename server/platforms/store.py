@@ -19,14 +19,14 @@ from sqlalchemy import select, update
 
 from classifiers.document import Context
 from server import admin_ops, keys
-from server.ingest import StoredComment, ingest_comments
+from server.comments import PlatformComment, StoredComment
+from server.ingest import ingest_comments
 from server.platforms.base import (
     MAX_ID_LENGTH,
     MAX_NAME_LENGTH,
     MAX_PERMALINK_LENGTH,
     Connector,
     NotSupported,
-    PlatformComment,
     PlatformError,
 )
 from server.platforms.roles import author_role, role_map

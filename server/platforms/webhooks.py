@@ -18,10 +18,10 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
-from schedules.context import MONITOR
 from server import keys
+from server.comments import PlatformComment
 from server.errors import error_response
-from server.platforms.base import PlatformComment, opt_str, parse_time, req_str
+from server.platforms.base import opt_str, parse_time, req_str
 from server.platforms.store import mark_deleted_ids, set_hidden, store_batch
 from server.storage.models import Account
 
@@ -42,7 +42,7 @@ def signature_ok(secret: str, body: bytes, header: str | None) -> bool:
 
 
 async def verify(request: web.Request) -> web.Response:
-    cfg = request.app[MONITOR].settings
+    cfg = request.app[keys.MONITOR].settings
     q = request.query
     if (cfg.meta_verify_token and q.get("hub.mode") == "subscribe" and hmac.compare_digest(
             q.get("hub.verify_token", "").encode(), cfg.meta_verify_token.encode())):
@@ -52,7 +52,7 @@ async def verify(request: web.Request) -> web.Response:
 
 
 async def receive(request: web.Request) -> web.Response:
-    cfg = request.app[MONITOR].settings
+    cfg = request.app[keys.MONITOR].settings
     raw = await request.read()
     if not cfg.meta_app_secret or not signature_ok(cfg.meta_app_secret, raw,
                                                    request.headers.get(SIGNATURE_HEADER)):

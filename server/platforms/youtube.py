@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from server.comments import PlatformComment
 from server.platforms.base import (
     AuthExpired,
     Capabilities,
     Connector,
-    PlatformComment,
     PlatformError,
     RateLimited,
     Response,

@@ -13,17 +13,16 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
+from denkna_demo.fakes import FakePlatformServer, FakeWorld
+from denkna_demo.scenario import Scenario
 from schedules.poll_account import poll_account
 from server import admin_ops, keys
 from server.app import create_app
-from server.dashboard.sessions import hash_password
 from server.escalation.alerts import SmtpSettings
-from server.escalation.scenario import Scenario
 from server.escalation.service import EscalationConfig
-from server.escalation.web import ESCALATION_CONFIG
+from server.escalation.setup import ESCALATION_CONFIG
+from server.passwords import hash_password
 from server.platforms.credentials import store_token
-from server.platforms.fakes import FakePlatformServer, FakeWorld
-from server.platforms.setup import setup as setup_monitoring
 from server.storage.models import User
 from tests.schedules.conftest import FAST_API, fast_monitoring, make_settings
 from tests.server.escalation.factory import MailSink, free_port
@@ -47,7 +46,7 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         app = create_app(make_settings(tmp_path))
-        setup_monitoring(app, fast_monitoring())
+        app[keys.MONITOR].settings = fast_monitoring()
         app[ESCALATION_CONFIG] = EscalationConfig(base_url=base, outbox_interval=0.3,
                                                   smtp=SmtpSettings(port=sink.port))
         runner = web.AppRunner(app, access_log=None)

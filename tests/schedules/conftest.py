@@ -12,12 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from denkna_demo.fakes import FakeAccount, FakePlatformServer, FakeWorld
 from server import admin_ops, keys
-from server.config import Settings
+from server.config import MonitoringSettings, Settings
 from server.platforms.credentials import store_token
-from server.platforms.fakes import FakeAccount, FakePlatformServer, FakeWorld
-from server.platforms.settings import MonitoringSettings
-from server.platforms.setup import setup as setup_monitoring
 from server.storage.models import Comment
 
 FAST_API = {"page_size": 10, "retry_base_delay": 0.001, "retry_max_delay": 0.01,
@@ -87,7 +85,7 @@ async def monitored(aiohttp_client: Callable[..., Any], tmp_path: Path,
     from server.auth import new_token  # noqa: F401  (token helper lives in admin_ops)
 
     app = create_app(make_settings(tmp_path))
-    setup_monitoring(app, monitoring_settings)
+    app[keys.MONITOR].settings = monitoring_settings
     client = await aiohttp_client(app)
     async with app[keys.DB].session() as s:
         school = await admin_ops.create_school(s, "OBS De Klimop", "klimop")

@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from schedules.poll_account import Outcome, poll_account
 from server import keys
-from server.platforms.alerts import REAUTH_HOOKS
 from server.storage.models import Account, AuditLog, Comment
 from server.storage.monitoring_models import PollState
 from tests.schedules.conftest import Monitored
@@ -68,7 +67,7 @@ async def test_expired_token_alerts_once_and_resumes_without_gaps(monitored: Mon
     async def hook(app, alert) -> None:  # what escalation's outbox would do
         alerts.append(alert)
 
-    m.app[REAUTH_HOOKS].append(hook)
+    m.app[keys.REAUTH_HOOKS].append(hook)
     expiring, fake = await m.add_account("facebook")
     other, other_fake = await m.add_account("mastodon")
     post = m.world.add_post(fake.id, "Nieuws")

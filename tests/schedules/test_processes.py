@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from server.platforms.fakes import FakePlatformServer, FakeWorld
+from denkna_demo.fakes import FakePlatformServer, FakeWorld
 from server.storage.db import Database
 from tests.conftest import PG_AVAILABLE, PG_URL, _pg_admin
 from tests.schedules.workers import (

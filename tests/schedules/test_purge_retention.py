@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from schedules.poll_account import poll_account
-from schedules.purge_retention import RETENTION_KEEP_THREADS, purge_retention
+from schedules.purge_retention import purge_retention
 from server import keys
 from server.storage.models import Comment, utcnow
 from tests.schedules.conftest import Monitored
@@ -34,7 +34,7 @@ async def test_purge_erases_old_text_but_keeps_case_threads(monitored: Monitored
     async def keep(app) -> set[int]:
         return {kept_by_hook}
 
-    m.app[RETENTION_KEEP_THREADS].append(keep)
+    m.app[keys.RETENTION_KEEP_THREADS].append(keep)
     try:  # escalation's cases table: a case keeps its thread
         from server.storage.escalation_models import Case
     except ImportError:
@@ -46,7 +46,7 @@ async def test_purge_erases_old_text_but_keeps_case_threads(monitored: Monitored
     else:
         async def keep_case(app) -> set[int]:
             return {case_thread}
-        m.app[RETENTION_KEEP_THREADS].append(keep_case)
+        m.app[keys.RETENTION_KEEP_THREADS].append(keep_case)
     assert await purge_retention(m.app) == 1
     async with db.session() as s:
         by_thread = {r.thread_id: r for r in (await s.execute(select(Comment))).scalars()}

@@ -9,7 +9,6 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from schedules import wiring
-from schedules.context import MONITOR
 from server import keys
 from server.storage.models import Account
 from tests.schedules.conftest import Monitored, fast_monitoring
@@ -31,9 +30,9 @@ async def test_scheduler_polls_each_account_and_follows_changes(monitored: Monit
         post = m.world.add_post(fake.id, "Nieuws")
         for i in range(3):
             m.world.add_comment(post.id, f"reactie {i}")
-    m.app[MONITOR].settings = fast_monitoring(enabled=True)
+    m.app[keys.MONITOR].settings = fast_monitoring(enabled=True)
     await wiring.start(m.app)
-    scheduler = m.app[MONITOR].scheduler
+    scheduler = m.app[keys.MONITOR].scheduler
     assert scheduler is not None
 
     async def both_stored() -> bool:
@@ -68,7 +67,7 @@ async def test_scheduler_polls_each_account_and_follows_changes(monitored: Monit
 async def test_shutdown_waits_for_running_jobs(monitored: Monitored) -> None:
     """A job still running at shutdown finishes (or is cancelled) before the database closes."""
     m = monitored
-    m.app[MONITOR].settings = fast_monitoring(enabled=True)
+    m.app[keys.MONITOR].settings = fast_monitoring(enabled=True)
     await wiring.start(m.app)
     started, finished = asyncio.Event(), asyncio.Event()
 
@@ -77,8 +76,8 @@ async def test_shutdown_waits_for_running_jobs(monitored: Monitored) -> None:
         await asyncio.sleep(0.3)
         finished.set()
 
-    m.app[MONITOR].scheduler.add_job(wiring.tracked, args=[m.app, slow_job], id="slow")
+    m.app[keys.MONITOR].scheduler.add_job(wiring.tracked, args=[m.app, slow_job], id="slow")
     await asyncio.wait_for(started.wait(), 10)
-    assert m.app[MONITOR].running, "the job is tracked while it runs"
+    assert m.app[keys.MONITOR].running, "the job is tracked while it runs"
     await wiring.stop(m.app)
-    assert finished.is_set() and not m.app[MONITOR].running
+    assert finished.is_set() and not m.app[keys.MONITOR].running

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from denkna_demo.fakes import FakePlatformServer, FakeWorld
 from server import admin_ops
 from server.platforms.credentials import store_token
-from server.platforms.fakes import FakePlatformServer, FakeWorld
 from server.storage.db import Database
 from server.storage.models import Comment
 from server.storage.monitoring_models import PollState

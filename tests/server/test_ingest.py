@@ -10,7 +10,8 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from server import keys
-from server.ingest import IncomingComment, StoredComment, ingest_comments
+from server.comments import PlatformComment, StoredComment
+from server.ingest import ingest_comments
 from server.metrics import Metrics
 from server.scoring_pool import ScorerPool
 from server.storage.db import Database
@@ -53,8 +54,8 @@ async def _account(db: Database) -> int:
         return account.id
 
 
-def _c(eid: str, post: str, text: str, parent: str | None = None) -> IncomingComment:
-    return IncomingComment(external_id=eid, post_id=post, text=text, created_at=WHEN,
+def _c(eid: str, post: str, text: str, parent: str | None = None) -> PlatformComment:
+    return PlatformComment(external_id=eid, post_id=post, text=text, created_at=WHEN,
                            parent_id=parent, author_id=f"u-{eid}", author_name="Ouder")
 
 

@@ -107,7 +107,7 @@ def test_admin_sets_a_dashboard_password_that_logs_in(env: dict[str, str]) -> No
     import asyncio
 
     from server.config import load_settings
-    from server.dashboard.sessions import verify_password
+    from server.passwords import verify_password
     from server.storage.db import Database
     from server.storage.models import User
 

@@ -12,10 +12,10 @@ from aiohttp import web
 from sqlalchemy import select
 
 from server import keys
-from server.dashboard.views import REPLY_POSTER
+from server.dashboard import setup as dashboard
+from server.escalation import setup as escalation
 from server.escalation.alerts import SmtpSettings
 from server.escalation.service import ESCALATION, EscalationConfig
-from server.escalation.web import setup_escalation
 from server.storage.db import Database
 from server.storage.escalation_models import CaseEvent, OutboxMessage
 from tests.server.escalation.factory import (
@@ -52,9 +52,10 @@ async def env(aiohttp_client: Any, db: Database) -> tuple[Any, World, list[int],
     app[keys.DB] = db
     app[keys.COMMENT_LISTENERS] = []
     replies = Replies()
-    app[REPLY_POSTER] = replies
-    setup_escalation(app, EscalationConfig(smtp=SmtpSettings(port=free_port())),
+    app[keys.REPLY_POSTER] = replies
+    escalation.setup(app, EscalationConfig(smtp=SmtpSettings(port=free_port())),
                      start_worker=False)
+    dashboard.setup(app)
     client = await aiohttp_client(app)
     w = await make_world(db)
     case_ids = []
@@ -218,13 +219,13 @@ async def test_failed_post_is_recorded_and_can_be_retried(env, db) -> None:
     async def broken(account: Any, thread: Any, text: str) -> str:
         raise ConnectionError("platform down")
 
-    client.server.app[REPLY_POSTER] = broken
+    client.server.app[keys.REPLY_POSTER] = broken
     await login(client, w.emails["leadership1"])
     token = csrf_of(await (await client.get(f"/dashboard/cases/{case_a}")).text())
     r = await client.post(f"/dashboard/cases/{case_a}/statement",
                           data={"csrf": token, "action": "post", "statement": "Tekst."})
     assert r.status == 200 and "Plaatsen is niet gelukt" in await r.text()
-    client.server.app[REPLY_POSTER] = replies
+    client.server.app[keys.REPLY_POSTER] = replies
     r = await client.post(f"/dashboard/cases/{case_a}/statement",
                           data={"csrf": token, "action": "post", "statement": "Tekst."})
     assert "geplaatst onder het bericht" in await r.text()

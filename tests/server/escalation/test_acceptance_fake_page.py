@@ -11,16 +11,15 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from denkna_demo.fakes import FakePlatformServer, FakeWorld
+from denkna_demo.scenario import Scenario, friendly_thread
 from schedules.poll_account import poll_account
 from server import admin_ops, keys
 from server.app import create_app
 from server.escalation.alerts import SmtpSettings
-from server.escalation.scenario import Scenario, friendly_thread
 from server.escalation.service import EscalationConfig
-from server.escalation.web import ESCALATION_CONFIG
+from server.escalation.setup import ESCALATION_CONFIG
 from server.platforms.credentials import store_token
-from server.platforms.fakes import FakePlatformServer, FakeWorld
-from server.platforms.setup import setup as setup_monitoring
 from server.storage.escalation_models import Case, ThreadHeat
 from server.storage.models import Comment
 from tests.schedules.conftest import FAST_API, fast_monitoring, make_settings
@@ -37,7 +36,7 @@ def sink() -> MailSink:
 async def page(aiohttp_client: Any, tmp_path: Path, sink: MailSink
                ) -> AsyncIterator[tuple[Any, FakeWorld, int, str]]:
     app = create_app(make_settings(tmp_path))
-    setup_monitoring(app, fast_monitoring())
+    app[keys.MONITOR].settings = fast_monitoring()
     app[ESCALATION_CONFIG] = EscalationConfig(
         base_url="https://denkna.klimop.nl", outbox_interval=0.2,
         smtp=SmtpSettings(port=sink.port, sender="denkna@klimop.nl"))

@@ -8,15 +8,14 @@ from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
 
+from denkna_demo.fakes import FakePlatformServer, FakeWorld
 from schedules.poll_account import Outcome, poll_account
 from server import admin_ops, keys
 from server.app import create_app
 from server.escalation.alerts import SmtpSettings
 from server.escalation.service import EscalationConfig
-from server.escalation.web import ESCALATION_CONFIG
+from server.escalation.setup import ESCALATION_CONFIG
 from server.platforms.credentials import store_token
-from server.platforms.fakes import FakePlatformServer, FakeWorld
-from server.platforms.setup import setup as setup_monitoring
 from tests.schedules.conftest import FAST_API, fast_monitoring, make_settings
 from tests.server.escalation.factory import MailSink
 
@@ -24,7 +23,7 @@ from tests.server.escalation.factory import MailSink
 async def test_expired_token_mails_the_admins_once(aiohttp_client: Any, tmp_path: Path) -> None:
     with MailSink() as sink:
         app = create_app(make_settings(tmp_path))
-        setup_monitoring(app, fast_monitoring())
+        app[keys.MONITOR].settings = fast_monitoring()
         app[ESCALATION_CONFIG] = EscalationConfig(
             base_url="https://denkna.klimop.nl", outbox_interval=0.2,
             smtp=SmtpSettings(port=sink.port, sender="denkna@klimop.nl"))

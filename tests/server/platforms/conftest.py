@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from denkna_demo.fakes import FakeAccount, FakePlatformServer, FakeWorld
 from server.platforms.base import Connector
-from server.platforms.fakes import FakeAccount, FakePlatformServer, FakeWorld
 from server.platforms.registry import connector_class
 
 PLATFORMS = ["facebook", "instagram", "youtube", "mastodon"]

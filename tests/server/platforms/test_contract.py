@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from server.platforms.base import AuthExpired, NotSupported, PlatformComment
+from server.comments import PlatformComment
+from server.platforms.base import AuthExpired, NotSupported
 from tests.server.platforms.conftest import Env
 
 
@@ -149,8 +150,8 @@ async def test_edits_seen_when_the_platform_reports_them(env: Env) -> None:
 
 
 async def test_facebook_author_may_be_unknown() -> None:
+    from denkna_demo.fakes import FakePlatformServer, FakeWorld
     from server.platforms.facebook import FacebookConnector
-    from server.platforms.fakes import FakePlatformServer, FakeWorld
     world = FakeWorld()
     account = world.add_account("facebook")
     post = world.add_post(account.id, "Nieuws")
@@ -173,8 +174,8 @@ async def test_the_fake_sees_overlapping_polls_of_one_account() -> None:
     """The detector the two-instance test relies on: unguarded concurrent polls are caught."""
     import asyncio
 
+    from denkna_demo.fakes import FakePlatformServer, FakeWorld
     from server.platforms.facebook import FacebookConnector
-    from server.platforms.fakes import FakePlatformServer, FakeWorld
     world = FakeWorld(latency=0.05)
     account = world.add_account("facebook")
     post = world.add_post(account.id, "Nieuws")
@@ -189,7 +190,7 @@ async def test_the_fake_sees_overlapping_polls_of_one_account() -> None:
 
 
 async def test_mastodon_follows_the_link_header() -> None:
-    from server.platforms.fakes import FakePlatformServer, FakeWorld
+    from denkna_demo.fakes import FakePlatformServer, FakeWorld
     from server.platforms.mastodon import MastodonConnector
     world = FakeWorld()
     account = world.add_account("mastodon")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from denkna_demo.fakes import FakePlatformServer, FakeWorld
+from denkna_demo.fakes.scenario import Scenario, ScenarioRun
 from server.platforms.facebook import FacebookConnector
-from server.platforms.fakes import FakePlatformServer, FakeWorld
-from server.platforms.fakes.scenario import Scenario, ScenarioRun
 
 
 async def test_derailing_thread_scenario_plays_into_the_fake() -> None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from server.config import ConfigError, load_settings
+from server.config import ConfigError, load_settings, monitoring_settings
 from server.platforms.base import (
     AuthExpired,
     PlatformError,
@@ -20,7 +20,6 @@ from server.platforms.base import (
 from server.platforms.credentials import CredentialError, decrypt_token, encrypt_token
 from server.platforms.facebook import FacebookConnector
 from server.platforms.mastodon import MastodonConnector
-from server.platforms.settings import monitoring_settings
 from server.platforms.youtube import YouTubeConnector
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from server.platforms.fakes.world import FakeAccount, FakeWorld
+from denkna_demo.fakes.world import FakeAccount, FakeWorld
 
 WORLD = web.AppKey("fake_world", FakeWorld)
 ACCOUNT = web.RequestKey("fake_account", FakeAccount)

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from server.platforms.fakes.common import (
+from denkna_demo.fakes.common import (
     MALFORMED,
     MALFORMED_ITEMS,
     WORLD,
@@ -17,7 +17,7 @@ from server.platforms.fakes.common import (
     fake_middleware,
     json_response,
 )
-from server.platforms.fakes.world import FakeComment, FakePost, FakeWorld
+from denkna_demo.fakes.world import FakeComment, FakePost, FakeWorld
 
 
 def _rate_limit(wait: float, _code: int | None) -> web.Response:

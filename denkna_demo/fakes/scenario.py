@@ -22,7 +22,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from server.platforms.fakes.world import FAULT_KINDS, FakeWorld
+from denkna_demo.fakes.world import FAULT_KINDS, FakeWorld
 
 SCENARIO_DIR = Path(__file__).with_name("scenarios")
 

@@ -6,8 +6,8 @@ import socket
 
 from aiohttp import web
 
-from server.platforms.fakes.apps import make_app
-from server.platforms.fakes.world import FakeWorld
+from denkna_demo.fakes.apps import make_app
+from denkna_demo.fakes.world import FakeWorld
 
 
 class FakePlatformServer:

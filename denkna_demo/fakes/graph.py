@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from server.platforms.fakes.common import (
+from denkna_demo.fakes.common import (
     MALFORMED,
     MALFORMED_ITEMS,
     WORLD,
@@ -19,7 +19,7 @@ from server.platforms.fakes.common import (
     fake_middleware,
     json_response,
 )
-from server.platforms.fakes.world import FakeComment, FakeWorld
+from denkna_demo.fakes.world import FakeComment, FakeWorld
 
 
 def _error(status: int, code: int, message: str, subcode: int | None = None,

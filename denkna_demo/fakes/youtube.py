@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from server.platforms.fakes.common import (
+from denkna_demo.fakes.common import (
     MALFORMED,
     MALFORMED_ITEMS,
     WORLD,
@@ -17,7 +17,7 @@ from server.platforms.fakes.common import (
     fake_middleware,
     json_response,
 )
-from server.platforms.fakes.world import FakeComment, FakeWorld
+from denkna_demo.fakes.world import FakeComment, FakeWorld
 
 
 def _error(status: int, reason: str, message: str, domain: str = "youtube.api",

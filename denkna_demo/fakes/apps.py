@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from server.platforms.fakes.graph import make_graph_app
-from server.platforms.fakes.mastodon import make_mastodon_app
-from server.platforms.fakes.world import FakeWorld
-from server.platforms.fakes.youtube import make_youtube_app
+from denkna_demo.fakes.graph import make_graph_app
+from denkna_demo.fakes.mastodon import make_mastodon_app
+from denkna_demo.fakes.world import FakeWorld
+from denkna_demo.fakes.youtube import make_youtube_app
 
 FACTORIES = {
     "facebook": make_graph_app,

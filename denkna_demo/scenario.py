@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from server.platforms.fakes.world import FakePost, FakeWorld
+from denkna_demo.fakes.world import FakePost, FakeWorld
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 

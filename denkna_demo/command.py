@@ -78,21 +78,20 @@ def mail_page(box: MailBox) -> str:
 
 
 async def _main(args: argparse.Namespace) -> int:
+    # imported here, not at the top: `denkna --help` reads this module too
     from aiohttp import web
     from aiosmtpd.controller import Controller
 
+    from denkna_demo.fakes import FakePlatformServer, FakeWorld
+    from denkna_demo.scenario import Scenario
     from server import admin_ops, keys
     from server.app import create_app
-    from server.config import Settings
-    from server.dashboard.sessions import hash_password
+    from server.config import MonitoringSettings, Settings
     from server.escalation.alerts import SmtpSettings
-    from server.escalation.scenario import Scenario
     from server.escalation.service import EscalationConfig
-    from server.escalation.web import ESCALATION_CONFIG
+    from server.escalation.setup import ESCALATION_CONFIG
+    from server.passwords import hash_password
     from server.platforms.credentials import store_token
-    from server.platforms.fakes import FakePlatformServer, FakeWorld
-    from server.platforms.settings import MonitoringSettings
-    from server.platforms.setup import setup as setup_monitoring
     from server.storage.models import User
 
     var = Path(args.var_dir) if args.var_dir else Path(tempfile.mkdtemp(prefix="denkna-demo-"))
@@ -110,9 +109,9 @@ async def _main(args: argparse.Namespace) -> int:
     smtp.start()
 
     app = create_app(settings)
-    setup_monitoring(app, MonitoringSettings(
+    app[keys.MONITOR].settings = MonitoringSettings(
         enabled=True, poll_interval_seconds=args.poll_seconds, jitter_seconds=0.5,
-        sync_interval_seconds=2.0, backoff_base_seconds=2.0, backoff_max_seconds=10.0))
+        sync_interval_seconds=2.0, backoff_base_seconds=2.0, backoff_max_seconds=10.0)
     app[ESCALATION_CONFIG] = EscalationConfig(
         base_url=base, outbox_interval=1.0,
         smtp=SmtpSettings(port=smtp_port, sender="denkna@demo.denkna.nl"))
