@@ -53,14 +53,17 @@ def _flat(j: Judgement) -> dict[str, object]:
 
 
 def _findings(scorer: Scorer, text: str, ctx: Context | None) -> list[dict[str, object]]:
+    """The findings before combination, in a canonical order (which rule runs first may
+    change; what the order decides in the judgement is in the judgement)."""
     findings, _, _ = scorer.components(Document(text[:MAX_TEXT_CHARS], ctx))
-    return [
+    flat = [
         {"category": f.category, "subtype": f.subtype, "score": round(f.score, 6),
          "severity": str(f.severity), "spans": [[s.start, s.end] for s in f.spans],
          "reason": f.reason, "reason_en": f.reason_en, "protocol_ref": f.protocol_ref,
          "suggestion": f.suggestion, "source": f.source}
         for f in findings
     ]
+    return sorted(flat, key=lambda f: json.dumps(f, ensure_ascii=False, sort_keys=True))
 
 
 def _context(row: dict) -> Context:

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 WILDCARD = "_"
-EMOJI_FILE = Path(__file__).parent / "lexicons" / "emoji.tsv"
+EMOJI_FILE = Path(__file__).parent / "abuse" / "data" / "emoji.tsv"
 
 _DROP = frozenset(
     "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\ufe0e\ufe0f"
@@ -77,7 +77,7 @@ class NormalisedText:
 
 @lru_cache(maxsize=1)
 def emoji_words() -> dict[str, str]:
-    """Emoji that carry meaning, mapped to a Dutch word (data: lexicons/emoji.tsv)."""
+    """Emoji that carry meaning, mapped to a Dutch word (data: abuse/data/emoji.tsv)."""
     table: dict[str, str] = {}
     for line in EMOJI_FILE.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):

@@ -1,4 +1,4 @@
-"""The abuse lexicon (data: classifiers/lexicons/terms.tsv, judgements.tsv, vocab.txt) and
+"""The abuse lexicon (data: classifiers/abuse/data/terms.tsv, judgements.tsv, vocab.txt) and
 the term matcher.
 
 The matcher turns one normalised token into lexicon entries, trying in order: the token,
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
+LEXICON_DIR = Path(__file__).resolve().parent / "data"
 
 # kinds that take part in fuzzy and glued matching (content words of abuse)
 FUZZY_KINDS = frozenset(

@@ -1,4 +1,4 @@
-"""Phrase patterns (data: classifiers/lexicons/phrases.tsv) compiled to regexes over the
+"""Phrase patterns (data: classifiers/abuse/data/phrases.tsv) compiled to regexes over the
 tag string of an Analysis.
 
 Pattern language, tokens separated by spaces:

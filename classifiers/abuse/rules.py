@@ -3,7 +3,7 @@
 Each rule is a small annotator class: it reads the shared Analysis (lexicon-tagged tokens,
 sentences, tag string) and returns Hits. Stance (negation, quotes, reported speech,
 counter-speech, health talk, abuse at objects) is decided by the Stance helper that all
-rules share. The words and phrases themselves are data (classifiers/lexicons/).
+rules share. The words and phrases themselves are data (classifiers/abuse/data/).
 """
 
 from __future__ import annotations

@@ -1,1 +1,0 @@
-"""Data files of the abuse lexicons (terms, phrases, messages, emoji, vocabulary)."""
