@@ -2,7 +2,9 @@
 
 - missing_disclaimer: a private account (the author is staff) gives an opinion about the
   school, its policy, colleagues or pupils without saying it is a personal opinion
-  (001 C.3, 002 C.4). Never on official accounts. Suggestion: the text plus a disclaimer.
+  (001 C.3, 002 C.4). Only on the account types that data/rules.yaml names (private): this
+  is the one place that decides it, for a draft check and for ingested comments alike.
+  Suggestion: the text plus a disclaimer.
 - confidential: meetings, files, personnel matters, "vertrouwelijk" (001 C.1, 000 D.6).
 - quoting_colleague: "zoals juf Anja zei", "mijn collega zei in de personeelskamer" (004).
 - private_contact: staff inviting pupils to a private channel (001 A.6, 000 D.1).
@@ -79,7 +81,7 @@ class StaffProtocolRecognizer(Recognizer):
 
     def _disclaimer(self, text: str, low: str, account_type: str) -> Finding | None:
         rule = self.rules["missing_disclaimer"]
-        if account_type != "private" or rule.search("disclaimer", low):
+        if account_type not in rule.extra["account_types"] or rule.search("disclaimer", low):
             return None
         school = rule.finditer("school", low)
         if not school:

@@ -64,15 +64,3 @@ def advice(
     summary = t["stop" if high else "found"].format(cats=_join(labels, t["and"]))
     return {"level": level, "summary": summary, "notes": notes}
 
-
-def apply_context_rules(judgement: dict[str, Any], context: dict[str, Any] | None) -> None:
-    """The disclaimer rule applies to private accounts only: drop it elsewhere."""
-    account_type = (context or {}).get("account_type", "unknown")
-    if account_type == "private":
-        return
-    kept = []
-    for f in judgement["flags"]:
-        if f["category"] == "protocol" and f.get("subtype") == "missing_disclaimer":
-            continue
-        kept.append(f)
-    judgement["flags"] = kept

@@ -17,7 +17,7 @@ from classifiers.categories import ALL_CATEGORIES
 from classifiers.document import Context
 from classifiers.judgement import Judgement
 from server import admin_ops, keys
-from server.api.advice import advice, apply_context_rules
+from server.api.advice import advice
 from server.api.body import MAX_ID, query_int, read_json
 from server.api.openapi import operation, query_param
 from server.api.schemas import BatchRequest, CheckContext, CheckRequest, OutcomeRequest
@@ -100,7 +100,6 @@ def _context(ctx: CheckContext | None) -> Context:
 def _render(j: Judgement, ctx: CheckContext | None, locale: str) -> dict[str, Any]:
     out = j.to_dict(locale)
     ctx_dict = ctx.model_dump() if ctx else None
-    apply_context_rules(out, ctx_dict)
     out["advice"] = advice(out, ctx_dict, locale)
     return out
 

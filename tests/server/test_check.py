@@ -133,3 +133,22 @@ async def test_concurrent_checks_each_get_their_own_judgement(seeded: tuple[Any,
     results = await asyncio.gather(*(one(t) for t in texts))
     for text, body in zip(texts, results, strict=True):
         assert bool(body["flags"]) == (text == NASTY), text
+
+
+async def test_disclaimer_rule_only_for_private_accounts(seeded: tuple[Any, Any]) -> None:
+    """The classifier alone decides the disclaimer rule (staff_protocol data): a private
+    account gets the flag with the disclaimer added, an official or unknown one none."""
+    cli, seed = seeded
+    headers = seed.headers(seed.schools[0].tokens["staff"])
+    opinion = "Ik vind het nieuwe beleid van onze school echt belachelijk."
+    subtypes = {}
+    for account_type in ("private", "official", "unknown"):
+        resp = await cli.post("/api/v1/check", headers=headers, json={
+            "text": opinion, "context": {"account_type": account_type}})
+        assert resp.status == 200
+        body = await resp.json()
+        subtypes[account_type] = [f["subtype"] for f in body["flags"]
+                                  if f["category"] == "protocol"]
+        if account_type == "private":
+            assert body["flags"][0]["suggestion"].startswith(opinion)
+    assert subtypes == {"private": ["missing_disclaimer"], "official": [], "unknown": []}

@@ -68,3 +68,19 @@ def test_pupils_and_parents_are_not_judged_by_staff_rules(analyze):
 def test_a_positive_opinion_about_a_school_decision_needs_a_disclaimer_too(analyze):
     text = "Top besluit van ons bestuur over de fusie, hier ben ik blij mee."
     assert "missing_disclaimer" in analyze(text, PRIVATE)
+
+
+def test_the_account_types_are_data_and_apply_to_every_caller():
+    """Checks and ingest score through the same Scorer: the account types in rules.yaml
+    decide, and ingest (official accounts) never sees the flag."""
+    from classifiers.pipeline import Scorer
+    from classifiers.staff_protocol.rules import load_rules
+
+    assert load_rules()["missing_disclaimer"].extra["account_types"] == ["private"]
+    scorer = Scorer(model_path=None)
+    protocol = {
+        kind: [f.subtype for f in scorer.score(OPINION, Context(account_type=kind)).flags
+               if f.category == "protocol"]
+        for kind in ("private", "official", "unknown")
+    }
+    assert protocol == {"private": ["missing_disclaimer"], "official": [], "unknown": []}
