@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from classifiers.abuse.lexicon import Entry, Lexicon
+from classifiers.abuse.words import W
 from classifiers.document import Document
 
 _SENTENCE_END = frozenset(".!?\n;")
@@ -23,6 +24,9 @@ _NO_TAGS: frozenset[str] = frozenset()
 _NAME_TAGS = frozenset({"name"})
 
 
+APOSTROPHE_WORDS = W.set("apostrophe_words")
+
+
 def _is_quote_mark(text: str, i: int) -> bool:
     """A single quote that opens or closes a quotation, not an apostrophe ("zo'n", "'s")."""
     before = text[i - 1] if i > 0 else " "
@@ -30,7 +34,7 @@ def _is_quote_mark(text: str, i: int) -> bool:
     if before.isalnum() and after.isalnum():
         return False
     # 's ochtends, 't, 'n are apostrophes too
-    return text[i + 1 : i + 3] not in {"s ", "t ", "n "}
+    return text[i + 1 : i + 3] not in APOSTROPHE_WORDS
 
 
 @dataclass(slots=True, eq=False)
@@ -268,24 +272,20 @@ def _merge_multiword(toks: list[Tok], lexicon: Lexicon) -> list[Tok]:
     return out
 
 
-_GROUP_PRONOUNS = frozenset({"ze", "zij", "die", "deze", "hun", "hen", "zulke"})
-_DEMONSTRATIVES = frozenset({"die", "deze", "zulke"})  # "die taal" is no reference
-_GROUP_VERBS = frozenset(
-    {"zijn", "waren", "blijven", "horen", "moeten", "mogen", "kunnen", "willen", "stinken",
-     "verpesten", "hebben", "doen", "komen", "gaan", "verdienen", "maken", "krijgen", "lopen",
-     "zitten", "praten", "denken", "zouden", "deugen", "stelen", "liegen", "zuipen", "vechten",
-     "snappen", "kosten", "pikken", "nemen", "is", "was", "hoort", "moet", "mag",
-     "verdient", "steelt", "deugt"}
-)
+_GROUP_PRONOUNS = W.set("group_pronouns")
+_DEMONSTRATIVES = W.set("demonstratives")  # "die taal" is no reference
+_GROUP_VERBS = W.set("group_verbs")
 # (plural nouns read through their stem too: "types" -> "type", "figuren" -> "figuur")
-_GROUP_NOUNS = frozenset(
-    {"mensen", "lui", "types", "figuren", "soort", "volk", "type", "figuur"}
-)
-_ELLIPTIC_ALL = frozenset({"allemaal", "allen"})
+_GROUP_NOUNS = W.set("group_nouns")
+_ELLIPTIC_ALL = W.set("elliptic_all")
 # "dat tuig", "die profiteurs" after a group is named: the word both refers and derogates
-_POINTING = frozenset({"die", "dat", "deze", "dit", "zulk", "zulke", "zo'n", "zon"})
+_POINTING = W.set("pointing")
 _DEROGATORY_NOUN_TAGS = frozenset({"dehum", "negnoun"})
-_COPULA_AFTER = frozenset({"zijn", "waren", "blijven", "blijft"})
+_COPULA_AFTER = W.set("copula_after")
+
+
+COPULA_PRONOUNS = W.set("copula_pronouns")
+POINTING_PRONOUNS = W.set("pointing_pronouns")
 
 
 def _resolve_group_references(toks: list[Tok]) -> None:
@@ -308,10 +308,10 @@ def _resolve_group_references(toks: list[Tok]) -> None:
         demonstrative_ok = t.lemma not in _DEMONSTRATIVES or nxt in _GROUP_VERBS
         refers = (
             (t.lemma in _GROUP_PRONOUNS and "you" not in t.tags and demonstrative_ok)
-            or (t.lemma in {"het", "dat", "dit"} and nxt in _COPULA_AFTER)
+            or (t.lemma in COPULA_PRONOUNS and nxt in _COPULA_AFTER)
             # "Echte dieven zijn het."
             or (t.lemma == "het" and prev in _COPULA_AFTER and same_prev and last_in_sentence)
-            or (t.lemma in _GROUP_NOUNS and prev in {"die", "deze", "zulke", "dat", "dit"})
+            or (t.lemma in _GROUP_NOUNS and prev in POINTING_PRONOUNS)
             # "Walgelijk volk.": a group noun after a derogatory adjective
             or (t.lemma in _GROUP_NOUNS and same_prev and "negadj" in toks[i - 1].tags)
             # "Ik ken genoeg X. Allemaal ...": an elliptic sentence about the group

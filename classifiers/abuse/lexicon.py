@@ -24,16 +24,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from classifiers.abuse.words import W
+
 LEXICON_DIR = Path(__file__).resolve().parent / "data"
 
 # kinds that take part in fuzzy and glued matching (content words of abuse)
 FUZZY_KINDS = frozenset(
     {"insult", "slur", "dehum", "disease", "profanity", "group", "negnoun", "negadj"}
 )
-CURSE_PREFIXES = (
-    "kanker", "kenker", "kankah", "kkr", "kk", "tering", "tyfus", "tiefus", "klere", "kolere",
-    "pleuris", "tbc", "pest", "kut", "klote", "fucking", "fuck", "godver", "hoere", "hoeren",
-)
+CURSE_PREFIXES = W.seq("curse_prefixes")
 # kinds that also match their comparative/superlative ("luiste" -> "lui", "dikste" -> "dik")
 DEGREE_KINDS = frozenset({"negadj", "body"})
 # function-word kinds: only exact matches ("zijn" is not an inflection of "zij")
@@ -47,16 +46,9 @@ CLOSED_KINDS = frozenset(
      "helpline"}
 )
 # a curse or slur word glued to a group term makes a slur ("rotjood", "kutmarokkanen")
-GROUP_SLUR_PREFIXES = ("rot", "vuile", "vuil", "gore", "kut", "kanker", "tyfus", "tering", "klote")
+GROUP_SLUR_PREFIXES = W.seq("group_slur_prefixes")
 HEALTH_SUFFIX_KANKER = "kanker"
-MEDICAL_RESTS = frozenset(
-    (  # noqa: SIM905 - a word list reads best as one string
-        "bestrijding onderzoek onderzoeker patient patienten patiente fonds centrum cel cellen "
-        "behandeling afdeling vereniging gezwel risico soort soorten verwekkend verwekkende "
-        "zorg diagnose preventie screening specialist arts artsen ziekenhuis instituut "
-        "genezing medicijn medicijnen run actie week collecte poli"
-    ).split()
-)
+MEDICAL_RESTS = W.set("medical_rests")
 _WORD_SPLIT = re.compile(r"\s+")
 _RUN3 = re.compile(r"(.)\1\1")
 MEMO_SIZE = 50_000
@@ -101,6 +93,10 @@ def squeeze(word: str) -> str:
         if not out or out[-1] != ch:
             out.append(ch)
     return "".join(out)
+
+
+CURSE_VERBS = W.seq("curse_verbs")
+MEDICAL_CURSE_PREFIXES = W.set("medical_curse_prefixes")
 
 
 class Lexicon:
@@ -303,13 +299,13 @@ class Lexicon:
         if word.endswith(HEALTH_SUFFIX_KANKER) and len(word) > 7:
             head = word[: -len(HEALTH_SUFFIX_KANKER)]
             # "krijgdekanker" is "krijg de kanker" glued, not a kind of cancer
-            curse_verb = head.startswith(("krijg", "kreeg", "krijgt"))
+            curse_verb = head.startswith(CURSE_VERBS)
             if not curse_verb and not any(head.startswith(p) for p in CURSE_PREFIXES):
                 return [Piece(0, len(token), word, (Entry(word, "health", 1, ""),), "health")]
         for prefix in CURSE_PREFIXES:
             if word.startswith(prefix) and len(word) - len(prefix) >= 2:
                 rest = word[len(prefix) :]
-                if rest in MEDICAL_RESTS and prefix in {"kanker", "tbc", "pest"}:
+                if rest in MEDICAL_RESTS and prefix in MEDICAL_CURSE_PREFIXES:
                     return [Piece(0, len(token), word, (Entry(word, "health", 1, ""),), "health")]
                 rest_entries = self.entries.get(rest) or (self.inflected(rest) or ("", []))[1]
                 if not rest_entries and len(rest) >= 5:
@@ -407,10 +403,13 @@ def _is_swap(word: str, term: str) -> bool:
     return len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == term[diff[1]]
 
 
+DEGREE_SUFFIXES = W.seq("degree_suffixes")
+
+
 def _degree_stems(word: str) -> list[str]:
     """"luiste" -> "lui", "viezer" -> "vies", "dommere" -> "dom", "smerigst" -> "smerig"."""
     stems: list[str] = []
-    for suffix in ("ste", "st", "ere", "er"):
+    for suffix in DEGREE_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stems.extend(_spellings(word[: -len(suffix)]))  # dommer, viezer, groter
     return stems
@@ -443,7 +442,11 @@ def _spellings(stem: str) -> list[str]:
     return out
 
 
-_DIMINUTIVES = ("etjes", "etje", "tjes", "tje", "pjes", "pje", "jes")
+_DIMINUTIVES = W.seq("diminutives")
+
+
+INFLECTION_SUFFIXES = W.seq("inflection_suffixes")
+DIMINUTIVE_ENDINGS = W.seq("diminutive_endings")
 
 
 def _stems(word: str) -> list[str]:
@@ -452,13 +455,13 @@ def _stems(word: str) -> list[str]:
         stems.append(word[:-2])
     if word.endswith("je") and len(word) > 4:
         stems.append(word[:-2])
-    if word.endswith(("je", "jes")):
+    if word.endswith(DIMINUTIVE_ENDINGS):
         # diminutives: "Marokkaantjes", "Turkjes", "sukkeltje", "homootje"
         for suffix in _DIMINUTIVES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
                 stems.extend(_spellings(word[: -len(suffix)]))
                 break
-    for suffix in ("en", "e", "s", "n"):
+    for suffix in INFLECTION_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             stem = word[: -len(suffix)]
             stems.extend(_spellings(stem))  # domme, vieze, grote

@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from classifiers.abuse.lexicon import LEXICON_DIR
+from classifiers.abuse.words import W
 
-NEGATION_WORDS = frozenset({"niet", "geen", "nooit", "niemand", "niets", "niks", "nergens"})
+NEGATION_WORDS = W.set("negation_words")
 _ANY = r"[,][^\s#]* "
 # a pattern may name these and keep the matches ("er moeten minder X komen")
-OWN_NEGATORS = frozenset({"minder"})
+OWN_NEGATORS = W.set("own_negators")
 
 
 @dataclass(frozen=True)

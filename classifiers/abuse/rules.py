@@ -15,66 +15,50 @@ from dataclasses import dataclass, field
 
 from classifiers.abuse.analysis import Analysis, Tok
 from classifiers.abuse.phrases import Phrase, PhraseIndex
+from classifiers.abuse.words import W
 
-LESSENERS = frozenset({"minder"})
-NEGATORS = frozenset(
-    {"niet", "geen", "nooit", "niemand", "niets", "niks", "nergens", "nimmer", "minder"}
-)
-OPINION_VERBS = frozenset(
-    {"vindt", "vind", "vinden", "denkt", "denk", "gelooft", "geloof", "waar", "zegt", "beweert",
-     "onzin", "klopt"}
-)
-RHETORICAL_AFTER_NEG = frozenset({"gewoon", "alleen", "ook", "eens", "allemaal"})
+LESSENERS = W.set("lesseners")
+NEGATORS = W.set("negators")
+OPINION_VERBS = W.set("opinion_verbs")
+RHETORICAL_AFTER_NEG = W.set("rhetorical_after_neg")
 # "niets meer dan", "niet beter dan", "niks anders dan": a restriction, not a denial
-RESTRICTIVE_AFTER_NEG = frozenset({"meer", "anders", "beter"})
+RESTRICTIVE_AFTER_NEG = W.set("restrictive_after_neg")
 # "geen reden om X te haten": a negated reason or norm before a purpose clause
-REASON_WORDS = frozenset({"reden", "aanleiding", "oké", "oke", "ok", "normaal", "nodig",
-                          "goed", "acceptabel", "excuus"})
+REASON_WORDS = W.set("reason_words")
 # adverbs between a hated group and the "niet" that denies the hate ("haat X helemaal niet")
-NEG_ADVERBS = frozenset({"helemaal", "echt", "absoluut", "totaal", "zeker", "ook", "eigenlijk",
-                         "heus", "echt+niet", "gewoon"})
-DETERMINERS = frozenset({"die", "deze", "dat", "dit"})
+NEG_ADVERBS = W.set("neg_adverbs")
+DETERMINERS = W.set("determiners")
 _DETERMINERS_DE = DETERMINERS | {"de"}
-_ARTICLES = DETERMINERS | {"de", "het"}  # before a thing: "die printer", "het ding"
+DEFINITE_ARTICLES = W.set("definite_articles")
+
+
+_ARTICLES = DETERMINERS | DEFINITE_ARTICLES  # before a thing: "die printer", "het ding"
 THING_REACH = 4
-TITLES = frozenset({"meneer", "mevrouw", "juf", "meester", "mr", "mw", "dhr"})
-COPULA_SINGULAR = frozenset({"is", "was", "blijft", "wordt", "="})
-EXCLAIM = frozenset({"wat", "zo'n", "zon", "dikke", "vieze", "vuile", "gore", "stomme", "zielige"})
-REPORT_CONJ = frozenset({"dat", "voor", "uit"})
-FIRST_PERSON = frozenset({"ik", "we", "wij", "ikke"})
-SUPERLATIVES = frozenset({"grootste", "ergste", "domste", "lelijkste", "vieste", "dikste"})
+TITLES = W.set("titles")
+COPULA_SINGULAR = W.set("copula_singular")
+EXCLAIM = W.set("exclaim")
+REPORT_CONJ = W.set("report_conj")
+FIRST_PERSON = W.set("first_person")
+SUPERLATIVES = W.set("superlatives")
 # words that make a dehumanising word a verdict on everyone ("alleen vee", "vol beesten")
-GENERALISING = frozenset({"alleen", "allemaal", "vol", "puur", "gewoon", "slechts"})
-ENDORSE = frozenset({"gelijk"})  # "hij heeft gelijk", "groot gelijk"
-ENDORSE_BEFORE = frozenset({"heeft", "had", "hebben", "hadden", "groot", "volkomen", "helemaal"})
+GENERALISING = W.set("generalising")
+ENDORSE = W.set("endorse")  # "hij heeft gelijk", "groot gelijk"
+ENDORSE_BEFORE = W.set("endorse_before")
 # a later "zegt het ook" / "dat zegt iedereen" backs up what the speaker just said
-ECHO_WORDS = frozenset({"ook", "iedereen", "alle", "allemaal"})
+ECHO_WORDS = W.set("echo_words")
 # discrimination: verbs that, negated before a "dat" clause, deny the claim in it
 # ("ik zou nooit willen dat ...", "ik heb nooit gezegd dat ...", "het is niet zo dat ...")
-CLAIM_VERBS = frozenset(
-    {"zeggen", "zeg", "gezegd", "zei", "vinden", "vond", "willen", "wil", "wou", "beweren",
-     "beweer", "beweerd", "geloven", "geloof", "denken", "dacht", "zo", "bedoel", "bedoelde",
-     "menen", "meen", "hopen", "hoop", "vind", "vindt", "denk", "denkt", "waar"}
-)
-ASSERT_VERBS = frozenset(
-    {"vind", "vindt", "vinden", "denk", "denkt", "geloof", "gelooft", "zeg", "zegt", "beweer",
-     "beweert", "bedoel", "meen"}
-)
+CLAIM_VERBS = W.set("claim_verbs")
+ASSERT_VERBS = W.set("assert_verbs")
 # "haat tegen moslims", "de haat", "haat zaaien": hate as a noun, not the speaker hating
-HATE_NOUN_BEFORE = frozenset({"van", "de", "het", "geen", "vol", "pure", "puur", "zoveel", "veel"})
-HATE_NOUN_AFTER = frozenset({"tegen", "jegens", "zaaien", "verspreiden"})
-SUBJECT_PRONOUNS = frozenset({"ik", "je", "jij", "we", "wij", "ze", "zij", "u", "jullie", "ikke"})
+HATE_NOUN_BEFORE = W.set("hate_noun_before")
+HATE_NOUN_AFTER = W.set("hate_noun_after")
+SUBJECT_PRONOUNS = W.set("subject_pronouns")
 # a threat against a group: violence + one of these (intent, wish, norm) in the sentence
-THREAT_INTENT = frozenset(
-    {"moeten", "moet", "moest", "moesten", "zouden", "zou", "mogen", "mag", "verdienen",
-     "verdient", "ga", "gaan", "gaat", "wil", "willen", "zal", "zullen", "laten", "laat",
-     "iemand", "tijd", "hoop", "hopen", "wens", "kom", "komen", "wie", "lets", "kunnen",
-     "kan", "graag", "zin", "mocht", "beter", "betreft"}
-)
-THREAT_PAST = frozenset({"werden", "werd", "waren", "was", "vroeger", "oorlog", "geschiedenis"})
-VOCATIVE = frozenset({"he", "hé", "hey", "hee", "hoi", "yo", "ey", "oi", "ewa", "jo", "hallo"})
-POSSESSIVES = frozenset({"mijn", "m'n", "mn", "je", "jouw", "zijn", "z'n", "zn", "haar", "d'r",
-                         "onze", "ons", "hun", "uw"})
+THREAT_INTENT = W.set("threat_intent")
+THREAT_PAST = W.set("threat_past")
+VOCATIVE = W.set("vocative")
+POSSESSIVES = W.set("possessives")
 
 
 @dataclass
@@ -86,6 +70,17 @@ class Hit:
     toks: list[Tok]
     rule: str
     words: list[str] = field(default_factory=list)
+
+
+MANNER_OF_SPEAKING = W.set("manner_of_speaking")
+HEALTH_FILLERS = W.set("health_fillers")
+CONDITION_WORDS = W.set("condition_words")
+REPORT_FIRST_PERSON_VERBS = W.set("report_first_person_verbs")
+REPORT_REPEAT_VERBS = W.set("report_repeat_verbs")
+CONDITIONAL_YOU = W.set("conditional_you")
+COMPARISON_NEGATORS = W.set("comparison_negators")
+COMPARISON_COPULAS = W.set("comparison_copulas")
+COMPARISON_ADVERBS = W.set("comparison_adverbs")
 
 
 class Stance:
@@ -116,15 +111,15 @@ class Stance:
             t = toks[i]
             before = toks[i - 1].lemma if i and toks[i - 1].sentence == t.sentence else ""
             after = toks[i + 1].lemma if i + 1 < len(toks) else ""
-            if before in FIRST_PERSON or (after in FIRST_PERSON and t.lemma in {"zeg", "zei"}):
+            if before in FIRST_PERSON or (after in FIRST_PERSON and t.lemma in REPORT_FIRST_PERSON_VERBS):
                 continue
-            if before in {"eerlijk", "kortom", "zogezegd", "zo"}:
+            if before in MANNER_OF_SPEAKING:
                 continue  # "eerlijk gezegd" is a manner of speaking, not reported speech
             before2 = toks[i - 2].lemma if i >= 2 and toks[i - 2].sentence == t.sentence else ""
-            conditional = before in {"wat", "iets", "nog"} or (
-                after == "nog" and t.lemma in {"zeg", "zegt"}
+            conditional = before in CONDITION_WORDS or (
+                after == "nog" and t.lemma in REPORT_REPEAT_VERBS
             )
-            if conditional or (before2 == "wat" and before in {"je", "jij", "jullie", "u"}):
+            if conditional or (before2 == "wat" and before in CONDITIONAL_YOU):
                 continue  # "als je nog wat zegt", "zeg nog 1 keer iets": a condition, no quote
             if self.endorsed(t.sentence):
                 continue  # "mijn vader zegt dat ... en hij heeft gelijk" is the speaker's view
@@ -150,8 +145,8 @@ class Stance:
                 after2 = toks[k + 2].lemma if k + 2 < len(toks) else ""
                 if after in RESTRICTIVE_AFTER_NEG and after2 == "dan" and k + 2 < tok.index:
                     return False  # "X zijn niets meer dan ratten" says they are rats
-                if prev.lemma in {"niets", "niks", "niemand"} and after in {"is", "zijn", "was"} \
-                        and after2 in {"zo", "even"}:
+                if prev.lemma in COMPARISON_NEGATORS and after in COMPARISON_COPULAS \
+                        and after2 in COMPARISON_ADVERBS:
                     return False  # "niets is zo walgelijk als X" compares, it does not deny
                 if after == "dat" and self._agreement_question(tok.sentence):
                     return False  # "Vind jij ook niet dat X eng zijn?" asks to agree
@@ -205,7 +200,7 @@ class Stance:
         if tok.sentence and any(t.has("health") for t in self.an.sentence_toks(tok.sentence - 1)):
             return True  # "hoe verspreidt een ziekte zich? Van de pest tot corona."
         k = tok.index - 1
-        while k >= 0 and self.an.toks[k].lemma in {"de", "een", "het", "aan", "geen"}:
+        while k >= 0 and self.an.toks[k].lemma in HEALTH_FILLERS:
             if self.an.toks[k].lemma == "aan":
                 return True
             k -= 1
@@ -216,14 +211,14 @@ class Stance:
         return self.an.toks[k].has("healthverb") or self.an.toks[k].lemma in HAVE_FORMS
 
 
-HAVE_FORMS = frozenset({"heb", "hebt", "hadden"})
+HAVE_FORMS = W.set("have_forms")
 
 
-AGREE_VERBS = frozenset({"vind", "vindt", "vinden", "denk", "denkt", "geloof", "gelooft"})
+AGREE_VERBS = W.set("agree_verbs")
 
 # counter words that name a value the speaker can deny ("ik heb geen respect voor X")
-VALUES = frozenset({"respect", "tolerantie"})
-VALUE_DENIERS = frozenset({"geen", "nooit", "nul", "zero", "0", "weinig", "niet"})
+VALUES = W.set("values")
+VALUE_DENIERS = W.set("value_deniers")
 
 
 def _value_denied(an: Analysis, i: int) -> bool:
@@ -238,6 +233,10 @@ def _verdict_on_people(an: Analysis, i: int) -> bool:
     """"verschrikkelijke mensen": a counter word used as a verdict on people, not on words."""
     nxt = an.toks[i + 1] if i + 1 < len(an.toks) else None
     return nxt is not None and nxt.has("gnoun", "person", "group", "gref")
+
+
+WAT_EEN = W.list("wat_een")
+PLURAL_GROUP_VERBS = W.set("plural_group_verbs")
 
 
 class Targets:
@@ -290,10 +289,10 @@ class Targets:
         if tok.index and toks[tok.index - 1].lemma in _DETERMINERS_DE and not tok.has("slur"):
             before = toks[tok.index - 2].lemma if tok.index >= 2 else ""
             nxt = toks[tok.index + 1] if tok.index + 1 < len(toks) else None
-            plural_verb = nxt is not None and nxt.lemma in {"zijn", "horen", "moeten", "mogen"}
+            plural_verb = nxt is not None and nxt.lemma in PLURAL_GROUP_VERBS
             if before != "al" and not plural_verb and not (nxt is not None and nxt.has("object")):
                 return "exclaim"  # "die achterlijke gek", "de loser is er weer"
-        wat_een = [t.lemma for t in toks[max(0, tok.index - 2) : tok.index]] == ["wat", "een"]
+        wat_een = [t.lemma for t in toks[max(0, tok.index - 2) : tok.index]] == WAT_EEN
         nxt_thing = tok.index + 1 < len(toks) and toks[tok.index + 1].has("object")
         if wat_een and not tok.curse_prefix and not nxt_thing:
             return "exclaim"  # "wat een sukkel met die schoenen": a person, not the shoes
@@ -304,11 +303,11 @@ class Targets:
             return None  # a slur without a person in sight is aimed at the group
         if tok.index and toks[tok.index - 1].lemma in EXCLAIM:
             return "exclaim"
-        if tok.index >= 2 and [t.lemma for t in toks[tok.index - 2 : tok.index]] == ["wat", "een"]:
+        if tok.index >= 2 and [t.lemma for t in toks[tok.index - 2 : tok.index]] == WAT_EEN:
             return "exclaim"
         # "wat een lelijke trol", "de grootste eikel van school": an adjective in between
         before2 = [t.lemma for t in toks[max(0, tok.index - 3) : tok.index - 1]]
-        if before2 == ["wat", "een"] and toks[tok.index - 1].has("negadj", "body", "intens"):
+        if before2 == WAT_EEN and toks[tok.index - 1].has("negadj", "body", "intens"):
             return "exclaim"
         if self.short:
             return "short"
@@ -374,6 +373,9 @@ class GroupUpgradeRule:
         return extra
 
 
+PRON_HE = W.set("pron_he")
+
+
 def _names_person(toks: list[Tok], i: int, text: str) -> bool:
     """Does toks[i] point at one person: a name, @handle, "die gast", "hij", "X is ..."?"""
     t = toks[i]
@@ -384,19 +386,23 @@ def _names_person(toks: list[Tok], i: int, text: str) -> bool:
         return True
     if t.lemma in COPULA_SINGULAR and i and _person_subject(toks, i - 1):
         return True
-    return "pron3s" in tags and t.lemma in {"hij", "hem"}
+    return "pron3s" in tags and t.lemma in PRON_HE
 
 
 _CLASS_CODE = re.compile(r"^(?:[a-z]{0,2}\d[a-z]{0,2}|\d{1,2})$")
 
 
+CLASS_PREPS = W.set("class_preps")
+CLASS_WORDS = W.set("class_words")
+
+
 def _class_reference(toks: list[Tok]) -> bool:
     """"die uit 3B", "die nieuwe van 2c", "die jongen uit groep 7": one pupil, named by class."""
     for i in range(1, len(toks)):
-        if toks[i - 1].lemma not in {"uit", "van"}:
+        if toks[i - 1].lemma not in CLASS_PREPS:
             continue
         code = toks[i].lemma
-        if code in {"groep", "klas"} and i + 1 < len(toks):
+        if code in CLASS_WORDS and i + 1 < len(toks):
             code = toks[i + 1].lemma
         if not _CLASS_CODE.match(code) or not any(c.isdigit() for c in code):
             continue
@@ -405,21 +411,24 @@ def _class_reference(toks: list[Tok]) -> bool:
     return False
 
 
+SUBJECT_ARTICLES = W.set("subject_articles")
+
+
 def _person_subject(toks: list[Tok], i: int) -> bool:
     """Is toks[i] (just before "is") a person: a name, "die gast", "hij"?"""
     t = toks[i]
     if t.has("name", "person", "pron3s", "you"):
         return True
-    if t.tags or (i and toks[i - 1].lemma in DETERMINERS | {"de", "het", "een", "mijn", "onze"}):
+    if t.tags or (i and toks[i - 1].lemma in DETERMINERS | SUBJECT_ARTICLES):
         return False
     first_in_sentence = i == 0 or toks[i - 1].sentence != t.sentence
     return t.capitalised and not first_in_sentence
 
 
-_GOING_MAD = frozenset({"word", "wordt", "worden", "werd", "maakt", "maken", "helemaal", "stapel"})
+_GOING_MAD = W.set("going_mad")
 
 
-CLAUSE_NEGATORS = frozenset({"niemand", "nooit", "nimmer"})
+CLAUSE_NEGATORS = W.set("clause_negators")
 
 
 def _subject_negated(an: Analysis, first: Tok) -> bool:
@@ -522,12 +531,16 @@ class InsultRule:
         return hits
 
 
-MOCK_TAILS = frozenset({"ofzo", "ofwat", "ofso"})
+MOCK_TAILS = W.set("mock_tails")
 MOCKED_IDENTITIES = frozenset({"disability", "orientation", "gender_identity"})
-ADDRESS = frozenset({"jij", "hé", "he", "hey", "ey", "oi", "jo", "yo"})
-SUCH = frozenset({"zo'n", "zon"})
+ADDRESS = W.set("address")
+SUCH = W.set("such")
 _TARGET_TAGS = ("you", "name", "pron3s")
 _KIND_WORDS = ("posadj", "benign")
+
+
+IDENTITY_QUESTION_VERBS_SHORT = W.set("identity_question_verbs_short")
+MOCK_OR_TAILS = W.lists("mock_or_tails")
 
 
 class IdentityInsultRule:
@@ -578,14 +591,14 @@ class IdentityInsultRule:
         # "ben je gehandicapt ofzo?", "ben jij homo of zo": the identities that are thrown
         # as insults ("ben je joods of zo?" may be a real question)
         after = lemmas[k + 1 : k + 3]
-        if lemmas[0] in {"ben", "bent", "is"} and not MOCKED_IDENTITIES.isdisjoint(g.groups) and (
-            not MOCK_TAILS.isdisjoint(after[:1]) or after in (["of", "zo"], ["of", "wat"])
+        if lemmas[0] in IDENTITY_QUESTION_VERBS_SHORT and not MOCKED_IDENTITIES.isdisjoint(g.groups) and (
+            not MOCK_TAILS.isdisjoint(after[:1]) or after in MOCK_OR_TAILS
         ):
             return "mock"
         return None
 
 
-_COPULAS = frozenset({"is", "ben", "bent", "was", "blijft", "lijkt"})
+_COPULAS = W.set("copulas")
 
 
 def _copula_with_target(sentence: list[Tok], g: Tok) -> bool:
@@ -608,13 +621,16 @@ def intensifies(an: Analysis, tok: Tok) -> bool:
             and not nxt.has("gnoun", "group", "person", "npgroup", "you"))
 
 
-DUMMY_SUBJECTS = frozenset({"het", "dat", "dit", "alles", "niks", "niets", "t"})
+DUMMY_SUBJECTS = W.set("dummy_subjects")
+
+
+DUMMY_COPULAS = W.set("dummy_copulas")
 
 
 def _dummy_subject(window: list[Tok]) -> bool:
     """The attribute's copula has a subject that is no person: "het is", "dat was"."""
     for k in range(len(window) - 1, 0, -1):
-        if window[k].lemma in {"is", "was"}:
+        if window[k].lemma in DUMMY_COPULAS:
             return window[k - 1].lemma in DUMMY_SUBJECTS
     return False
 
@@ -622,8 +638,8 @@ def _dummy_subject(window: list[Tok]) -> bool:
 class AttributeRule:
     """"jij bent zo dom": a negative attribute given to the reader or a named person."""
 
-    COPULA = frozenset({"bent", "ben", "is", "was", "blijft", "lijkt", "=", "zijn"})
-    OPINION = frozenset({"vind", "vindt", "vond", "vinden"})
+    COPULA = W.set("attribute_copula")
+    OPINION = W.set("attribute_opinion")
 
     def run(self, an: Analysis, stance: Stance, targets: Targets) -> list[Hit]:
         hits: list[Hit] = []
@@ -663,8 +679,12 @@ class AttributeRule:
 
 # before "mensen" as the subject of a clause ("dat mensen X haten"), not its predicate
 # ("het zijn geen mensen, die X")
-SUBJECT_BEFORE = frozenset({"dat", "de", "veel", "sommige", "zulke", "alle", "andere", "waarom",
-                            "als", "wanneer", "omdat"})
+SUBJECT_BEFORE = W.set("subject_before")
+
+
+QUANTIFIERS_ALL = W.set("quantifiers_all")
+PEOPLE_WORDS = W.set("people_words")
+NIET_EENS = W.list("niet_eens")
 
 
 class GroupRule:
@@ -710,7 +730,7 @@ class GroupRule:
                 derogatory = t.has(*self.DEROGATORY) or (t.curse_prefix and t.has("group"))
                 negated = stance.negated(t, 4)
                 if t.has("posadj") and not t.has(*self.DEROGATORY):
-                    if (t.lemma in {"mensen", "mens"} and t.index < min(group_idx) and t.index
+                    if (t.lemma in PEOPLE_WORDS and t.index < min(group_idx) and t.index
                             and an.toks[t.index - 1].lemma in SUBJECT_BEFORE):
                         continue  # "ik snap niet dat mensen X haten": the subject, not denied
                     # "minder slim" denies the quality like "niet slim" does; "niet minder
@@ -718,7 +738,7 @@ class GroupRule:
                     before = [x.lemma for x in an.toks[max(0, t.index - 2) : t.index]]
                     if t.index > 0 and an.toks[t.index - 1].lemma in LESSENERS:
                         denied = not stance.negated(an.toks[t.index - 1], 4)
-                    elif before == ["niet", "eens"]:
+                    elif before == NIET_EENS:
                         denied = True  # "X zijn niet eens mensen"
                     else:
                         denied = negated and not _negation_on_other(an, t)
@@ -736,7 +756,7 @@ class GroupRule:
                 if personal and not t.has("slur", "dehum", "hateverb"):
                     continue  # an insult of one person who happens to be named with a group
                 # "X zijn geen mensen" denies that they are human: dehumanisation
-                dehum = t.has("dehum") or (t.lemma in {"mensen", "mens"} and t.has("posadj"))
+                dehum = t.has("dehum") or (t.lemma in PEOPLE_WORDS and t.has("posadj"))
                 if dehum and _treated_as(sentence):
                     continue
                 subtype = "dehumanisation" if dehum else "derogation"
@@ -834,7 +854,7 @@ class GroupRule:
     def _generalisation_negated(an: Analysis, group: Tok) -> bool:
         """"niet alle moslims ...", "geen enkele ..." deny the generalisation."""
         k = group.index - 1
-        if k >= 0 and an.toks[k].lemma in {"alle", "elke", "iedere", "enkele", "enkel"}:
+        if k >= 0 and an.toks[k].lemma in QUANTIFIERS_ALL:
             k -= 1
         if k < 0 or an.toks[k].sentence != group.sentence:
             return False
@@ -842,6 +862,13 @@ class GroupRule:
         return an.toks[k].lemma == "niet" or (
             an.toks[k].lemma == "geen" and k + 1 < group.index
         )
+
+
+PASSIVE_AUXILIARIES = W.set("passive_auxiliaries")
+THREAT_DEMAND_WORDS = W.set("threat_demand_words")
+THREAT_NOT_PAST_WORDS = W.set("threat_not_past_words")
+PASSIVE_WORDS = W.set("passive_words")
+IMPERATIVE_VIOLENCE = W.set("imperative_violence")
 
 
 class GroupThreatRule:
@@ -875,10 +902,10 @@ class GroupThreatRule:
             first_person = not FIRST_PERSON.isdisjoint(lemmas)
             intent = not THREAT_INTENT.isdisjoint(lemmas)
             past = not THREAT_PAST.isdisjoint(lemmas) and not (
-                lemmas & {"moeten", "zouden", "zou", "verdienen", "hoop", "mogen"}
+                lemmas & THREAT_NOT_PAST_WORDS
             )
-            passive = not lemmas.isdisjoint({"worden", "wordt"}) and lemmas.isdisjoint(
-                {"moeten", "moet", "zouden", "zou", "mogen", "verdienen", "verdient", "hoop"}
+            passive = not lemmas.isdisjoint(PASSIVE_WORDS) and lemmas.isdisjoint(
+                THREAT_DEMAND_WORDS
             )
             for t in sentence:
                 if not t.has("violence") or t in groups:
@@ -888,7 +915,7 @@ class GroupThreatRule:
                     continue  # "het slaat nergens op", "slaat kant noch wal"
                 if passive and t.lemma.startswith("ge"):
                     continue  # "dat homo's in elkaar worden geslagen": what is done to them
-                imperative = t.index == start and t.lemma in {"sla", "steek", "schiet", "schop"}
+                imperative = t.index == start and t.lemma in IMPERATIVE_VIOLENCE
                 if not (intent or first_person or imperative) and not past:
                     hit = self._violent_habit(an, stance, groups, t, lemmas)
                     if hit:
@@ -911,7 +938,7 @@ class GroupThreatRule:
     ) -> Hit | None:
         """"Turkse mannen slaan hun vrouwen": violence said to be what the group does (the
         group right before a present-tense verb, no passive) is derogation."""
-        if t.lemma.startswith("ge") or lemmas & {"worden", "wordt", "werden", "werd"}:
+        if t.lemma.startswith("ge") or lemmas & PASSIVE_AUXILIARIES:
             return None
         if _past_violence(an, t):
             return None  # "zijn verdronken": what happened to them
@@ -922,19 +949,13 @@ class GroupThreatRule:
 
 
 # an emphatic "no" to the idea of a group somewhere ("Homo's in ons team? Over mijn lijk.")
-REJECTIONS = (
-    ("echt", "niet"), ("mooi", "niet"), ("absoluut", "niet"), ("zeker", "niet"),
-    ("over", "mijn", "lijk"), ("no", "way"), ("vergeet", "het"), ("niet", "in"),
-    ("niet", "bij", "ons"), ("niet", "hier"), ("nooit",), ("nee", "bedankt"), ("bah",),
-    ("nee", "echt", "niet"), ("dacht", "het", "niet"), ("niet", "op", "mijn"),
-    ("niet", "op", "onze"),
-)
+REJECTIONS = W.phrases("rejections")
 
 
-WELCOMING = frozenset(
-    {"waarom", "ja", "graag", "top", "prima", "mooi", "leuk", "super", "geweldig", "fijn",
-     "goed", "natuurlijk", "tuurlijk", "zeker", "heel", "helemaal"}
-)
+WELCOMING = W.set("welcoming")
+
+
+QUESTION_VERBS = W.set("question_verbs")
 
 
 class GroupRejectionRule:
@@ -953,7 +974,7 @@ class GroupRejectionRule:
             ]
             if not groups or len(sentence) > 8 or stance.reported(groups[0]):
                 continue
-            if sentence[0].has("benign") or sentence[0].lemma in {"zijn", "is", "hebben", "heeft"}:
+            if sentence[0].has("benign") or sentence[0].lemma in QUESTION_VERBS:
                 continue  # "Zijn er homo's in je klas? Nee, ..." asks a question
             reply_toks = an.sentence_toks(s + 1)
             reply = [t.lemma for t in reply_toks][:4]
@@ -980,53 +1001,46 @@ class GroupRejectionRule:
 
 # "met X in de klas ...", "zodra er X komen ...", "sinds die X er zijn ...": a clause that
 # puts a group somewhere, before what then happens
-PRESENCE_CONJ = frozenset({"met", "zodra", "als", "sinds", "wanneer", "nu", "zolang"})
+PRESENCE_CONJ = W.set("presence_conj")
 PRESENCE_REACH = 3  # tokens from the conjunction to the group
-NEVER_AGAIN = frozenset({"niks", "niets", "nooit", "nergens"})  # "... leer je niks meer"
+NEVER_AGAIN = W.set("never_again")  # "... leer je niks meer"
 # "fokken als konijnen", "lijken op apen": a comparison with an animal, dirt or disease
-COMPARE_WORDS = frozenset({"als", "zoals", "net", "lijken", "lijkt", "leken", "leek"})
+COMPARE_WORDS = W.set("compare_words")
 LIKENED = ("animal", "dehum", "disease")
-TREATED = frozenset(
-    {"behandeld", "behandelen", "behandelt", "afgeschilderd", "weggezet", "genoemd",
-     "uitgemaakt", "gezien", "opgejaagd", "opgesloten", "vervoerd"}
-)
+TREATED = W.set("treated")
 # a rhetorical question about a group's presence or rights ("Waarom mogen X hier eigenlijk
 # wonen?"): a question word, a rhetorical particle and a word of permission or place
-QUESTION_WORDS = frozenset({"waarom", "wie", "wat", "moeten", "moet", "waarvoor"})
-RHETORICAL = frozenset({"eigenlijk", "überhaupt", "uberhaupt", "nog", "vredesnaam", "echt"})
-PRESENCE_WORDS = frozenset(
-    {"mogen", "mag", "hier", "binnen", "binnengelaten", "toegelaten", "toelaten",
-     "binnenlaten", "laten", "ons", "onze", "toe"}
-)
-VICTIM_REFS = frozenset({"ze", "zij", "hun", "hen", "zich", "d'r"})
+QUESTION_WORDS = W.set("question_words")
+RHETORICAL = W.set("rhetorical")
+PRESENCE_WORDS = W.set("presence_words")
+VICTIM_REFS = W.set("victim_refs")
 # "Zo'n X in je groep en ...", "Een X als buurman? Dan ...", "Eén X erbij en ...": one member
 # of a group put in a role, before what then happens
-ROLE_DETERMINERS = frozenset({"zo'n", "zon", "een", "eén", "één"})
-ROLE_PREPS = frozenset({"in", "als", "erbij", "naast", "bij", "op", "tussen"})
-ROLE_VICTIM_REFS = VICTIM_REFS | {"hij", "hem", "haar"}
+ROLE_DETERMINERS = W.set("role_determiners")
+ROLE_PREPS = W.set("role_preps")
+SINGULAR_PRONOUNS = W.set("singular_pronouns")
+
+
+ROLE_VICTIM_REFS = VICTIM_REFS | SINGULAR_PRONOUNS
 # idioms of a bad end that need no lexicon word: "dan weet je het wel", "is het gedaan met
 # de rust", "kun je fluiten naar je cijfer"
-BAD_END_IDIOMS = (("weet", "je", "het", "wel"), ("weten", "we", "het", "wel"),
-                  ("gedaan", "met"), ("fluiten", "naar"), ("einde", "verhaal"))
+BAD_END_IDIOMS = W.phrases("bad_end_idioms")
 # "X willen altijd de baas spelen", "X zijn altijd te laat": a habit said of a whole group
-ALWAYS = frozenset({"altijd", "steeds", "constant", "telkens", "continu", "alsmaar", "altyd"})
+ALWAYS = W.set("always")
 HABIT_REACH = 7  # tokens from "altijd" to the behaviour
 # "X kunnen gewoon niet inparkeren", "X snappen nou eenmaal geen techniek": an inability
 # said of a whole group, as a fact of nature (a marker of that is required: "doven kunnen
 # de omroep niet horen" is a fact, "veel nieuwkomers snappen de regels nog niet" a phase)
-ABILITY_VERBS = frozenset(
-    {"kunnen", "kan", "kunne", "snappen", "snapt", "begrijpen", "begrijpt", "weten", "leren"}
-)
-INABILITY = frozenset({"niet", "geen", "niks", "niets", "nooit", "nie"})
-BY_NATURE = frozenset({"gewoon", "gwn", "eenmaal", "nature", "allemaal", "nooit", "helemaal",
-                       "totaal", "echt", "bekend", "zit"})
-QUANTIFIERS = frozenset({"veel", "sommige", "enkele", "een", "paar", "meeste", "nieuwe"})
+ABILITY_VERBS = W.set("ability_verbs")
+INABILITY = W.set("inability")
+BY_NATURE = W.set("by_nature")
+QUANTIFIERS = W.set("quantifiers")
 # each frame of GroupFrameRule starts from one of these words or tags
 _FRAME_WORDS = (PRESENCE_CONJ | COMPARE_WORDS | QUESTION_WORDS | ROLE_DETERMINERS | ALWAYS
                 | ABILITY_VERBS | {"disgust"})
 
 
-DEMANDS = frozenset({"moeten", "moet", "zouden", "zou", "verdienen", "verdient", "mogen"})
+DEMANDS = W.set("demands")
 
 
 def _treated_as(sentence: list[Tok]) -> bool:
@@ -1036,17 +1050,24 @@ def _treated_as(sentence: list[Tok]) -> bool:
     return not TREATED.isdisjoint(lemmas) and DEMANDS.isdisjoint(lemmas)
 
 
+NOTHING_WORDS = W.set("nothing_words")
+
+
 def _nothing_after(an: Analysis, t: Tok) -> bool:
     """"X verpesten (helemaal) niks": the verb's object is nothing, which denies it."""
     k = t.index + 1
     if k < len(an.toks) and an.toks[k].lemma in NEG_ADVERBS:
         k += 1  # "helemaal niks" ("vechten om niks" is no denial)
-    return k < len(an.toks) and an.toks[k].lemma in {"niks", "niets", "nix"}
+    return k < len(an.toks) and an.toks[k].lemma in NOTHING_WORDS
 
 
 def _is_question(an: Analysis, sentence: list[Tok]) -> bool:
     end = sentence[-1].end
     return "?" in an.text[end : end + 4]
+
+
+SELF_IDENTIFYING = W.lists("self_identifying")
+FIRST_PERSON_PLURAL = W.set("first_person_plural")
 
 
 def self_identified(sentence: list[Tok], group: Tok) -> bool:
@@ -1057,9 +1078,13 @@ def self_identified(sentence: list[Tok], group: Tok) -> bool:
     before = lemmas[max(0, i - 4) : i]
     if before[-1:] == ["als"] and not FIRST_PERSON.isdisjoint(lemmas[i + 1 : i + 8]):
         return True  # "als (dove) leerling heb ik ...", "als homo voel ik me ..."
-    if i >= 2 and before[-2:] in (["ik", "ben"], ["wij", "zijn"], ["we", "zijn"]):
+    if i >= 2 and before[-2:] in SELF_IDENTIFYING:
         return True
-    return "groep" in before and bool({"wij", "we"} & set(before))
+    return "groep" in before and bool(FIRST_PERSON_PLURAL & set(before))
+
+
+PRESENCE_LEAD_CONJUNCTIONS = W.set("presence_lead_conjunctions")
+ROLE_LEAD_WORDS = W.set("role_lead_words")
 
 
 class GroupFrameRule:
@@ -1113,7 +1138,7 @@ class GroupFrameRule:
     @staticmethod
     def _presence(an: Analysis, stance: Stance, sentence: list[Tok], groups: list[Tok]
                   ) -> Hit | None:
-        k = 1 if sentence[0].lemma in {"en", "want", "maar"} else 0
+        k = 1 if sentence[0].lemma in PRESENCE_LEAD_CONJUNCTIONS else 0
         if len(sentence) <= k or sentence[k].lemma not in PRESENCE_CONJ:
             return None
         conj = sentence[k]
@@ -1134,7 +1159,7 @@ class GroupFrameRule:
         """"Zo'n X in je groep en je haalt nooit een voldoende", "Een X als buurman? Dan weet
         je het wel": a verbless set-up (determiner, group, role) and then a bad end, in the
         same sentence or in the next one when that starts with "dan"."""
-        k = 1 if sentence[0].lemma in {"en", "want", "maar", "nog"} else 0
+        k = 1 if sentence[0].lemma in ROLE_LEAD_WORDS else 0
         if len(sentence) <= k + 1 or sentence[k].lemma not in ROLE_DETERMINERS:
             return None
         group = next((g for g in groups if 0 < g.index - sentence[k].index <= 2), None)
@@ -1253,6 +1278,9 @@ class GroupFrameRule:
                    "group.question")
 
 
+NEVER_AGAIN_AFTER = W.set("never_again_after")
+
+
 def _bad_end(an: Analysis, stance: Stance, toks: list[Tok],
              victim_refs: frozenset[str] = ROLE_VICTIM_REFS) -> list[Tok] | None:
     """The tokens of a bad outcome in `toks` (a ruin word, "nooit/niks meer", an idiom of a
@@ -1267,7 +1295,7 @@ def _bad_end(an: Analysis, stance: Stance, toks: list[Tok],
             continue  # "naar de mis": the mass
         if t.has("ruin"):
             return None if stance.negated(t, 3) else [t]
-        if t.lemma in NEVER_AGAIN and n + 1 < len(toks) and lemmas[n + 1] in {"meer", "een"}:
+        if t.lemma in NEVER_AGAIN and n + 1 < len(toks) and lemmas[n + 1] in NEVER_AGAIN_AFTER:
             return [t, toks[n + 1]]
         for idiom in BAD_END_IDIOMS:
             if tuple(lemmas[n : n + len(idiom)]) == idiom:
@@ -1282,19 +1310,19 @@ _LOADED = frozenset(
 )
 # ... or a frame that turns a positive word ("alleen goed voor het huishouden", "ik hou niet
 # van ...": a negated positive is no benign mention)
-_CAUTION = frozenset(
-    {"teveel", "weg", "terug", "eruit", "grens", "grenzen", "wegwezen", "alleen", "enkel",
-     "slechts", "niet", "nooit", "geen", "nie", "noit"}
-)
+_CAUTION = W.set("caution")
 
 
-BELONG = frozenset({"horen", "hoort", "hoor", "thuishoren"})
+BELONG = W.set("belong")
 
 
 def _belongs(lemmas: list[str], i: int) -> bool:
     """"X horen er (gewoon) bij", "hoort erbij": a group said to belong."""
     before = lemmas[max(0, i - 3) : i]
     return not BELONG.isdisjoint(before) and (lemmas[i] == "erbij" or "er" in before)
+
+
+BELONG_PARTICLES = W.set("belong_particles")
 
 
 def benign_group_mention(an: Analysis) -> list[Tok]:
@@ -1334,19 +1362,25 @@ def benign_group_mention(an: Analysis) -> list[Tok]:
     ]
     signs += [g for g in groups if self_identified(an.sentence_toks(g.sentence), g)]
     signs += [g for g in groups if _identity_asked(an, an.sentence_toks(g.sentence))]
-    signs += [t for t in toks if t.lemma in {"bij", "erbij"} and _belongs(lemmas, t.index)]
+    signs += [t for t in toks if t.lemma in BELONG_PARTICLES and _belongs(lemmas, t.index)]
     if not signs:
         signs = _enumerated_groups(toks, groups)
     return [*groups[:1], *signs] if signs else []
 
 
+IDENTITY_QUESTION_VERBS = W.set("identity_question_verbs")
+
+
 def _identity_asked(an: Analysis, sentence: list[Tok]) -> bool:
     """"Ben jij ook moslim?", "Is Daan joods?": a yes/no question about who someone is."""
     return (
-        sentence[0].lemma in {"ben", "bent", "is", "zijn", "was"}
+        sentence[0].lemma in IDENTITY_QUESTION_VERBS
         and any(t.has("you", "name", "pron3s") for t in sentence)
         and _is_question(an, sentence)
     )
+
+
+LIST_CONJUNCTIONS = W.set("list_conjunctions")
 
 
 def _enumerated_groups(toks: list[Tok], groups: list[Tok]) -> list[Tok]:
@@ -1356,9 +1390,13 @@ def _enumerated_groups(toks: list[Tok], groups: list[Tok]) -> list[Tok]:
     if len({g.lemma for g in listed}) < 2:
         return []
     first, last = listed[0].index, listed[-1].index
-    if any(t.lemma in {"en", "of"} for t in toks[first:last]) and last - first <= 2 * len(listed):
+    if any(t.lemma in LIST_CONJUNCTIONS for t in toks[first:last]) and last - first <= 2 * len(listed):
         return listed[1:]
     return []
+
+
+PARTICIPLE_PREFIXES = W.seq("participle_prefixes")
+PERFECT_AUXILIARIES = W.set("perfect_auxiliaries")
 
 
 def _past_violence(an: Analysis, t: Tok) -> bool:
@@ -1369,16 +1407,16 @@ def _past_violence(an: Analysis, t: Tok) -> bool:
     if not THREAT_INTENT.isdisjoint(lemmas):
         return False
     # "werden vergast", "zijn verdronken": a participle after a past or perfect auxiliary
-    perfect = t.lemma.startswith(("ge", "ver", "om", "af", "op", "neer", "dood")) and any(
-        x.lemma in {"zijn", "is", "werden", "werd", "waren", "was", "hebben", "heeft"}
+    perfect = t.lemma.startswith(PARTICIPLE_PREFIXES) and any(
+        x.lemma in PERFECT_AUXILIARIES
         for x in sentence if x.index < t.index
     )
     return perfect or not THREAT_PAST.isdisjoint(lemmas)
 
 
-HISTORY = frozenset({"vroeger", "toen", "destijds", "eeuw", "eeuwen", "middeleeuwen"})
-PAST_MODALS = frozenset({"mochten", "mocht", "moesten", "moest", "konden", "kon", "werden"})
-IDIOM_AFTER_VIOLENCE = frozenset({"nergens", "kant"})
+HISTORY = W.set("history")
+PAST_MODALS = W.set("past_modals")
+IDIOM_AFTER_VIOLENCE = W.set("idiom_after_violence")
 
 
 def drop_denied_discrimination(an: Analysis, hits: list[Hit]) -> list[Hit]:
@@ -1403,7 +1441,7 @@ def drop_denied_discrimination(an: Analysis, hits: list[Hit]) -> list[Hit]:
     return out
 
 
-CONDITIONALS = frozenset({"als", "wanneer", "indien", "zodra", "nadat"})
+CONDITIONALS = W.set("conditionals")
 
 
 def _procedure_described(sentence: list[Tok]) -> bool:
@@ -1416,12 +1454,7 @@ def _procedure_described(sentence: list[Tok]) -> bool:
     return False
 
 
-_NOT_A_NOUN = frozenset(
-    {"en", "of", "om", "te", "dan", "als", "die", "dat", "zijn", "is", "maar", "want", "voor",
-     "met", "in", "op", "aan", "van", "bij", "naar", "uit", "ook", "zo", "echt", "heel", "wel",
-     "niet", "geen", "hoor", "joh", "toch", "gwn", "gewoon", "lol", "haha", "zeg", "allemaal",
-     "altijd", "hier", "daar", "er", "nou", "hè", "he", "wat", "dus"}
-)
+_NOT_A_NOUN = W.set("not_a_noun")
 
 
 def _modifies_thing(an: Analysis, t: Tok) -> bool:
@@ -1445,10 +1478,13 @@ def _modifies_thing(an: Analysis, t: Tok) -> bool:
 _PEOPLE = ("person", "gnoun", "group", "npgroup", "you", "name", "pron3p", "pron3s")
 
 
+GROUP_ADJECTIVE_ENDINGS = W.seq("group_adjective_endings")
+
+
 def _thing_described(an: Analysis, g: Tok) -> Tok | None:
     """The noun a group adjective describes when it is a thing, not people ("de Turkse
     bakkerij", "die Marokkaanse tajine"; not "Turkse jongens" or "Marokkaanse leerlingen")."""
-    if not g.has("gadj") and not an.text[g.start : g.end].lower().endswith(("se", "sche")):
+    if not g.has("gadj") and not an.text[g.start : g.end].lower().endswith(GROUP_ADJECTIVE_ENDINGS):
         return None
     nxt = an.toks[g.index + 1] if g.index + 1 < len(an.toks) else None
     if nxt is None or nxt.clause != g.clause or nxt.has(*_PEOPLE):
@@ -1460,16 +1496,16 @@ def _thing_described(an: Analysis, g: Tok) -> Tok | None:
     return nxt
 
 
-_COUNTING = frozenset(
-    {"een", "twee", "drie", "vier", "vijf", "paar", "enkele", "veel", "lege", "grote",
-     "kleine", "oude", "volle", "nieuwe", "die+oude"}
-)
+_COUNTING = W.set("counting")
+
+
+ORDINARY_ARTICLES = W.set("ordinary_articles")
 
 
 def _ordinary_reading(an: Analysis, t: Tok, prev: Tok | None) -> bool:
     """A slur that is also an ordinary word reads as that word after a possessive, an
     article or a count ("mijn nicht", "de potten", "twee potten"), or next to things."""
-    ordinary_before = POSSESSIVES | {"de", "het"} | _COUNTING
+    ordinary_before = POSSESSIVES | ORDINARY_ARTICLES | _COUNTING
     if prev is not None and prev.sentence == t.sentence and (
         prev.lemma in ordinary_before or prev.lemma.isdigit()
     ):
@@ -1478,7 +1514,7 @@ def _ordinary_reading(an: Analysis, t: Tok, prev: Tok | None) -> bool:
     return any(x.has("thing") for x in an.sentence_toks(t.sentence))
 
 
-_PREDICATE_FILLERS = frozenset({"echt", "gewoon", "zo", "toch", "wel", "ook", "nog", "best"})
+_PREDICATE_FILLERS = W.set("predicate_fillers")
 
 
 def _predicate_of_person(an: Analysis, article: Tok) -> bool:
@@ -1495,7 +1531,10 @@ def _predicate_of_person(an: Analysis, article: Tok) -> bool:
     )
 
 
-_DENIAL_AFTER = frozenset({"waar", "zo", "klopt", "kloppen", "juist"})
+_DENIAL_AFTER = W.set("denial_after")
+
+
+CLAIM_COPULAS = W.set("claim_copulas")
 
 
 def _claim_then_denied(sentence: list[Tok], last_group: int) -> bool:
@@ -1509,7 +1548,7 @@ def _claim_then_denied(sentence: list[Tok], last_group: int) -> bool:
         # no comma: "Dat X een bedreiging zijn is gewoon niet waar." — the claim's verb, then
         # a second finite verb that carries the denial at the end of the sentence
         lemmas = [t.lemma for t in after]
-        verbs = [k for k, x in enumerate(lemmas) if x in {"is", "zijn", "klopt", "was"}]
+        verbs = [k for k, x in enumerate(lemmas) if x in CLAIM_COPULAS]
         if len(verbs) < 2:
             return False
         tail = lemmas[verbs[1] :][:5]
@@ -1552,6 +1591,9 @@ def _hate_noun(an: Analysis, t: Tok) -> bool:
     return nxt is not None and nxt.sentence == t.sentence and nxt.lemma in HATE_NOUN_AFTER
 
 
+PLURAL_ENDINGS = W.seq("plural_endings")
+
+
 class SlurRule:
     """A slur for a group: discrimination wherever it is used, unless quoted or rejected."""
 
@@ -1575,7 +1617,7 @@ class SlurRule:
             prev = an.toks[t.index - 1] if t.index else None
             if t.has("homonym") and _ordinary_reading(an, t, prev):
                 continue  # "mijn nicht komt logeren", "twee potten jam": the ordinary word
-            plural = t.lemma.endswith(("en", "s"))  # "die spassers": a slur for the group
+            plural = t.lemma.endswith(PLURAL_ENDINGS)  # "die spassers": a slur for the group
             if t.has("plain_insult") and not plural and not targets.group[t.sentence]:
                 continue  # "hou je bek mongool": a general insult here (InsultRule's)
             if prev is not None and prev.sentence == t.sentence and prev.lemma in VOCATIVE:
@@ -1618,15 +1660,10 @@ class ProfanityRule:
         return hits
 
 
-_DISEASE_INSULT = ("kankerlijer", "teringlijer", "tyfuslijer", "klerelijer", "pestlijer",
-                   "pleurislijer", "kolerelijer")
+_DISEASE_INSULT = W.seq("disease_insult")
 # insult words that are disease compounds in the lexicon ("kankermongool", "teringhoer")
-_DISEASE_HEADS = ("kanker", "kenker", "kankah", "tering", "tyfus", "tiefus", "klere", "kolere",
-                  "pleuris")
-_DISEASE_PREFIXES = frozenset(
-    {"kanker", "kenker", "kankah", "kkr", "kk", "tering", "tyfus", "tiefus", "klere", "kolere",
-     "pleuris", "tbc", "pest"}
-)
+_DISEASE_HEADS = W.seq("disease_heads")
+_DISEASE_PREFIXES = W.set("disease_prefixes")
 
 
 # --- bullying: subtype resolution and denial frames (bullying-specific; see issue 3) ---
@@ -1647,25 +1684,22 @@ DEMOTED_SCORE = 0.45  # below the flag threshold: the hit still shows in the sco
 FLAG_LINE = 0.5
 # a negation plus a verb of saying or thinking denies what follows ("ik zou nooit zeggen dat
 # je dik bent", "het is niet waar dat Noor een slet is", "niemand vindt jou dom")
-DENIAL_VERBS = frozenset(
-    {"zeggen", "zeg", "zegt", "gezegd", "zei", "vinden", "vind", "vindt", "vond", "denk",
-     "denkt", "denken", "dacht", "noemen", "noem", "noemt", "genoemd", "beweren", "beweer",
-     "beweert", "waar", "opkomen", "schrijven", "geschreven", "typen", "getypt", "roepen",
-     "geroepen", "bedoelen", "bedoel", "bedoeld", "menen", "meen",
-     # "je hoeft niet bang te zijn dat we je slaan"
-     "bang", "vrees", "vrezen"}
-)
-DENIAL_NEGATORS = frozenset({"niet", "nooit", "niemand", "geen"})
+DENIAL_VERBS = W.set("denial_verbs")
+DENIAL_NEGATORS = W.set("denial_negators")
 
 
 TARGET_TAGS = frozenset({"you", "name", "person", "pron3s", "pron3p"})
+
+
+NIET_ZO = W.list("niet_zo")
+DO_VERBS = W.set("do_verbs")
 
 
 def _told_to_stop(an: Analysis, tok: Tok) -> bool:
     """"Doe (nou) niet zo mongool": the reader is told to stop being what the word says."""
     before = [t.lemma for t in an.toks[max(0, tok.index - 5) : tok.index]
               if t.sentence == tok.sentence]
-    return before[-2:] == ["niet", "zo"] and not {"doe", "doet", "doen"}.isdisjoint(before)
+    return before[-2:] == NIET_ZO and not DO_VERBS.isdisjoint(before)
 
 
 def _rhetorical_negation(an: Analysis, tok: Tok) -> bool:
@@ -1686,7 +1720,11 @@ def _rhetorical_negation(an: Analysis, tok: Tok) -> bool:
     )
 
 
-SELF_FILLERS = frozenset({"een", "zo'n", "zon", "echt", "gewoon", "zo", "ook", "wel", "toch"})
+SELF_FILLERS = W.set("self_fillers")
+
+
+SAID_OF_SELF_AFTER = W.lists("said_of_self_after")
+SELF_IK_BEN = W.list("self_ik_ben")
 
 
 def _said_of_self(an: Analysis, tok: Tok) -> bool:
@@ -1695,17 +1733,20 @@ def _said_of_self(an: Analysis, tok: Tok) -> bool:
              if t.sentence == tok.sentence]
     before = [t.lemma for t in an.toks[max(0, tok.index - 4) : tok.index]
               if t.sentence == tok.sentence]
-    if after[:2] in (["ben", "ik"], ["was", "ik"]):
+    if after[:2] in SAID_OF_SELF_AFTER:
         return True
     if before[-1:] and before[-1] in SELF_FILLERS:
         before = before[:-1]  # "ik ben (zo'n) idioot"
-    return before[-2:] == ["ik", "ben"]
+    return before[-2:] == SELF_IK_BEN
+
+
+SPEAKER_WORDS = W.set("speaker_words")
 
 
 def _speaker_only(an: Analysis, tok: Tok) -> bool:
     """The sentence speaks of the speaker (ik, mijn, we) and of no one else."""
     sentence = an.sentence_toks(tok.sentence)
-    return any(t.lemma in {"ik", "mijn", "m'n", "mn", "we", "wij", "ons", "onze"} for t in sentence)
+    return any(t.lemma in SPEAKER_WORDS for t in sentence)
 
 
 def _emoji_only(an: Analysis, h: Hit) -> bool:
@@ -1750,6 +1791,9 @@ def resolve_bullying_subtypes(an: Analysis, hits: list[Hit]) -> list[Hit]:
     return hits
 
 
+DENIAL_DAT_VERBS = W.set("denial_dat_verbs")
+
+
 def denied_in_sentence(an: Analysis, tok: Tok) -> bool:
     """A denial frame before the token in its sentence: a negation followed (within three
     words) by a verb of saying or thinking, or "niet waar dat" ("ik heb nooit gezegd dat
@@ -1768,7 +1812,7 @@ def denied_in_sentence(an: Analysis, tok: Tok) -> bool:
         ):
             return True  # "er is niemand die jou een loser vindt"
         before = {x.lemma for x in sentence[max(0, k - 2) : k]}
-        if nxt == "dat" and before & (DENIAL_VERBS | {"klopt", "is"}):
+        if nxt == "dat" and before & (DENIAL_VERBS | DENIAL_DAT_VERBS):
             return True  # "ik vind niet dat je dik bent", "het klopt niet dat ..."
         for j, x in enumerate(sentence[k + 1 : k + 5], k + 1):
             if x.index >= tok.index or x.clause != tok.clause:
@@ -1786,15 +1830,16 @@ def denied_in_sentence(an: Analysis, tok: Tok) -> bool:
 # rules compose them with a target, so that new phrasings need no new pattern.
 
 TARGET_PERSON = frozenset({"you", "name", "pron3s", "person"})
-POSSESSIVE_3S = frozenset({"zijn", "haar", "z'n", "zn", "d'r", "der"})
-IMPERATIVE_HARM = frozenset(
-    {"ga", "gaan", "val", "vallen", "spring", "springen", "hang", "sterf", "verrek", "stik"}
-)
-FIRST_PERSON_SUBJECT = frozenset({"ik", "we", "wij", "ikke", "ikzelf"})
-REFLEXIVE = frozenset({"jezelf", "jijzelf", "jouzelf", "uzelf", "julliezelf"})
-REFLEXIVE_VERBS = frozenset({"ophangen", "ophang", "ophangt", "verhangen", "verhang", "opknopen"})
-OBJECT_AFTER = frozenset({"die", "de", "het", "een", "dat", "deze", "dit", "ze", "hem", "al"})
-COMPARISON = (("lijkt", "op"), ("lijkt", "wel"), ("net", "een"), ("net", "als"), ("lijken", "op"))
+POSSESSIVE_3S = W.set("possessive_3s")
+IMPERATIVE_HARM = W.set("imperative_harm")
+FIRST_PERSON_SUBJECT = W.set("first_person_subject")
+REFLEXIVE = W.set("reflexive")
+REFLEXIVE_VERBS = W.set("reflexive_verbs")
+OBJECT_AFTER = W.set("object_after")
+COMPARISON = W.phrases("comparison")
+
+
+TARGET_PRONOUNS = W.set("target_pronouns")
 
 
 def _is_target(toks: list[Tok], k: int, text: str) -> bool:
@@ -1802,7 +1847,7 @@ def _is_target(toks: list[Tok], k: int, text: str) -> bool:
     tags = t.tags
     if "you" in tags or "name" in tags or (t.start and text[t.start - 1] == "@"):
         return True
-    if "pron3s" in tags and t.lemma in {"hij", "hem", "zij", "ze"}:
+    if "pron3s" in tags and t.lemma in TARGET_PRONOUNS:
         return True
     return "person" in tags and k > 0 and toks[k - 1].lemma in DETERMINERS
 
@@ -1869,6 +1914,9 @@ class WishRule:
         return hits
 
 
+READER_PRONOUNS = W.set("reader_pronouns")
+
+
 class SelfHarmRule:
     """Incitement to self-harm: the reflexive "jezelf" (or "je" with a verb that is only
     reflexive, "ophangen") together with a self-harm verb in one clause ("doe jezelf wat
@@ -1888,7 +1936,7 @@ class SelfHarmRule:
                 nxt = toks[v + 1].lemma if v + 1 < len(toks) else ""
                 if nxt in OBJECT_AFTER:
                     continue  # "ga je ophangen die poster": something else is hung
-                refl = next((t for t in window[-3:] if t.lemma in {"je", "jij", "u"}), None)
+                refl = next((t for t in window[-3:] if t.lemma in READER_PRONOUNS), None)
             if refl is None:
                 continue
             if _clause_negated(toks, lo, v) or stance.reported(verb) or denied_in_sentence(
@@ -1899,6 +1947,9 @@ class SelfHarmRule:
                 continue
             hits.append(Hit("bullying", "self_harm_incitement", 3, 0.9, [refl, verb], "selfharm"))
         return hits
+
+
+AUDIENCE_GROUPS = W.set("audience_groups")
 
 
 class LaughterRule:
@@ -1936,7 +1987,7 @@ class LaughterRule:
             near = [lg for lg in laughs if abs(toks[lg].sentence - s) <= 1]
             audience = cue.has("mishap") and (
                 any(t.has("audience") for t in sentence)
-                or any(a.lemma == "hele" and b.lemma in {"klas", "school", "groep"}
+                or any(a.lemma == "hele" and b.lemma in AUDIENCE_GROUPS
                        for a, b in itertools.pairwise(sentence))
             )
             if not near and not audience:
@@ -1945,16 +1996,10 @@ class LaughterRule:
         return hits
 
 
-SEXUAL_RATING = frozenset({"cijfer", "rating", "punten", "score"})
-POSSESSIVE_YOU = frozenset({"je", "jouw", "jou", "uw"})
-SEXUAL_BODY = frozenset(
-    {"tieten", "borsten", "kont", "kontje", "billen", "piemel", "lul", "pik", "ass", "bips",
-     "dijen", "lichaam", "lijf", "body"}
-)
-SEXUAL_EVAL = frozenset(
-    {"lekker", "lekkere", "geil", "geile", "sexy", "strak", "strakke", "mooie", "nice", "hot",
-     "heet", "hete", "grote", "dikke", "kleine", "stevige"}
-)
+SEXUAL_RATING = W.set("sexual_rating")
+POSSESSIVE_YOU = W.set("possessive_you")
+SEXUAL_BODY = W.set("sexual_body")
+SEXUAL_EVAL = W.set("sexual_eval")
 
 
 class SexualRule:
@@ -2005,6 +2050,11 @@ class SexualRule:
         return hits
 
 
+DENIAL_FIRST_WORDS = W.set("denial_first_words")
+DENIAL_FIRST_PAIRS = W.lists("denial_first_pairs")
+DENIAL_FIRST_IF_NIET = W.set("denial_first_if_niet")
+
+
 def denied_after(an: Analysis, tok: Tok) -> bool:
     """"Jij een loser? Echt niet.", "Dat je dik bent? Onzin!": the abuse is asked as a
     question and the next sentence denies it."""
@@ -2018,8 +2068,8 @@ def denied_after(an: Analysis, tok: Tok) -> bool:
     first = [t.lemma for t in an.toks[nstart : min(nend, nstart + 3)]]
     if not first:
         return False
-    if first[0] in {"nee", "welnee", "onzin", "nooit"}:
+    if first[0] in DENIAL_FIRST_WORDS:
         return True
-    if first[0] in {"absoluut", "zeker", "natuurlijk"} and "niet" in first:
+    if first[0] in DENIAL_FIRST_IF_NIET and "niet" in first:
         return True
-    return first[:2] in (["echt", "niet"], ["helemaal", "niet"], ["totaal", "niet"])
+    return first[:2] in DENIAL_FIRST_PAIRS
