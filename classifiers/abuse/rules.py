@@ -691,7 +691,6 @@ class GroupRule:
     """Derogation or dehumanisation of a protected group, including pronoun references
     across sentences ("Ik ken veel moslims. Het zijn allemaal ...")."""
 
-    DEROGATORY = ("insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body", "negverb")
     REACH = 6  # tokens between the group and the derogatory word
     CLAUSE_REACH = 10  # ... or this many within one clause ("sinds die X hier wonen ...")
 
@@ -704,9 +703,9 @@ class GroupRule:
             if not any(t.tags and self._may_derogate(t) for t in sentence):
                 continue  # a hit needs a derogatory or positive word: skip the tests below
             groups = [t for t in sentence if t.tags and t.has("group", "gref")]
-            if any(self._generalisation_negated(an, g) for g in groups):
+            if any(generalisation_negated(an, g) for g in groups):
                 continue
-            if self._opinion_negated(sentence, groups):
+            if opinion_negated(sentence, groups):
                 continue
             # "mijn vader zegt dat X ... en hij heeft gelijk": "hij" is the source, not a target
             personal = targets.person[s] and not stance.endorsed(s) and _names_someone(
@@ -716,7 +715,7 @@ class GroupRule:
             for t in sentence:
                 if not t.tags and not t.curse_prefix:
                     continue  # a word the lexicon does not know is neither derogatory nor posadj
-                if t in groups and (not t.has(*self.DEROGATORY) or t.has("gnoun")):
+                if t in groups and (not t.has(*DEROGATORY) or t.has("gnoun")):
                     continue  # "die lui" refers to the group; it says nothing of it
                 if t.has("hateverb") and _hate_noun(an, t):
                     continue
@@ -727,9 +726,9 @@ class GroupRule:
                 same_clause = any(g.clause == t.clause and g.index < t.index for g in groups)
                 if distance > self.REACH and not (same_clause and distance <= self.CLAUSE_REACH):
                     continue
-                derogatory = t.has(*self.DEROGATORY) or (t.curse_prefix and t.has("group"))
+                derogatory = t.has(*DEROGATORY) or (t.curse_prefix and t.has("group"))
                 negated = stance.negated(t, 4)
-                if t.has("posadj") and not t.has(*self.DEROGATORY):
+                if t.has("posadj") and not t.has(*DEROGATORY):
                     if (t.lemma in PEOPLE_WORDS and t.index < min(group_idx) and t.index
                             and an.toks[t.index - 1].lemma in SUBJECT_BEFORE):
                         continue  # "ik snap niet dat mensen X haten": the subject, not denied
@@ -803,65 +802,9 @@ class GroupRule:
     @classmethod
     def _may_derogate(cls, t: Tok) -> bool:
         """Can this word be the derogatory (or denied positive) word of a hit below?"""
-        return t.has(*cls.DEROGATORY, "posadj") or bool(t.curse_prefix and t.has("group"))
+        return t.has(*DEROGATORY, "posadj") or bool(t.curse_prefix and t.has("group"))
 
-    @staticmethod
-    def _opinion_negated(sentence: list[Tok], groups: list[Tok]) -> bool:
-        """"Niemand vindt dat X ...", "Het is niet waar dat X ...", "Ik haat X niet"."""
-        group_idx = {g.index for g in groups}
-        first_group = min(group_idx)
-        if _claim_then_denied(sentence, max(group_idx)):
-            return True
-        for i, t in enumerate(sentence):
-            j = i + 1
-            while j < len(sentence) and sentence[j].lemma in NEG_ADVERBS:
-                j += 1
-            nxt = sentence[j] if j < len(sentence) else None
-            hated_not = nxt is not None and nxt.lemma == "niet" and i > 0
-            if t.index in group_idx and hated_not and sentence[i - 1].has("hateverb"):
-                return True
-            denies = t.index < first_group and t.lemma in NEGATORS and t.lemma != "minder"
-            if not denies:
-                continue  # every test below needs a denying word
-            # "er is geen reden om X te haten", "het is niet normaal om X uit te schelden"
-            near = [x.lemma for x in sentence[i + 1 : i + 4] if x.index < first_group]
-            if denies and any(
-                a in REASON_WORDS and b == "om" for a, b in itertools.pairwise(near)
-            ):
-                return True
-            if denies and any(x.lemma in OPINION_VERBS for x in sentence[i + 1 : i + 4]):
-                return True
-            # "ik zou nooit willen dat X ...", "ik heb nooit gezegd dat X ..."
-            ahead = [x for x in sentence[i + 1 : i + 7] if x.index < first_group]
-            if denies and any(x.lemma == "dat" for x in ahead) and any(
-                x.lemma in CLAIM_VERBS for x in ahead
-            ):
-                return True
-            # "ik vind niet dat X ..." (but "Vind je ook niet dat X ...?" asks for agreement,
-            # and "ik wil niet dat X ..." is a wish of the speaker, no denial)
-            before = sentence[max(0, i - 3) : i]
-            if (
-                denies
-                and ahead[:2]
-                and any(x.lemma == "dat" for x in ahead[:2])
-                and any(x.lemma in ASSERT_VERBS for x in before)
-                and sentence[0].lemma not in CLAIM_VERBS
-            ):
-                return True
-        return False
 
-    @staticmethod
-    def _generalisation_negated(an: Analysis, group: Tok) -> bool:
-        """"niet alle moslims ...", "geen enkele ..." deny the generalisation."""
-        k = group.index - 1
-        if k >= 0 and an.toks[k].lemma in QUANTIFIERS_ALL:
-            k -= 1
-        if k < 0 or an.toks[k].sentence != group.sentence:
-            return False
-        # "niet alle moslims ...", "geen enkele vrouw is minder waard"
-        return an.toks[k].lemma == "niet" or (
-            an.toks[k].lemma == "geen" and k + 1 < group.index
-        )
 
 
 PASSIVE_AUXILIARIES = W.set("passive_auxiliaries")
@@ -892,9 +835,9 @@ class GroupThreatRule:
             ]
             if not groups or targets.you[s]:
                 continue
-            if any(GroupRule._generalisation_negated(an, g) for g in groups):
+            if any(generalisation_negated(an, g) for g in groups):
                 continue
-            if GroupRule._opinion_negated(sentence, groups) or any(
+            if opinion_negated(sentence, groups) or any(
                 stance.reported(g) for g in groups
             ):
                 continue
@@ -1112,9 +1055,9 @@ class GroupFrameRule:
             ]
             if not groups:
                 continue
-            if any(GroupRule._generalisation_negated(an, g) for g in groups):
+            if any(generalisation_negated(an, g) for g in groups):
                 continue
-            if GroupRule._opinion_negated(sentence, groups) or any(
+            if opinion_negated(sentence, groups) or any(
                 stance.reported(g) or self_identified(sentence, g) for g in groups
             ):
                 continue
@@ -1428,7 +1371,7 @@ def drop_denied_discrimination(an: Analysis, hits: list[Hit]) -> list[Hit]:
         if h.category == "discrimination":
             sentence = an.sentence_toks(h.toks[0].sentence)
             groups = [t for t in sentence if t.tags and t.has("group", "gref")]
-            if groups and GroupRule._opinion_negated(sentence, groups):
+            if groups and opinion_negated(sentence, groups):
                 continue
             if h.subtype == "exclusion" and any(t.has("practice") for t in sentence):
                 continue  # "Joden mogen op sabbat niet werken": a rule of their faith
@@ -1566,7 +1509,7 @@ def _negation_on_other(an: Analysis, t: Tok) -> bool:
         prev = an.toks[k]
         if prev.lemma in NEGATORS or prev.sentence != t.sentence:
             return False
-        if prev.has(*GroupRule.DEROGATORY):
+        if prev.has(*DEROGATORY):
             return True
     return False
 
@@ -1580,6 +1523,68 @@ def _names_someone(sentence: list[Tok], text: str) -> bool:
         if _names_person(sentence, i, text):
             return True
     return False
+
+
+# the kinds of word that say something bad of a group
+DEROGATORY = ("insult", "slur", "negnoun", "negadj", "dehum", "hateverb", "body", "negverb")
+
+
+def opinion_negated(sentence: list[Tok], groups: list[Tok]) -> bool:
+    """"Niemand vindt dat X ...", "Het is niet waar dat X ...", "Ik haat X niet"."""
+    group_idx = {g.index for g in groups}
+    first_group = min(group_idx)
+    if _claim_then_denied(sentence, max(group_idx)):
+        return True
+    for i, t in enumerate(sentence):
+        j = i + 1
+        while j < len(sentence) and sentence[j].lemma in NEG_ADVERBS:
+            j += 1
+        nxt = sentence[j] if j < len(sentence) else None
+        hated_not = nxt is not None and nxt.lemma == "niet" and i > 0
+        if t.index in group_idx and hated_not and sentence[i - 1].has("hateverb"):
+            return True
+        denies = t.index < first_group and t.lemma in NEGATORS and t.lemma != "minder"
+        if not denies:
+            continue  # every test below needs a denying word
+        # "er is geen reden om X te haten", "het is niet normaal om X uit te schelden"
+        near = [x.lemma for x in sentence[i + 1 : i + 4] if x.index < first_group]
+        if denies and any(
+            a in REASON_WORDS and b == "om" for a, b in itertools.pairwise(near)
+        ):
+            return True
+        if denies and any(x.lemma in OPINION_VERBS for x in sentence[i + 1 : i + 4]):
+            return True
+        # "ik zou nooit willen dat X ...", "ik heb nooit gezegd dat X ..."
+        ahead = [x for x in sentence[i + 1 : i + 7] if x.index < first_group]
+        if denies and any(x.lemma == "dat" for x in ahead) and any(
+            x.lemma in CLAIM_VERBS for x in ahead
+        ):
+            return True
+        # "ik vind niet dat X ..." (but "Vind je ook niet dat X ...?" asks for agreement,
+        # and "ik wil niet dat X ..." is a wish of the speaker, no denial)
+        before = sentence[max(0, i - 3) : i]
+        if (
+            denies
+            and ahead[:2]
+            and any(x.lemma == "dat" for x in ahead[:2])
+            and any(x.lemma in ASSERT_VERBS for x in before)
+            and sentence[0].lemma not in CLAIM_VERBS
+        ):
+            return True
+    return False
+
+
+def generalisation_negated(an: Analysis, group: Tok) -> bool:
+    """"niet alle moslims ...", "geen enkele ..." deny the generalisation."""
+    k = group.index - 1
+    if k >= 0 and an.toks[k].lemma in QUANTIFIERS_ALL:
+        k -= 1
+    if k < 0 or an.toks[k].sentence != group.sentence:
+        return False
+    # "niet alle moslims ...", "geen enkele vrouw is minder waard"
+    return an.toks[k].lemma == "niet" or (
+        an.toks[k].lemma == "geen" and k + 1 < group.index
+    )
 
 
 def _hate_noun(an: Analysis, t: Tok) -> bool:
@@ -1610,7 +1615,7 @@ class SlurRule:
             if stance.negated(t) or denied_in_sentence(an, t):
                 continue  # "je bent geen mongool", "niemand vindt jou een mongool"
             if not t.has("group") and any(
-                GroupRule._generalisation_negated(an, g)
+                generalisation_negated(an, g)
                 for g in an.sentence_toks(t.sentence) if g.has("group") and g.index < t.index
             ):
                 continue  # "niet iedere Marokkaan is een <slur>": a denied generalisation
