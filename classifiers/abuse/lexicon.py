@@ -13,7 +13,8 @@ Dutch (Zipf frequency >= COMMON_ZIPF: "kikkers" is no misspelled slur, "ondergoe
 Teen spellings of negation words ("nie", "noit", "nimand") are listed as kind "spelling"
 in terms.tsv and read as the word they stand for. Terms in judgements.tsv (mild words of
 judgement, many one letter from an everyday word) match only as written or inflected.
-Everything is a dict lookup: no scan over the lexicon per token.
+Everything is a dict lookup: no scan over the lexicon per token. The word forms (stems,
+diminutives, comparatives, squeezed repeats) are in classifiers/abuse/morphology.py.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
+from classifiers.abuse.morphology import common_dutch, degree_stems, is_swap, squeeze, stems
 from classifiers.abuse.words import W
 
 LEXICON_DIR = Path(__file__).resolve().parent / "data"
@@ -40,9 +41,9 @@ CLOSED_KINDS = frozenset(
     {"you", "pron3s", "pron3p", "det", "neg", "intens", "healthverb",
      # discrimination context words: listed in the forms they take ("zwaar" is no "zwar")
      "benign", "gnoun", "thing", "gadj", "homonym", "practice",
-     # frame words of rules.GroupFrameRule: exact forms only ("mis", "vergeten")
+     # frame words of rules/group_frames.py: exact forms only ("mis", "vergeten")
      "ruin", "animal", "victim", "habit", "procedure", "disgust",
-     # words of safety advice ("Kindertelefoon", "strafbaar"): rules.drop_safety_advice
+     # words of safety advice ("Kindertelefoon", "strafbaar"): rules/filters.py
      "helpline"}
 )
 # a curse or slur word glued to a group term makes a slur ("rotjood", "kutmarokkanen")
@@ -87,12 +88,6 @@ class Piece:
         object.__setattr__(self, "groups", frozenset(e.group for e in entries if e.group))
 
 
-def squeeze(word: str) -> str:
-    out: list[str] = []
-    for ch in word:
-        if not out or out[-1] != ch:
-            out.append(ch)
-    return "".join(out)
 
 
 CURSE_VERBS = W.seq("curse_verbs")
@@ -180,7 +175,7 @@ class Lexicon:
         return self.entries.get(word, [])
 
     def inflected(self, word: str) -> tuple[str, list[Entry]] | None:
-        for stem in _stems(word):
+        for stem in stems(word):
             entries = self.entries.get(stem, ())
             if any(e.kind == "homonym" for e in entries):
                 continue
@@ -188,7 +183,7 @@ class Lexicon:
             if found:
                 return stem, found
         # comparative and superlative of an adjective ("luiste", "viezer", "domste")
-        for stem in _degree_stems(word):
+        for stem in degree_stems(word):
             found = [e for e in self.entries.get(stem, ()) if e.kind in DEGREE_KINDS]
             if found:
                 return stem, found
@@ -335,7 +330,7 @@ class Lexicon:
                 candidates.append(key)
             # one letter changed (same position) or two neighbours swapped
             for term, j in self.deletions.get(key, ()):
-                if j == i or (abs(j - i) == 1 and _is_swap(word, term)):
+                if j == i or (abs(j - i) == 1 and is_swap(word, term)):
                     candidates.append(term)
         if len(word) < 7:
             candidates = [t for t in candidates if t[0] == word[0]]
@@ -394,79 +389,3 @@ def _deduce_list(relative: str) -> frozenset[str]:
         return frozenset()
     words = path.read_text(encoding="utf-8").split("\n")
     return frozenset(w.strip().lower() for w in words if w.strip())
-
-
-def _is_swap(word: str, term: str) -> bool:
-    if len(word) != len(term):
-        return False
-    diff = [i for i, (a, b) in enumerate(zip(word, term, strict=True)) if a != b]
-    return len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == term[diff[1]]
-
-
-DEGREE_SUFFIXES = W.seq("degree_suffixes")
-
-
-def _degree_stems(word: str) -> list[str]:
-    """"luiste" -> "lui", "viezer" -> "vies", "dommere" -> "dom", "smerigst" -> "smerig"."""
-    stems: list[str] = []
-    for suffix in DEGREE_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            stems.extend(_spellings(word[: -len(suffix)]))  # dommer, viezer, groter
-    return stems
-
-
-COMMON_ZIPF = 3.0  # about once per million words and more often ("kikkers" 3.5, "nikkers" 1.5)
-
-
-@lru_cache(maxsize=65536)
-def common_dutch(word: str) -> bool:
-    """A word that Dutch text uses often (wordfreq's Dutch frequencies, shipped with it)."""
-    from wordfreq import zipf_frequency
-
-    # only plain words: wordfreq splits "homo'5" into "homo" + "5" and rates the pieces
-    return word.isalpha() and zipf_frequency(word, "nl") >= COMMON_ZIPF
-
-
-def _spellings(stem: str) -> list[str]:
-    """A stem cut off before an ending, and the spellings it may have on its own:
-    "domm" -> "dom", "viez" -> "vies", "lev" -> "lef", "grot" -> "groot"."""
-    out = [stem]
-    if len(stem) >= 2 and stem[-1] == stem[-2]:
-        out.append(stem[:-1])
-    if stem.endswith("z"):
-        out.append(stem[:-1] + "s")
-    if stem.endswith("v"):
-        out.append(stem[:-1] + "f")
-    if len(stem) >= 3 and stem[-2] in "aeiou" and stem[-3] not in "aeiou":
-        out.append(stem[:-1] + stem[-2] + stem[-1])
-    return out
-
-
-_DIMINUTIVES = W.seq("diminutives")
-
-
-INFLECTION_SUFFIXES = W.seq("inflection_suffixes")
-DIMINUTIVE_ENDINGS = W.seq("diminutive_endings")
-
-
-def _stems(word: str) -> list[str]:
-    stems: list[str] = []
-    if word.endswith("'s"):
-        stems.append(word[:-2])
-    if word.endswith("je") and len(word) > 4:
-        stems.append(word[:-2])
-    if word.endswith(DIMINUTIVE_ENDINGS):
-        # diminutives: "Marokkaantjes", "Turkjes", "sukkeltje", "homootje"
-        for suffix in _DIMINUTIVES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                stems.extend(_spellings(word[: -len(suffix)]))
-                break
-    for suffix in INFLECTION_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-            stem = word[: -len(suffix)]
-            stems.extend(_spellings(stem))  # domme, vieze, grote
-            if stem.endswith("z") and len(stem) >= 3 and stem[-2] in "aeiou" and (
-                stem[-3] not in "aeiou"
-            ):
-                stems.append(stem[:-1] + stem[-2] + "s")  # waardeloze -> waardeloos
-    return stems

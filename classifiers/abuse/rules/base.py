@@ -24,9 +24,9 @@ REASON_WORDS = W.set("reason_words")
 # adverbs between a hated group and the "niet" that denies the hate ("haat X helemaal niet")
 NEG_ADVERBS = W.set("neg_adverbs")
 DETERMINERS = W.set("determiners")
-_DETERMINERS_DE = DETERMINERS | {"de"}
+DETERMINERS_DE = DETERMINERS | {"de"}
 DEFINITE_ARTICLES = W.set("definite_articles")
-_ARTICLES = DETERMINERS | DEFINITE_ARTICLES  # before a thing: "die printer", "het ding"
+ARTICLES = DETERMINERS | DEFINITE_ARTICLES  # before a thing: "die printer", "het ding"
 THING_REACH = 4
 TITLES = W.set("titles")
 COPULA_SINGULAR = W.set("copula_singular")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from classifiers.abuse.analysis import Analysis
 from classifiers.abuse.rules.base import Hit, config
-from classifiers.abuse.rules.group_stance import _procedure_described, opinion_negated
+from classifiers.abuse.rules.group_stance import opinion_negated, procedure_described
 from classifiers.abuse.rules.stance import Stance
 from classifiers.abuse.words import W
 
@@ -89,7 +89,7 @@ def drop_denied_discrimination(an: Analysis, hits: list[Hit]) -> list[Hit]:
             lemmas = {t.lemma for t in sentence}
             if h.subtype == "exclusion" and lemmas & HISTORY and lemmas & PAST_MODALS:
                 continue  # "Vroeger mochten vrouwen niet stemmen": history, not a demand
-            if h.subtype == "exclusion" and _procedure_described(sentence):
+            if h.subtype == "exclusion" and procedure_described(sentence):
                 continue  # "X moeten terug als hun aanvraag wordt afgewezen": the law
         out.append(h)
     return out

@@ -15,19 +15,19 @@ from classifiers.abuse.rules.base import (
 )
 from classifiers.abuse.rules.group_stance import (
     DEROGATORY,
-    _hate_noun,
-    _modifies_thing,
-    _negation_on_other,
-    _nothing_after,
-    _treated_as,
     generalisation_negated,
+    hate_noun,
+    modifies_thing,
+    negation_on_other,
+    nothing_after,
     opinion_negated,
+    treated_as,
 )
 from classifiers.abuse.rules.stance import Stance, denied_in_sentence
 from classifiers.abuse.rules.targets import (
     Targets,
-    _names_someone,
-    _predicate_of_person,
+    names_someone,
+    predicate_of_person,
     self_identified,
 )
 from classifiers.abuse.words import W
@@ -61,7 +61,7 @@ class GroupRule:
             if opinion_negated(sentence, groups):
                 continue
             # "mijn vader zegt dat X ... en hij heeft gelijk": "hij" is the source, not a target
-            personal = targets.person[s] and not stance.endorsed(s) and _names_someone(
+            personal = targets.person[s] and not stance.endorsed(s) and names_someone(
                 sentence, an.text
             )
             group_idx = [g.index for g in groups]
@@ -70,9 +70,9 @@ class GroupRule:
                     continue  # a word the lexicon does not know is neither derogatory nor posadj
                 if t in groups and (not t.has(*DEROGATORY) or t.has("gnoun")):
                     continue  # "die lui" refers to the group; it says nothing of it
-                if t.has("hateverb") and _hate_noun(an, t):
+                if t.has("hateverb") and hate_noun(an, t):
                     continue
-                if _modifies_thing(an, t):
+                if modifies_thing(an, t):
                     continue
                 distance = min(abs(t.index - g) for g in group_idx)
                 # the longer reach only forwards: a predicate after its subject
@@ -93,10 +93,10 @@ class GroupRule:
                     elif before == NIET_EENS:
                         denied = True  # "X zijn niet eens mensen"
                     else:
-                        denied = negated and not _negation_on_other(an, t)
+                        denied = negated and not negation_on_other(an, t)
                     if not denied:
                         continue
-                elif not derogatory or negated or (t.has("negverb") and _nothing_after(an, t)):
+                elif not derogatory or negated or (t.has("negverb") and nothing_after(an, t)):
                     continue
                 near = min(groups, key=lambda g: abs(g.index - t.index))
                 if stance.reported(t) or stance.reported(near):
@@ -109,7 +109,7 @@ class GroupRule:
                     continue  # an insult of one person who happens to be named with a group
                 # "X zijn geen mensen" denies that they are human: dehumanisation
                 dehum = t.has("dehum") or (t.lemma in PEOPLE_WORDS and t.has("posadj"))
-                if dehum and _treated_as(sentence):
+                if dehum and treated_as(sentence):
                     continue
                 subtype = "dehumanisation" if dehum else "derogation"
                 if t in groups and t.has("slur"):
@@ -215,7 +215,7 @@ def _ordinary_reading(an: Analysis, t: Tok, prev: Tok | None) -> bool:
         prev.lemma in ordinary_before or prev.lemma.isdigit()
     ):
         # ... but "Lotte is echt een pot", "jij bent zo'n nicht": said of a person
-        return not (prev.lemma == "een" and _predicate_of_person(an, prev))
+        return not (prev.lemma == "een" and predicate_of_person(an, prev))
     return any(x.has("thing") for x in an.sentence_toks(t.sentence))
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from classifiers.abuse.analysis import Analysis, Tok
 from classifiers.abuse.rules.base import HITS, NEGATORS, Hit
 from classifiers.abuse.rules.group_stance import (
-    _thing_described,
-    _treated_as,
     generalisation_negated,
     opinion_negated,
+    thing_described,
+    treated_as,
 )
-from classifiers.abuse.rules.stance import Stance, _is_question
+from classifiers.abuse.rules.stance import Stance, is_question
 from classifiers.abuse.rules.targets import Targets, self_identified
 from classifiers.abuse.words import W
 
@@ -145,7 +145,7 @@ class GroupFrameRule:
         if after <= last and an.toks[after].lemma not in ROLE_PREPS:
             return None  # "een Poolse buurman helpt ons": a statement, not a set-up
         end = _bad_end(an, stance, an.toks[after + 1 : last + 1])
-        if end is None and group.sentence + 1 < len(an.sentences) and _is_question(an, sentence):
+        if end is None and group.sentence + 1 < len(an.sentences) and is_question(an, sentence):
             nxt = an.sentence_toks(group.sentence + 1)
             if nxt[0].lemma == "dan":  # "Een X als buurman? Dan weet je het wel."
                 end = _bad_end(an, stance, nxt)
@@ -206,7 +206,7 @@ class GroupFrameRule:
             return None
         if any(t.has("victim", "benign", "posadj") for t in sentence if not t.has("gnoun")):
             return None
-        people = [g for g in groups if _thing_described(an, g) is None]
+        people = [g for g in groups if thing_described(an, g) is None]
         if not people:
             return None
         return HITS["group.disgust"].hit([people[0], disgust])
@@ -214,7 +214,7 @@ class GroupFrameRule:
     @staticmethod
     def _likened(an: Analysis, stance: Stance, sentence: list[Tok], groups: list[Tok]
                  ) -> Hit | None:
-        if _treated_as(sentence):
+        if treated_as(sentence):
             return None  # "werden behandeld als beesten": what was done to them
         for t in sentence:
             if t.lemma not in COMPARE_WORDS:
@@ -230,7 +230,7 @@ class GroupFrameRule:
     @staticmethod
     def _question(an: Analysis, stance: Stance, sentence: list[Tok], groups: list[Tok]
                   ) -> Hit | None:
-        if sentence[0].lemma not in QUESTION_WORDS or not _is_question(an, sentence):
+        if sentence[0].lemma not in QUESTION_WORDS or not is_question(an, sentence):
             return None
         lemmas = [t.lemma for t in sentence]
         if not NEGATORS.isdisjoint(lemmas) or any(t.has("practice", "victim") for t in sentence):

@@ -27,7 +27,7 @@ TREATED = W.set("treated")
 DEMANDS = W.set("demands")
 
 
-def _treated_as(sentence: list[Tok]) -> bool:
+def treated_as(sentence: list[Tok]) -> bool:
     """"Joden werden behandeld als beesten": how a group was treated, not what it is said to
     be ("X moeten behandeld worden als beesten" demands it)."""
     lemmas = {t.lemma for t in sentence}
@@ -37,7 +37,7 @@ def _treated_as(sentence: list[Tok]) -> bool:
 NOTHING_WORDS = W.set("nothing_words")
 
 
-def _nothing_after(an: Analysis, t: Tok) -> bool:
+def nothing_after(an: Analysis, t: Tok) -> bool:
     """"X verpesten (helemaal) niks": the verb's object is nothing, which denies it."""
     k = t.index + 1
     if k < len(an.toks) and an.toks[k].lemma in NEG_ADVERBS:
@@ -46,15 +46,15 @@ def _nothing_after(an: Analysis, t: Tok) -> bool:
 
 
 # kinds that make a text more than a plain mention of a group
-_LOADED = frozenset(config().section("guards")["loaded"])
+LOADED = frozenset(config().section("guards")["loaded"])
 
 
 PARTICIPLE_PREFIXES = W.seq("participle_prefixes")
 PERFECT_AUXILIARIES = W.set("perfect_auxiliaries")
 
 
-def _past_violence(an: Analysis, t: Tok) -> bool:
-    if not t.has("violence") or t.tags & (_LOADED - {"violence", "threatverb"}):
+def past_violence(an: Analysis, t: Tok) -> bool:
+    if not t.has("violence") or t.tags & (LOADED - {"violence", "threatverb"}):
         return False
     sentence = an.sentence_toks(t.sentence)
     lemmas = {x.lemma for x in sentence}
@@ -71,7 +71,7 @@ def _past_violence(an: Analysis, t: Tok) -> bool:
 CONDITIONALS = W.set("conditionals")
 
 
-def _procedure_described(sentence: list[Tok]) -> bool:
+def procedure_described(sentence: list[Tok]) -> bool:
     """"Vluchtelingen moeten terug naar hun land als hun aanvraag wordt afgewezen": a
     condition of a legal procedure (lexicon kind "procedure") after a conjunction states
     what the law does; "als het aan mij ligt moeten X terug" states a wish and has none."""
@@ -84,7 +84,7 @@ def _procedure_described(sentence: list[Tok]) -> bool:
 _NOT_A_NOUN = W.set("not_a_noun")
 
 
-def _modifies_thing(an: Analysis, t: Tok) -> bool:
+def modifies_thing(an: Analysis, t: Tok) -> bool:
     """"Veel Polen werken onder slechte omstandigheden": an attributive adjective (-e) before
     a noun that is not people describes that noun, not the group ("vieze mensen" does)."""
     if not t.has("negadj") or t.has("dehum", "negnoun", "slur", "insult", "hateverb"):
@@ -106,7 +106,7 @@ _PEOPLE = ("person", "gnoun", "group", "npgroup", "you", "name", "pron3p", "pron
 GROUP_ADJECTIVE_ENDINGS = W.seq("group_adjective_endings")
 
 
-def _thing_described(an: Analysis, g: Tok) -> Tok | None:
+def thing_described(an: Analysis, g: Tok) -> Tok | None:
     """The noun a group adjective describes when it is a thing, not people ("de Turkse
     bakkerij", "die Marokkaanse tajine"; not "Turkse jongens" or "Marokkaanse leerlingen")."""
     if not g.has("gadj") and not an.text[g.start : g.end].lower().endswith(GROUP_ADJECTIVE_ENDINGS):
@@ -209,7 +209,7 @@ def generalisation_negated(an: Analysis, group: Tok) -> bool:
     )
 
 
-def _negation_on_other(an: Analysis, t: Tok) -> bool:
+def negation_on_other(an: Analysis, t: Tok) -> bool:
     """"geen gestoorde mensen": the negation denies the derogatory word in between, not the
     positive one after it."""
     for k in range(t.index - 1, max(-1, t.index - 5), -1):
@@ -221,7 +221,7 @@ def _negation_on_other(an: Analysis, t: Tok) -> bool:
     return False
 
 
-def _hate_noun(an: Analysis, t: Tok) -> bool:
+def hate_noun(an: Analysis, t: Tok) -> bool:
     """"haat tegen moslims", "de haat", "haat zaaien": hate as a topic, not a feeling."""
     prev = an.toks[t.index - 1] if t.index else None
     nxt = an.toks[t.index + 1] if t.index + 1 < len(an.toks) else None

@@ -15,12 +15,12 @@ import itertools
 from classifiers.abuse.analysis import Analysis, Tok
 from classifiers.abuse.rules.base import Hit, config
 from classifiers.abuse.rules.group_stance import (
-    _LOADED,
-    _past_violence,
-    _procedure_described,
-    _thing_described,
+    LOADED,
+    past_violence,
+    procedure_described,
+    thing_described,
 )
-from classifiers.abuse.rules.stance import _is_question, denied_after, intensifies
+from classifiers.abuse.rules.stance import denied_after, intensifies, is_question
 from classifiers.abuse.rules.targets import self_identified
 from classifiers.abuse.words import W
 from classifiers.categories import Severity
@@ -51,10 +51,10 @@ def benign_group_mention(an: Analysis) -> list[Tok]:
     toks = an.toks
     groups = [t for t in toks if t.tags and t.has("group", "gref", "slur")]
     lemmas = [t.lemma for t in toks]
-    if groups and not any(t.tags & _LOADED for t in toks):
+    if groups and not any(t.tags & LOADED for t in toks):
         for g in groups:
             sentence = an.sentence_toks(g.sentence)
-            if _procedure_described(sentence):
+            if procedure_described(sentence):
                 # "X moeten terug naar hun land als hun aanvraag wordt afgewezen"
                 return [g, *(t for t in sentence if t.has("procedure"))]
     if not _CAUTION.isdisjoint(lemmas) or any(
@@ -66,9 +66,9 @@ def benign_group_mention(an: Analysis) -> list[Tok]:
         # group of people in sight, whatever is said
         return [t for t in toks if t.tags and t.has("npgroup", "gthing")]
     for t in toks:
-        if t.curse_prefix or (t.tags & _LOADED and not _past_violence(an, t)):
+        if t.curse_prefix or (t.tags & LOADED and not past_violence(an, t)):
             return []
-    things = [_thing_described(an, g) for g in groups]
+    things = [thing_described(an, g) for g in groups]
     if all(things):
         # "Die Marokkaanse tajine is altijd te heet": every group word describes a thing
         return [groups[0], *(t for t in things if t is not None)]
@@ -92,7 +92,7 @@ def _identity_asked(an: Analysis, sentence: list[Tok]) -> bool:
     return (
         sentence[0].lemma in IDENTITY_QUESTION_VERBS
         and any(t.has("you", "name", "pron3s") for t in sentence)
-        and _is_question(an, sentence)
+        and is_question(an, sentence)
     )
 
 

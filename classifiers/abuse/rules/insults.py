@@ -10,21 +10,21 @@ from classifiers.abuse.analysis import Analysis, Tok
 from classifiers.abuse.rules.base import HITS, Hit
 from classifiers.abuse.rules.stance import (
     Stance,
-    _rhetorical_negation,
-    _told_to_stop,
     denied_after,
     denied_in_sentence,
     intensifies,
+    rhetorical_negation,
+    told_to_stop,
 )
 from classifiers.abuse.rules.targets import (
-    _TARGET_TAGS,
+    PERSON_REF_TAGS,
     POSSESSIVE_3S,
     Targets,
-    _copula_with_target,
-    _is_target,
-    _said_of_self,
-    _speaker_only,
+    copula_with_target,
+    is_target,
+    said_of_self,
     self_identified,
+    speaker_only,
 )
 from classifiers.abuse.words import W
 
@@ -43,7 +43,7 @@ class InsultRule:
                 continue
             if t.curse_prefix and t.has("object"):
                 continue
-            if stance.negated(t) and not _rhetorical_negation(an, t):
+            if stance.negated(t) and not rhetorical_negation(an, t):
                 continue
             if stance.reported(t) or denied_in_sentence(an, t):
                 continue
@@ -52,11 +52,11 @@ class InsultRule:
             if t.lemma == "gek" and t.index and an.toks[t.index - 1].lemma in _GOING_MAD:
                 continue  # "ik word gek van die printer"
             aim = targets.aimed(t)
-            if aim is None and _told_to_stop(an, t):
+            if aim is None and told_to_stop(an, t):
                 aim = "exclaim"  # "doe niet zo mongool": said to the reader
-            if aim in {"short", "exclaim"} and _said_of_self(an, t):
+            if aim in {"short", "exclaim"} and said_of_self(an, t):
                 aim = None  # "wat een sukkel ben ik ook": the speaker, about themselves
-            if aim == "short" and _speaker_only(an, t):
+            if aim == "short" and speaker_only(an, t):
                 aim = None  # "kut, ik heb een onvoldoende": the speaker swears about themselves
             if aim == "short" and any(
                 an.toks[k].sentence == t.sentence and k < t.index for k in targets.things
@@ -72,7 +72,7 @@ class InsultRule:
                     continue  # an emoji alone (🤡) is no target of its own
                 score -= _INSULT.extra["exclaim_less"]
             subtype = "humiliation" if t.has("body") else "insult"  # "die walvis": looks
-            if t.curse_prefix in _DISEASE_PREFIXES or t.lemma.startswith(_DISEASE_INSULT) or (
+            if t.curse_prefix in DISEASE_PREFIXES or t.lemma.startswith(_DISEASE_INSULT) or (
                 t.has("insult") and t.lemma.startswith(_DISEASE_HEADS) and len(t.lemma) > 8
             ):
                 # "kankerhoer", "tyfuslijer": a disease curse aimed at a person (README)
@@ -120,8 +120,8 @@ class IdentityInsultRule:
         lemmas = [t.lemma for t in sentence]
         k = g.index - sentence[0].index  # position of the group word in the sentence
         before = lemmas[max(0, k - 3) : k]
-        aimed = any(t.has(*_TARGET_TAGS) for t in sentence if t is not g)
-        if _told_to_stop(an, g):  # "doe niet zo homo", "doe nou niet zo gehandicapt"
+        aimed = any(t.has(*PERSON_REF_TAGS) for t in sentence if t is not g)
+        if told_to_stop(an, g):  # "doe niet zo homo", "doe nou niet zo gehandicapt"
             return "behave"
         # "jij jood!", "hé homo", "jij vieze homo": the word alone as a term of address
         if k == len(sentence) - 1 and len(sentence) <= 4 and k >= 1:
@@ -131,10 +131,10 @@ class IdentityInsultRule:
         if not aimed:
             return None
         # "wat een homo ben jij", "wat ben jij (toch) een autist"
-        if lemmas[0] == "wat" and "een" in before[-2:] and _copula_with_target(sentence, g):
+        if lemmas[0] == "wat" and "een" in before[-2:] and copula_with_target(sentence, g):
             return "exclaim"
         # "jij bent zo'n mocro", "Daan is zo'n homo"
-        if not SUCH.isdisjoint(before[-2:]) and _copula_with_target(sentence, g):
+        if not SUCH.isdisjoint(before[-2:]) and copula_with_target(sentence, g):
             return "such"
         # "ben je gehandicapt ofzo?", "ben jij homo of zo": the identities that are thrown
         # as insults ("ben je joods of zo?" may be a real question)
@@ -204,7 +204,7 @@ class AttributeRule:
 _DISEASE_INSULT = W.seq("disease_insult")
 # insult words that are disease compounds in the lexicon ("kankermongool", "teringhoer")
 _DISEASE_HEADS = W.seq("disease_heads")
-_DISEASE_PREFIXES = W.set("disease_prefixes")
+DISEASE_PREFIXES = W.set("disease_prefixes")
 COMPARISON = W.phrases("comparison")
 AUDIENCE_GROUPS = W.set("audience_groups")
 
@@ -237,7 +237,7 @@ class LaughterRule:
             lo = an.sentences[s - 1][0] if s else start  # "zag je Sem zwemmen? net een ..."
             aimed = [
                 t for k, t in enumerate(toks[lo:end], lo)
-                if _is_target(toks, k, an.text) or t.lemma in POSSESSIVE_3S
+                if is_target(toks, k, an.text) or t.lemma in POSSESSIVE_3S
             ]
             if not aimed:
                 continue

@@ -8,10 +8,10 @@ from classifiers.abuse.phrases import Phrase, PhraseIndex
 from classifiers.abuse.rules.base import NEGATORS, Hit
 from classifiers.abuse.rules.stance import (
     Stance,
-    _subject_negated,
     denied_after,
     denied_in_sentence,
     self_statement,
+    subject_negated,
 )
 from classifiers.abuse.rules.targets import Targets
 
@@ -35,7 +35,7 @@ class PhraseRule:
                 if not p.allows_negation and (
                     any(t.lemma in NEGATORS - p.own_words for t in toks)
                     or stance.negated(toks[0], 2)
-                    or _subject_negated(an, toks[0])
+                    or subject_negated(an, toks[0])
                 ):
                     continue
                 if any(stance.reported(t) for t in toks[:1]) or stance.reported(toks[-1]):

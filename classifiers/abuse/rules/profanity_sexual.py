@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from classifiers.abuse.analysis import Analysis
 from classifiers.abuse.rules.base import HITS, TITLES, Hit
-from classifiers.abuse.rules.insults import _DISEASE_PREFIXES
-from classifiers.abuse.rules.stance import Stance, _clause_negated, denied_in_sentence
-from classifiers.abuse.rules.targets import POSSESSIVE_3S, Targets, _is_target
+from classifiers.abuse.rules.insults import DISEASE_PREFIXES
+from classifiers.abuse.rules.stance import Stance, clause_negated, denied_in_sentence
+from classifiers.abuse.rules.targets import POSSESSIVE_3S, Targets, is_target
 from classifiers.abuse.words import W
 
 
@@ -24,7 +24,7 @@ class ProfanityRule:
             if t.curse_prefix:
                 if t.has("insult", "slur", "person"):
                     continue  # a compound insult: bullying or discrimination, not swearing
-                subtype = "disease_curse" if t.curse_prefix in _DISEASE_PREFIXES else "swearing"
+                subtype = "disease_curse" if t.curse_prefix in DISEASE_PREFIXES else "swearing"
                 hits.append(HITS["profanity.compound"].hit([t], subtype=subtype))
             elif t.has("disease"):
                 if stance.health(t):
@@ -55,12 +55,12 @@ class SexualRule:
             # (only an act needs a target in the sentence: looked up only then)
             aimed = [
                 t for k, t in enumerate(sentence, start)
-                if _is_target(toks, k, an.text) or t.lemma in TITLES
+                if is_target(toks, k, an.text) or t.lemma in TITLES
             ] if acts else []
             for act in acts:
                 if not aimed or stance.negated(act, 4) or stance.reported(act):
                     continue
-                if denied_in_sentence(an, act) or _clause_negated(toks, start, act.index):
+                if denied_in_sentence(an, act) or clause_negated(toks, start, act.index):
                     continue
                 hits.append(HITS["sexual.act"].hit([aimed[0], act]))
                 break

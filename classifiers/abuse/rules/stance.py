@@ -104,7 +104,7 @@ class Stance:
 
     def _agreement_question(self, sentence: int) -> bool:
         toks = self.an.sentence_toks(sentence)
-        return toks[0].lemma in AGREE_VERBS and _is_question(self.an, toks)
+        return toks[0].lemma in AGREE_VERBS and is_question(self.an, toks)
 
     def reported(self, tok: Tok) -> bool:
         """The words are quoted, reported or rejected rather than meant."""
@@ -180,7 +180,7 @@ def _verdict_on_people(an: Analysis, i: int) -> bool:
     return nxt is not None and nxt.has("gnoun", "person", "group", "gref")
 
 
-def _is_question(an: Analysis, sentence: list[Tok]) -> bool:
+def is_question(an: Analysis, sentence: list[Tok]) -> bool:
     end = sentence[-1].end
     return "?" in an.text[end : end + 4]
 
@@ -188,7 +188,7 @@ def _is_question(an: Analysis, sentence: list[Tok]) -> bool:
 CLAUSE_NEGATORS = W.set("clause_negators")
 
 
-def _subject_negated(an: Analysis, first: Tok) -> bool:
+def subject_negated(an: Analysis, first: Tok) -> bool:
     """"Niemand hier wil jou uit de groep zetten", "ik zal jou nooit meer ...": "niemand"
     or "nooit" earlier in the clause denies what the pattern found after it."""
     for k in range(first.index - 1, -1, -1):
@@ -216,19 +216,19 @@ NIET_ZO = W.list("niet_zo")
 DO_VERBS = W.set("do_verbs")
 
 
-def _told_to_stop(an: Analysis, tok: Tok) -> bool:
+def told_to_stop(an: Analysis, tok: Tok) -> bool:
     """"Doe (nou) niet zo mongool": the reader is told to stop being what the word says."""
     before = [t.lemma for t in an.toks[max(0, tok.index - 5) : tok.index]
               if t.sentence == tok.sentence]
     return before[-2:] == NIET_ZO and not DO_VERBS.isdisjoint(before)
 
 
-def _rhetorical_negation(an: Analysis, tok: Tok) -> bool:
+def rhetorical_negation(an: Analysis, tok: Tok) -> bool:
     """"vind jij Mila ook niet een domme koe?": "ook niet" in a question asks for agreement,
     it does not deny."""
     sentence = an.sentence_toks(tok.sentence)
     last = sentence[-1]
-    if _told_to_stop(an, tok):
+    if told_to_stop(an, tok):
         return True  # "doe niet zo mongool": an order to stop being it, which names it
     lemmas = [t.lemma for t in sentence if t.index < tok.index]
     if "?" not in an.text[last.end : last.end + 3]:
@@ -304,7 +304,7 @@ IMPERATIVE_HARM = W.set("imperative_harm")
 FIRST_PERSON_SUBJECT = W.set("first_person_subject")
 
 
-def _clause_negated(toks: list[Tok], lo: int, hi: int) -> bool:
+def clause_negated(toks: list[Tok], lo: int, hi: int) -> bool:
     """A negation between two tokens of one clause ("ik hoop niet dat je ...")."""
     return any(t.lemma in NEGATORS and t.lemma != "minder" for t in toks[lo:hi])
 

@@ -9,10 +9,10 @@ import re
 
 from classifiers.abuse.analysis import Analysis, Tok
 from classifiers.abuse.rules.base import (
-    _ARTICLES,
-    _DETERMINERS_DE,
+    ARTICLES,
     COPULA_SINGULAR,
     DETERMINERS,
+    DETERMINERS_DE,
     EXCLAIM,
     FIRST_PERSON,
     SUBJECT_PRONOUNS,
@@ -57,7 +57,7 @@ class Targets:
         # "die printer", "de chromebook": a thing (or something unknown) named as subject
         self.things: list[int] = []  # token indices of things ("die printer", "de app")
         for i, t in enumerate(an.toks):
-            after_det = i > 0 and an.toks[i - 1].lemma in _ARTICLES
+            after_det = i > 0 and an.toks[i - 1].lemma in ARTICLES
             thing = t.has("object", "thing") if t.tags else after_det and not t.capitalised
             if thing:
                 self.things.append(i)
@@ -73,7 +73,7 @@ class Targets:
         toks = self.an.toks
         if tok.index and toks[tok.index - 1].lemma in SUPERLATIVES and not tok.has("slur"):
             return "exclaim"  # "de grootste eikel van school"
-        if tok.index and toks[tok.index - 1].lemma in _DETERMINERS_DE and not tok.has("slur"):
+        if tok.index and toks[tok.index - 1].lemma in DETERMINERS_DE and not tok.has("slur"):
             before = toks[tok.index - 2].lemma if tok.index >= 2 else ""
             nxt = toks[tok.index + 1] if tok.index + 1 < len(toks) else None
             plural_verb = nxt is not None and nxt.lemma in PLURAL_GROUP_VERBS
@@ -151,7 +151,7 @@ def _person_subject(toks: list[Tok], i: int) -> bool:
     return t.capitalised and not first_in_sentence
 
 
-def _names_someone(sentence: list[Tok], text: str) -> bool:
+def names_someone(sentence: list[Tok], text: str) -> bool:
     """Does the sentence point at one person? A first name right after a subject pronoun is
     read as a verb ("ik ken veel X", "wij mark ...") rather than as a person."""
     for i, t in enumerate(sentence):
@@ -167,7 +167,7 @@ POSSESSIVE_3S = W.set("possessive_3s")
 TARGET_PRONOUNS = W.set("target_pronouns")
 
 
-def _is_target(toks: list[Tok], k: int, text: str) -> bool:
+def is_target(toks: list[Tok], k: int, text: str) -> bool:
     t = toks[k]
     tags = t.tags
     if "you" in tags or "name" in tags or (t.start and text[t.start - 1] == "@"):
@@ -182,7 +182,7 @@ SAID_OF_SELF_AFTER = W.lists("said_of_self_after")
 SELF_IK_BEN = W.list("self_ik_ben")
 
 
-def _said_of_self(an: Analysis, tok: Tok) -> bool:
+def said_of_self(an: Analysis, tok: Tok) -> bool:
     """"Wat een sukkel ben ik", "ik ben zo'n idioot": the insult names the speaker."""
     after = [t.lemma for t in an.toks[tok.index + 1 : tok.index + 3]
              if t.sentence == tok.sentence]
@@ -198,7 +198,7 @@ def _said_of_self(an: Analysis, tok: Tok) -> bool:
 SPEAKER_WORDS = W.set("speaker_words")
 
 
-def _speaker_only(an: Analysis, tok: Tok) -> bool:
+def speaker_only(an: Analysis, tok: Tok) -> bool:
     """The sentence speaks of the speaker (ik, mijn, we) and of no one else."""
     sentence = an.sentence_toks(tok.sentence)
     return any(t.lemma in SPEAKER_WORDS for t in sentence)
@@ -222,16 +222,16 @@ def self_identified(sentence: list[Tok], group: Tok) -> bool:
 
 
 _COPULAS = W.set("copulas")
-_TARGET_TAGS = ("you", "name", "pron3s")
+PERSON_REF_TAGS = ("you", "name", "pron3s")
 
 
-def _copula_with_target(sentence: list[Tok], g: Tok) -> bool:
+def copula_with_target(sentence: list[Tok], g: Tok) -> bool:
     """"ben jij", "jij bent", "Daan is", "hij is": the person the group word is said of."""
     for a, b in itertools.pairwise(sentence):
         if b.index >= g.index + 3:
             break
-        if (a.lemma in _COPULAS and b.has(*_TARGET_TAGS)) or (
-            a.has(*_TARGET_TAGS) and b.lemma in _COPULAS
+        if (a.lemma in _COPULAS and b.has(*PERSON_REF_TAGS)) or (
+            a.has(*PERSON_REF_TAGS) and b.lemma in _COPULAS
         ):
             return True
     return False
@@ -240,7 +240,7 @@ def _copula_with_target(sentence: list[Tok], g: Tok) -> bool:
 _PREDICATE_FILLERS = W.set("predicate_fillers")
 
 
-def _predicate_of_person(an: Analysis, article: Tok) -> bool:
+def predicate_of_person(an: Analysis, article: Tok) -> bool:
     """"<name|jij> is (echt) een ...": the noun after the article is said of a person."""
     k = article.index - 1
     while k >= 0 and an.toks[k].lemma in _PREDICATE_FILLERS:

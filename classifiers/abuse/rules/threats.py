@@ -12,18 +12,18 @@ from classifiers.abuse.lexicon import LEXICON_DIR
 from classifiers.abuse.phrases import load_phrases
 from classifiers.abuse.rules.base import FIRST_PERSON, HITS, THREAT_INTENT, THREAT_PAST, Hit
 from classifiers.abuse.rules.group_stance import (
-    _past_violence,
     generalisation_negated,
     opinion_negated,
+    past_violence,
 )
 from classifiers.abuse.rules.phrase_rule import PhraseRule
 from classifiers.abuse.rules.stance import (
     Stance,
-    _clause_negated,
+    clause_negated,
     denied_in_sentence,
     self_statement,
 )
-from classifiers.abuse.rules.targets import Targets, _is_target
+from classifiers.abuse.rules.targets import Targets, is_target
 from classifiers.abuse.words import W
 
 PASSIVE_AUXILIARIES = W.set("passive_auxiliaries")
@@ -114,7 +114,7 @@ class GroupThreatRule:
         group right before a present-tense verb, no passive) is derogation."""
         if t.lemma.startswith("ge") or lemmas & PASSIVE_AUXILIARIES:
             return None
-        if _past_violence(an, t):
+        if past_violence(an, t):
             return None  # "zijn verdronken": what happened to them
         subject = [g for g in groups if 0 < t.index - g.index <= 2 and g.has("group", "gref")]
         if not subject or stance.negated(t, 4) or stance.reported(t):
@@ -151,7 +151,7 @@ class WishRule:
             for w in starts:
                 target = next(
                     (toks[k] for k in range(w.index, min(end, w.index + 6))
-                     if _is_target(toks, k, an.text)),
+                     if is_target(toks, k, an.text)),
                     None,
                 )
                 if target is None:
@@ -162,7 +162,7 @@ class WishRule:
                 )
                 if harm is None or harm.clause - w.clause > 1:
                     continue
-                if _clause_negated(toks, w.index, harm.index) or stance.negated(w, 2):
+                if clause_negated(toks, w.index, harm.index) or stance.negated(w, 2):
                     continue
                 if stance.reported(w) or stance.reported(harm) or denied_in_sentence(an, w):
                     continue
@@ -198,7 +198,7 @@ class SelfHarmRule:
                 refl = next((t for t in window[-3:] if t.lemma in READER_PRONOUNS), None)
             if refl is None:
                 continue
-            if _clause_negated(toks, lo, v) or stance.reported(verb) or denied_in_sentence(
+            if clause_negated(toks, lo, v) or stance.reported(verb) or denied_in_sentence(
                 an, refl
             ):
                 continue
