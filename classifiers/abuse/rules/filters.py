@@ -32,7 +32,7 @@ def drop_aimed_profanity(hits: list[Hit]) -> list[Hit]:
     abuse, not swearing of its own: keep the profanity hit only for untargeted words."""
     covered: set[tuple[int, int]] = set()
     for h in hits:
-        if h.category != "profanity" and h.score >= 0.5:
+        if h.category != "profanity" and h.score >= FLAG_LINE:
             first, last = h.toks[0].index, h.toks[-1].index
             sentences = {t.sentence for t in h.toks}
             covered.update(

@@ -14,6 +14,7 @@ import itertools
 
 from classifiers.abuse.analysis import Analysis, Tok
 from classifiers.abuse.rules.base import Hit, config
+from classifiers.abuse.rules.filters import FLAG_LINE
 from classifiers.abuse.rules.group_stance import (
     LOADED,
     past_violence,
@@ -26,8 +27,9 @@ from classifiers.abuse.words import W
 from classifiers.categories import Severity
 from classifiers.judgement import Finding, Span
 
-# ... or a frame that turns a positive word ("alleen goed voor het huishouden", "ik hou niet
-# van ...": a negated positive is no benign mention)
+# words that make a text more than a plain mention even without a loaded word: a frame that
+# turns a positive word ("alleen goed voor het huishouden", "ik hou niet van ...": a negated
+# positive is no benign mention)
 _CAUTION = W.set("caution")
 BELONG = W.set("belong")
 
@@ -116,7 +118,6 @@ def _enumerated_groups(toks: list[Tok], groups: list[Tok]) -> list[Tok]:
 DENIABLE = frozenset(config().section("guards")["deniable"])
 # the categories whose rules have a say over the learned model's score
 GUARDED = ("bullying", "discrimination")
-FLAG_LINE = 0.5
 
 
 def guards(an: Analysis, hits: list[Hit], category: str, source: str) -> list[Finding]:
