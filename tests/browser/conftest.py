@@ -29,8 +29,12 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-EXTENSION = ROOT / "extension"
+# DENKNA_TEST_EXTENSION: run the same tests against another copy of the extension (an older
+# one, to see a test fail on the behaviour it guards)
+EXTENSION = Path(os.environ.get("DENKNA_TEST_EXTENSION") or ROOT / "extension").resolve()
 PAGES = Path(__file__).resolve().parent / "pages"
+# pages built from real editor libraries by `make test` (tests/browser/editors/build.mjs)
+EDITOR_PAGES = Path(__file__).resolve().parent / "editors" / "dist"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -235,6 +239,20 @@ class PageServer:
     def unlisted(self, page: str) -> str:
         return f"http://localhost:{self.port}/{page}"
 
+    def editor(self, name: str) -> str:
+        """A page built from a real editor library (tests/browser/editors), on the listed host."""
+        return f"http://127.0.0.1:{self.port}/editors/{name}.html"
+
+
+def built_editor_pages() -> list[str]:
+    """The names of the editor pages `make test` built; fails (never skips) when they are
+    missing, so that a run without them cannot pass as green."""
+    listing = EDITOR_PAGES / "pages.json"
+    if not listing.exists():
+        pytest.fail(f"{listing} is missing: build the editor pages with `make npm-deps` "
+                    "(npm ci and esbuild; `make test` does it)")
+    return list(json.loads(listing.read_text(encoding="utf-8")))
+
 
 @pytest.fixture(scope="module")
 def pages() -> Iterator[PageServer]:
@@ -247,6 +265,8 @@ def pages() -> Iterator[PageServer]:
 
     async def start() -> None:
         app = web.Application()
+        if EDITOR_PAGES.is_dir():
+            app.router.add_static("/editors/", EDITOR_PAGES)
         app.router.add_static("/", PAGES)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
@@ -319,6 +339,22 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
         finally:
             context.close()
     shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def ext(browser: Browser, denkna_server: DenknaServer) -> Browser:
+    """The module's Chromium with the extension set up for the school (tests.browser.helpers)."""
+    from tests.browser.helpers import school_settings
+
+    browser.configure(token=denkna_server.staff_token, **school_settings(denkna_server))
+    return browser
+
+
+@pytest.fixture
+def page(ext: Browser) -> Iterator[Any]:
+    p = ext.context.new_page()
+    yield p
+    p.close()
 
 
 @pytest.fixture(scope="module")

@@ -6,95 +6,30 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser.conftest import Browser, DenknaServer, PageServer
-
-BULLYING = "Jij bent echt zo'n mongool, niemand wil jou in de klas"
-HARMLESS = "Morgen om 19:30 ouderavond in de aula"
-PUPIL = "Sanne de Vries uit 2B is ziek, bel haar moeder op 06-12345678"
-# a word no classifier or log line would produce by itself: it marks this test's drafts
-MARKER = "Zwiebelkuchen"
-
-PANEL = "denkna-ui .panel.visible"
-BADGE = "denkna-ui .badge.visible"
-DIALOG = "denkna-ui .backdrop.visible .dialog"
+from tests.browser.helpers import (
+    BADGE,
+    BULLYING,
+    DIALOG,
+    HARMLESS,
+    MARKER,
+    PANEL,
+    PUPIL,
+    clear,
+    open_composer,
+    posted,
+    school_settings,
+    type_and_time_panel,
+    wait_nudge,
+    wait_status,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def school_settings(server: DenknaServer, **overrides: Any) -> dict[str, Any]:
-    """The module's settings: 127.0.0.1 is listed, pages under /official are the school's own
-    (so the test pages count as a staff member's private account), "warn" everywhere."""
-    return {
-        "serverUrl": server.base_url,
-        "sites": ["facebook.com", "127.0.0.1"],
-        "officialAccounts": ["127.0.0.1/official"],
-        "policyOfficial": "warn",
-        "policyPrivate": "warn",
-        "language": "nl",
-        **overrides,
-    }
-
-
-@pytest.fixture(scope="module")
-def ext(browser: Browser, denkna_server: DenknaServer) -> Browser:
-    browser.configure(token=denkna_server.staff_token, **school_settings(denkna_server))
-    return browser
-
-
-@pytest.fixture
-def page(ext: Browser) -> Iterator[Any]:
-    p = ext.context.new_page()
-    yield p
-    p.close()
-
-
-def open_composer(page: Any, url: str) -> str:
-    page.goto(url)
-    field = "#composer" if "textarea" in url else "#editor"
-    if url.startswith("http://127.0.0.1"):
-        page.locator("denkna-ui").wait_for(state="attached", timeout=10_000)
-    page.click(field)
-    return field
-
-
-def clear(page: Any, field: str) -> None:
-    page.click(field)
-    page.keyboard.press("Control+A")
-    page.keyboard.press("Backspace")
-
-
-def type_and_time_panel(page: Any, text: str) -> float:
-    """Types like a person and returns the seconds from the last keystroke until the panel
-    shows a marked fragment."""
-    page.keyboard.type(text, delay=15)
-    t0 = time.monotonic()
-    page.locator(f"{PANEL} mark").first.wait_for(timeout=10_000)
-    return time.monotonic() - t0
-
-
-def wait_status(page: Any, status: str, timeout: float = 10.0) -> None:
-    page.locator(f'{BADGE}[data-status="{status}"]').wait_for(timeout=timeout * 1000)
-
-
-def posted(page: Any) -> list[str]:
-    return list(page.evaluate("window.posted"))
-
-
-def wait_nudge(server: DenknaServer, key: tuple[str, str], at_least: int) -> int:
-    deadline = time.monotonic() + 8
-    n = 0
-    while time.monotonic() < deadline:
-        n = server.nudges().get(key, 0)
-        if n >= at_least:
-            return n
-        time.sleep(0.25)
-    return n
 
 
 @pytest.mark.parametrize("composer", ["textarea.html", "rich.html"])

@@ -1,0 +1,3 @@
+import { mountLexical } from "./lexical.js";
+
+mountLexical("plain");
