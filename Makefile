@@ -9,7 +9,7 @@ PIP := $(VENV)/bin/pip
 TORCH_SPEC ?= torch==2.13.0
 STAMP := $(VENV)/.denkna-setup
 
-.PHONY: setup run test bench lint fuzz demo clean system-deps postgres
+.PHONY: setup run test bench lint fuzz demo clean system-deps postgres npm-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,13 +24,25 @@ setup: $(STAMP)
 system-deps:
 	@bash .ci/system-deps
 
+# npm tools of the browser tests, exact versions from the committed package-lock.json: web-ext
+# (the Firefox lint), esbuild and the editor libraries whose pages the tests type into.
+NPM_DIR := tests/browser/editors
+NPM_STAMP := $(NPM_DIR)/node_modules/.denkna-npm-ci
+$(NPM_STAMP): $(NPM_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 20+) is needed for the browser tests"; exit 1; }
+	cd $(NPM_DIR) && npm ci --prefer-offline --no-audit --no-fund
+	@touch $@
+$(NPM_DIR)/dist/pages.json: $(NPM_STAMP) $(NPM_DIR)/build.mjs $(wildcard $(NPM_DIR)/src/*)
+	cd $(NPM_DIR) && node build.mjs
+npm-deps: $(NPM_DIR)/dist/pages.json
+
 run: setup
 	$(VENV)/bin/denkna run
 
 demo: setup
 	$(VENV)/bin/denkna demo
 
-test: setup system-deps
+test: setup system-deps npm-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -q
 
@@ -44,4 +56,4 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) var/ .pytest_cache
+	rm -rf $(VENV) var/ .pytest_cache $(NPM_DIR)/node_modules $(NPM_DIR)/dist

@@ -20,7 +20,9 @@ from tests.browser.helpers import PANEL, PUPIL, open_composer, posted, type_and_
 
 pytestmark = pytest.mark.browser
 
-EDITORS = ["lexical-rich", "lexical-plain", "draft", "prosemirror", "quill", "slate", "react-textarea"]
+EDITORS = [
+    "lexical-rich", "lexical-plain", "draft", "prosemirror", "quill", "slate", "react-textarea",
+]
 
 
 def rewrite_for(server: DenknaServer, text: str) -> str:
@@ -39,7 +41,8 @@ def marked_in_place(page: Any) -> list[str]:
         """() => {
           const rich = [...(CSS.highlights.get('denkna-finding') || [])].map((r) => r.toString());
           const ui = document.querySelector('denkna-ui').shadowRoot;
-          const mirror = [...ui.querySelectorAll('.mirror.visible mark.hl')].map((m) => m.textContent);
+          const mirror = [...ui.querySelectorAll('.mirror.visible mark.hl')]
+            .map((m) => m.textContent);
           return rich.concat(mirror);
         }"""
     ))
