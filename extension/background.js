@@ -11,6 +11,8 @@ const CONTENT_SCRIPT_ID = "denkna-composer";
 const CONTENT_FILES = ["content/style.js", "content/ui.js", "content/editor.js", "content/content.js"];
 
 const stringCache = new Map();
+// the running check per tab, frame and field: a newer one cancels it
+const inflight = new Map();
 
 async function readSettings() {
   const { settings } = await chrome.storage.local.get("settings");
@@ -104,11 +106,10 @@ async function hello(sender) {
   };
 }
 
-async function post(path, body, timeoutMs) {
+async function post(path, body, timeoutMs, ctrl = new AbortController()) {
   const settings = await readSettings();
   const token = await readToken();
   if (!settings.serverUrl || !token) throw new Error("not configured");
-  const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), timeoutMs);
   try {
     const res = await fetch(`${settings.serverUrl}${path}`, {
@@ -127,6 +128,21 @@ async function post(path, body, timeoutMs) {
 }
 
 async function check(msg, sender) {
+  // A newer check of the same field makes the older one stale: cancel it, so that a slow
+  // server is not kept busy with text nobody waits for. (Registered before the first await:
+  // messages from one page arrive in the order they were sent.)
+  const key = `${sender.tab ? sender.tab.id : "-"}:${sender.frameId || 0}:${Number(msg.field) || 0}`;
+  const ctrl = new AbortController();
+  if (inflight.has(key)) inflight.get(key).abort("stale");
+  inflight.set(key, ctrl);
+  try {
+    return await checkText(msg, sender, ctrl);
+  } finally {
+    if (inflight.get(key) === ctrl) inflight.delete(key);
+  }
+}
+
+async function checkText(msg, sender, ctrl) {
   const settings = await readSettings();
   const url = sender.url || "";
   let host = "";
@@ -143,9 +159,10 @@ async function check(msg, sender) {
     account_type: DenknaSettings.accountType(url, settings.officialAccounts),
   };
   try {
-    const result = await post("/api/v1/check", { text, context, locale: settings.language }, CHECK_TIMEOUT_MS);
+    const result = await post("/api/v1/check", { text, context, locale: settings.language }, CHECK_TIMEOUT_MS, ctrl);
     return { ok: true, seq: msg.seq, result };
   } catch (err) {
+    if (ctrl.signal.reason === "stale") return { ok: false, seq: msg.seq, stale: true };
     // Quiet: the page shows "Denkna offline". Nothing is queued or kept.
     return { ok: false, seq: msg.seq, offline: true, error: String(err && err.message) };
   }

@@ -14,6 +14,7 @@
   let ui = null;
   let active = null; // the field state last typed in
   const states = new WeakMap();
+  let fieldIds = 0;
   let bypass = false; // set while replaying the page's own post action
 
   const t = (key, params) => (key === "@lang" ? cfg.locale : ns.format(cfg.strings, key, params));
@@ -34,6 +35,7 @@
     if (!st) {
       st = {
         field,
+        id: ++fieldIds, // lets the worker cancel this field's older check when a newer one starts
         seq: 0,
         timer: 0,
         checkedText: null, // the text `result` belongs to
@@ -43,6 +45,8 @@
         confirmedText: null, // "Toch plaatsen" was chosen for exactly this text
         panelDismissedFor: "",
         status: null,
+        notice: "", // message key shown at the top of the panel (a rewrite that did not take)
+        fixing: false,
       };
       states.set(field, st);
     }
@@ -72,7 +76,7 @@
     }
     const key = categoriesOf(st.result).sort().join(",");
     if (st.panelDismissedFor === key && !ui.panelOpen) return;
-    ui.showFindings(st.field, st.checkedText, st.result, (flag) => applyFix(st, flag), () => closePanel(st));
+    ui.showFindings(st.field, st.checkedText, st.result, (flag) => applyFix(st, flag), () => closePanel(st), st.notice);
   }
 
   function closePanel(st) {
@@ -91,6 +95,7 @@
     const added = now.filter((c) => !before.has(c));
     if (gone.length) reportOutcome(gone, "changed");
     st.warned = new Set(now);
+    if (!now.length) st.notice = "";
     if (added.length) {
       reportOutcome(added, "shown");
       st.panelDismissedFor = "";
@@ -103,23 +108,42 @@
     render(st);
   }
 
-  /** Asks the service worker; answers for text that changed meanwhile are dropped. */
+  /** Answers still on their way are stale from now on: they will be dropped. */
+  function dropPending(st) {
+    st.seq += 1;
+    st.pending = null;
+    st.pendingText = null;
+  }
+
+  /** Asks the service worker. Only the answer to the newest request counts, and only while the
+   *  field still holds its text: an older answer arriving late never overwrites a newer one. */
   function check(st) {
     clearTimeout(st.timer);
     st.timer = 0;
     const text = ns.editor.readText(st.field);
     if (!text.trim()) {
-      st.pending = null;
+      dropPending(st);
       accept(st, text, { flags: [] });
       return Promise.resolve();
     }
-    if (text === st.checkedText && st.result) return Promise.resolve();
+    if (text === st.checkedText && st.result) {
+      // back to the text already judged (undo, or typed and deleted again): that judgement holds
+      if (st.pending) {
+        dropPending(st);
+        accept(st, text, st.result);
+      }
+      return Promise.resolve();
+    }
     if (st.pending && st.pendingText === text) return st.pending;
     const seq = ++st.seq;
     st.pendingText = text;
     setStatus(st, "busy");
-    st.pending = send({ type: "check", text, seq }).then((resp) => {
-      if (!resp || resp.seq !== st.seq || ns.editor.readText(st.field) !== text) return; // stale
+    st.pending = send({ type: "check", text, seq, field: st.id }).then((resp) => {
+      if (!resp || resp.seq !== st.seq || resp.stale) return; // a newer request was made
+      if (ns.editor.readText(st.field) !== text) {
+        st.pending = null; // the text changed meanwhile; its own check is scheduled
+        return;
+      }
       st.pending = null;
       if (resp.ok) {
         accept(st, text, resp.result);
@@ -134,8 +158,12 @@
   }
 
   function schedule(st) {
-    if (st.timer === 0 && st.checkedText !== null && ns.editor.readText(st.field) === st.checkedText) return;
     clearTimeout(st.timer);
+    st.timer = 0;
+    if (st.result && ns.editor.readText(st.field) === st.checkedText) {
+      check(st); // the judged text again: no request, and nothing older may overwrite it
+      return;
+    }
     st.timer = setTimeout(() => check(st), DEBOUNCE_MS);
   }
 
@@ -150,8 +178,9 @@
       if (bypass || !active || active.field !== field) return;
       const text = ns.editor.readText(field);
       if (text === active.checkedText && active.result) {
+        if (active.pending || active.timer) schedule(active); // back to the judged text
         // the editor re-rendered the same text: paint the marks on its new nodes
-        ui.highlight(field, text, spansOf(active.result));
+        else ui.highlight(field, text, spansOf(active.result));
         return;
       }
       ui.clearHighlight(); // offsets no longer fit the text
@@ -187,9 +216,26 @@
     if (field) activate(field);
   }
 
-  function applyFix(st, flag) {
-    if (!flag.suggestion) return;
-    ns.editor.replaceText(st.field, flag.suggestion).then(() => check(st)); // at once: "changed"
+  /** The one-click rewrite. The editor's own input path is used, the result is read back and
+   *  tried once more (editor.js); when the field still does not hold the suggestion, the panel
+   *  says so instead of leaving the user with text that is half old, half new. */
+  async function applyFix(st, flag) {
+    if (!flag.suggestion || st.fixing) return;
+    st.fixing = true;
+    st.notice = "";
+    let ok = false;
+    try {
+      ok = await ns.editor.replaceText(st.field, flag.suggestion);
+    } finally {
+      st.fixing = false;
+    }
+    if (!ok) {
+      st.notice = "fixFailed";
+      ui.announce(t("fixFailed"));
+      st.panelDismissedFor = "";
+    }
+    await check(st); // at once: "changed" when the finding is gone
+    if (!ok) render(st);
   }
 
   // ---- the moment of posting ------------------------------------------------------------
@@ -232,6 +278,18 @@
       if (box.contains(target)) return active;
     }
     return null;
+  }
+
+  /** The composer's own post/submit controls: those in the nearest ancestor of the field
+   *  that has any. The panel keeps clear of them. */
+  function composerControls(field) {
+    let box = field.parentElement;
+    for (let i = 0; box && box !== document.body && i < 8; i += 1, box = box.parentElement) {
+      const found = [...box.querySelectorAll('button, [role="button"], input[type="submit"]')]
+        .filter((el) => !field.contains(el) && isPostButton(el) === el);
+      if (found.length) return found.slice(0, 8);
+    }
+    return [];
   }
 
   function isPostButton(el) {
@@ -304,6 +362,7 @@
 
   function start() {
     ui = new ns.UI(t);
+    ui.controlsOf = composerControls;
     ui.onBadge = () => {
       if (!active) return;
       if (ui.panelOpen) closePanel(active);

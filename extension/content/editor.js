@@ -45,23 +45,36 @@
     sel.addRange(range);
   }
 
-  const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 30));
+  const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const normalise = (text) => String(text).replace(/\s+/g, " ").trim();
+  /** The field reads as `text` (rich editors render paragraphs with their own line breaks). */
+  const holds = (el, text) => normalise(readText(el)) === normalise(text);
 
-  /** Replaces the whole text as if the user did it: the site's own state (React onChange,
-   *  the editor's model) sees the change, so the site's submit sends the new text.
-   *  textarea/input: execCommand (keeps undo) or the native value setter + "input".
-   *  contenteditable: a paste of plain text, which Lexical, Draft.js, ProseMirror and Slate
-   *  apply to their model; plain contenteditable falls back to execCommand("insertText"). */
-  async function replaceText(el, text) {
+  // How long an editor may take to show a change in its DOM (React renders after the event).
+  const SETTLE_MS = 400;
+  // Editors learn about a new selection on "selectionchange"; slate-react reads it at most once
+  // per 100 ms. The first try waits briefly, the retry longer than that.
+  const SELECT_WAIT_MS = [30, 160];
+
+  async function settled(el, text) {
+    const until = Date.now() + SETTLE_MS;
+    while (!holds(el, text)) {
+      if (Date.now() >= until) return false;
+      await wait(25);
+    }
+    return true;
+  }
+
+  async function replaceOnce(el, text, selectWaitMs) {
     el.focus();
     if (isPlain(el)) {
       el.select();
       const done = el.ownerDocument.execCommand("insertText", false, text);
       if (!done || el.value !== text) setNativeValue(el, text);
-      return readText(el) === text;
+      return settled(el, text);
     }
     selectAll(el);
-    await nextFrame(); // editors pick up the selection on "selectionchange"
+    await wait(selectWaitMs);
     const data = new DataTransfer();
     data.setData("text/plain", text);
     const paste = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
@@ -70,8 +83,22 @@
       selectAll(el);
       el.ownerDocument.execCommand("insertText", false, text);
     }
-    await nextFrame();
-    return readText(el).trim() === text.trim();
+    return settled(el, text);
+  }
+
+  /** Replaces the whole text as if the user did it: the site's own state (React onChange,
+   *  the editor's model) sees the change, so the site's submit sends the new text.
+   *  textarea/input: execCommand (keeps undo) or the native value setter + "input".
+   *  contenteditable: a paste of plain text, which Lexical, Draft.js, ProseMirror, Quill and
+   *  Slate apply to their model; plain contenteditable falls back to execCommand("insertText").
+   *  Then checks that the field shows the new text, and tries once more when it does not (an
+   *  editor that had not taken in the selection yet adds the text instead of replacing).
+   *  Resolves true when the field holds `text`. */
+  async function replaceText(el, text) {
+    for (const selectWaitMs of SELECT_WAIT_MS) {
+      if (await replaceOnce(el, text, selectWaitMs)) return true;
+    }
+    return false;
   }
 
   ns.editor = { fieldOf, readText, replaceText };

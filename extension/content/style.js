@@ -68,6 +68,10 @@ button:focus-visible, summary:focus-visible, .panel:focus-visible {
   border-radius: 6px; font-size: 18px; line-height: 1;
 }
 .close:hover { background: #f0f4f8; color: #102a43; }
+.notice {
+  margin: 10px 12px 0; padding: 8px 10px; border-radius: 8px; background: #fff5f4; border: 1px solid #f3c5c0;
+  color: #8a1c12; font-size: 13px;
+}
 .notes { margin: 10px 12px 0; padding: 8px 10px; border-radius: 8px; background: #eef6fb; border: 1px solid #cfe3f1; }
 .notes p { margin: 0; font-size: 13px; color: #1e3a5f; }
 .notes p + p { margin-top: 4px; }

@@ -20,6 +20,13 @@
     ["A", "denkNaA"],
   ];
   const CONTEXT_CHARS = 60;
+  // panel placement: room between it and the page's composer, the viewport's edge, and the
+  // smallest panel worth showing (below that it collapses into the badge)
+  const GAP = 8;
+  const EDGE = 8;
+  const PANEL_WIDTH = 440;
+  const MIN_WIDTH = 280;
+  const MIN_FULL_HEIGHT = 200;
 
   function h(tag, attrs, ...children) {
     const el = document.createElement(tag);
@@ -108,6 +115,8 @@
       this.root.append(this.live, this.mirror, this.badge, this.panel, this.backdrop);
       this.shadow.append(style, this.root);
       this.anchor = null;
+      this.controls = []; // the composer's post/submit controls the panel keeps clear of
+      this.controlsOf = () => [];
       this.panelOpen = false;
       (document.body || document.documentElement).append(this.host);
     }
@@ -235,13 +244,14 @@
 
     hidePanel() {
       this.panelOpen = false;
-      this.panel.classList.remove("visible");
+      this.panel.classList.remove("visible", "collapsed");
       this.badge.setAttribute("aria-expanded", "false");
     }
 
-    showFindings(field, text, result, onFix, onClose) {
+    showFindings(field, text, result, onFix, onClose, notice) {
       this.ensureAttached();
       this.anchor = field;
+      this.controls = this.controlsOf(field);
       const flags = result.flags || [];
       const t = this.t;
       const titleId = "denkna-panel-title";
@@ -295,6 +305,7 @@
           ),
           h("button", { class: "close", type: "button", "aria-label": t("panelClose"), title: t("panelClose"), text: "×", onclick: onClose })
         ),
+        ...(notice ? [h("p", { class: "notice", role: "alert", text: t(notice) })] : []),
         ...(notes.length ? [h("div", { class: "notes" }, notes.map((n) => h("p", { text: n })))] : []),
         h("ul", { class: "list" }, items),
         this.denkNa()
@@ -344,17 +355,57 @@
       const bw = this.badge.offsetWidth || 80;
       this.badge.style.left = `${Math.max(4, Math.min(vw - bw - 4, r.right - bw - 6))}px`;
       this.badge.style.top = `${Math.max(4, Math.min(vh - 28, r.bottom - 28))}px`;
-      if (this.panelOpen) {
-        this.panel.classList.add("visible");
-        const pw = this.panel.offsetWidth;
-        const ph = this.panel.offsetHeight;
-        const left = Math.max(8, Math.min(vw - pw - 8, r.left));
-        let top = r.bottom + 8;
-        if (top + ph > vh - 8 && r.top - ph - 8 >= 8) top = r.top - ph - 8;
-        if (top + ph > vh - 8) top = Math.max(8, vh - ph - 8);
-        this.panel.style.left = `${left}px`;
-        this.panel.style.top = `${top}px`;
+      if (this.panelOpen) this.placePanel(r, vw, vh);
+    }
+
+    /** The panel goes beside the composer (the field and its post button), never over it:
+     *  right of it, below it, left of it or above it, in the first place with room. With too
+     *  little room it gets shorter (its head stays, the list scrolls); with none at all it
+     *  collapses into the badge until there is room again. */
+    placePanel(r, vw, vh) {
+      const p = this.panel;
+      const box = { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+      for (const el of this.controls) {
+        if (!el.isConnected) continue;
+        const c = el.getBoundingClientRect();
+        if (!c.width || !c.height) continue;
+        box.left = Math.min(box.left, c.left);
+        box.top = Math.min(box.top, c.top);
+        box.right = Math.max(box.right, c.right);
+        box.bottom = Math.max(box.bottom, c.bottom);
       }
+      p.style.maxHeight = "";
+      p.style.width = `${Math.min(PANEL_WIDTH, vw - 2 * EDGE)}px`;
+      p.classList.add("visible");
+      const natural = p.offsetHeight;
+      const head = p.querySelector(".head");
+      const minHeight = head ? head.offsetHeight + 2 : 60;
+      const clampTop = (h) => Math.max(EDGE, Math.min(box.top, vh - EDGE - h));
+      const clampLeft = (w) => Math.max(EDGE, Math.min(box.left, vw - EDGE - w));
+      const spaces = [
+        { w: vw - EDGE - (box.right + GAP), h: vh - 2 * EDGE, at: (w, h) => [box.right + GAP, clampTop(h)] },
+        { w: vw - 2 * EDGE, h: vh - EDGE - (box.bottom + GAP), at: (w, h) => [clampLeft(w), box.bottom + GAP] },
+        { w: box.left - GAP - EDGE, h: vh - 2 * EDGE, at: (w, h) => [box.left - GAP - w, clampTop(h)] },
+        { w: vw - 2 * EDGE, h: box.top - GAP - EDGE, at: (w, h) => [clampLeft(w), box.top - GAP - h] },
+      ];
+      for (const least of [Math.min(natural, MIN_FULL_HEIGHT), minHeight]) {
+        const space = spaces.find((s) => s.w >= MIN_WIDTH && s.h >= least);
+        if (!space) continue;
+        const w = Math.min(PANEL_WIDTH, space.w);
+        p.style.width = `${w}px`; // a narrower panel is taller
+        const h = Math.min(p.offsetHeight, space.h);
+        const [left, top] = space.at(w, h);
+        p.style.maxHeight = `${h}px`;
+        p.style.left = `${left}px`;
+        p.style.top = `${top}px`;
+        p.classList.remove("collapsed");
+        this.badge.setAttribute("aria-expanded", "true");
+        return;
+      }
+      // no room beside the composer: collapsed into the badge ("let op" stays visible)
+      p.classList.remove("visible");
+      p.classList.add("collapsed");
+      this.badge.setAttribute("aria-expanded", "false");
     }
 
     /** The "Denk na" confirmation. Resolves "edit" or "post". */
