@@ -26,6 +26,7 @@
   const EDGE = 8;
   const PANEL_WIDTH = 440;
   const MIN_WIDTH = 280;
+  const MAX_HEIGHT = 620;
   const MIN_FULL_HEIGHT = 200;
 
   function h(tag, attrs, ...children) {
@@ -374,7 +375,7 @@
         box.right = Math.max(box.right, c.right);
         box.bottom = Math.max(box.bottom, c.bottom);
       }
-      p.style.maxHeight = "";
+      p.style.maxHeight = `${MAX_HEIGHT}px`; // the space found decides, up to this
       p.style.width = `${Math.min(PANEL_WIDTH, vw - 2 * EDGE)}px`;
       p.classList.add("visible");
       const natural = p.offsetHeight;
@@ -393,6 +394,7 @@
         if (!space) continue;
         const w = Math.min(PANEL_WIDTH, space.w);
         p.style.width = `${w}px`; // a narrower panel is taller
+        p.style.maxHeight = `${MAX_HEIGHT}px`;
         const h = Math.min(p.offsetHeight, space.h);
         const [left, top] = space.at(w, h);
         p.style.maxHeight = `${h}px`;

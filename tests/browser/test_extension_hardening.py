@@ -266,7 +266,8 @@ window.addEventListener('paste', (e) => {
     ("en", "Replacing did not work"),
 ])
 def test_a_rewrite_the_editor_refuses_is_reported_in_the_panel(
-    ext: Browser, denkna_server: DenknaServer, pages: PageServer, language: str, expected: str
+    ext: Browser, denkna_server: DenknaServer, pages: PageServer, language: str, expected: str,
+    artifacts: Path,
 ) -> None:
     ext.configure(**school_settings(denkna_server, language=language))
     p = ext.context.new_page()
@@ -278,6 +279,7 @@ def test_a_rewrite_the_editor_refuses_is_reported_in_the_panel(
         notice = p.locator(f"{PANEL} .notice[role=alert]")
         notice.wait_for(timeout=5000)
         assert notice.inner_text().startswith(expected)
+        p.screenshot(path=str(artifacts / f"panel-{language}-rewrite-refused.png"))
         assert p.evaluate("window.pastesRefused") == 2  # tried, read back, tried once more
         assert p.evaluate("window.editorModel()") == PUPIL  # nothing half replaced
         # the suggestion stays in the panel to type or paste by hand
