@@ -9,6 +9,7 @@ The page server answers on 127.0.0.1 (a site on the extension's list) and on `lo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -21,7 +22,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -254,8 +255,10 @@ def built_editor_pages() -> list[str]:
     return list(json.loads(listing.read_text(encoding="utf-8")))
 
 
-@pytest.fixture(scope="module")
-def pages() -> Iterator[PageServer]:
+@contextlib.contextmanager
+def serve_in_thread(build: Callable[[], Awaitable[Any]], name: str) -> Iterator[int]:
+    """Runs the aiohttp application `build()` makes on 127.0.0.1 in a thread of its own (the
+    Playwright sync API keeps this thread's event loop) and yields its port; cleans it up after."""
     from aiohttp import web
 
     port = free_port()
@@ -264,11 +267,7 @@ def pages() -> Iterator[PageServer]:
     runner_box: dict[str, web.AppRunner] = {}
 
     async def start() -> None:
-        app = web.Application()
-        if EDITOR_PAGES.is_dir():
-            app.router.add_static("/editors/", EDITOR_PAGES)
-        app.router.add_static("/", PAGES)
-        runner = web.AppRunner(app, access_log=None)
+        runner = web.AppRunner(await build(), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
         runner_box["r"] = runner
@@ -279,13 +278,30 @@ def pages() -> Iterator[PageServer]:
         started.set()
         loop.run_forever()
 
-    thread = threading.Thread(target=run, name="pages", daemon=True)
+    thread = threading.Thread(target=run, name=name, daemon=True)
     thread.start()
-    assert started.wait(10), "the page server did not start"
-    yield PageServer(port)
-    asyncio.run_coroutine_threadsafe(runner_box["r"].cleanup(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
+    assert started.wait(10), f"{name} did not start"
+    try:
+        yield port
+    finally:
+        asyncio.run_coroutine_threadsafe(runner_box["r"].cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def pages() -> Iterator[PageServer]:
+    from aiohttp import web
+
+    async def build() -> web.Application:
+        app = web.Application()
+        if EDITOR_PAGES.is_dir():
+            app.router.add_static("/editors/", EDITOR_PAGES)
+        app.router.add_static("/", PAGES)
+        return app
+
+    with serve_in_thread(build, "pages") as port:
+        yield PageServer(port)
 
 
 # --- Chromium with the extension --------------------------------------------------------------

@@ -6,7 +6,6 @@ The real editor libraries are in test_editor_libraries.py, Firefox in test_firef
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Browser, DenknaServer, PageServer, free_port
+from tests.browser.conftest import Browser, DenknaServer, PageServer, serve_in_thread
 from tests.browser.helpers import (
     BADGE,
     BULLYING,
@@ -93,7 +92,8 @@ class SlowProxy:
     """Stands between the extension and the real server; holds back the checks whose text
     contains `slow_word` for `delay` seconds. Records when each check came and was answered."""
 
-    port: int
+    upstream: str
+    port: int = 0
     slow_word: str = "Brandweerkazerne"
     delay: float = 2.5
     events: list[dict[str, Any]] = field(default_factory=list)
@@ -102,73 +102,55 @@ class SlowProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def slow_checks(self) -> list[dict[str, Any]]:
-        return [e for e in self.events if e["slow"]]
-
-    def wait_slow(self, key: str, timeout: float = 10.0) -> dict[str, Any]:
+    def wait_slow(self, timeout: float = 10.0) -> dict[str, Any]:
+        """The slow check that came last, once it has come."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            found = [e for e in self.slow_checks() if key in e]
-            if found:
-                return found[-1]
+            slow = [e for e in self.events if e["slow"]]
+            if slow:
+                return slow[-1]
             time.sleep(0.05)
-        raise AssertionError(f"no slow check with {key!r}: {self.events}")
+        raise AssertionError(f"no slow check came: {self.events}")
 
+    async def app(self) -> Any:
+        import aiohttp
+        from aiohttp import web
 
-@pytest.fixture(scope="module")
-def slow_proxy(denkna_server: DenknaServer) -> Iterator[SlowProxy]:
-    import aiohttp
-    from aiohttp import web
+        session = aiohttp.ClientSession()
 
-    proxy = SlowProxy(free_port())
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
-    box: dict[str, Any] = {}
-
-    async def forward(request: web.Request) -> web.StreamResponse:
-        body = await request.read()
-        slow = request.path == "/api/v1/check" and proxy.slow_word.encode() in body
-        event: dict[str, Any] = {"slow": slow, "came": time.monotonic()}
-        proxy.events.append(event)
-        if slow:
-            await asyncio.sleep(proxy.delay)
-        headers = {k: v for k, v in request.headers.items()
-                   if k.lower() in ("authorization", "content-type")}
-        async with box["session"].request(request.method, denkna_server.base_url + request.path_qs,
-                                          data=body, headers=headers) as res:
-            data = await res.read()
+        async def forward(request: web.Request) -> web.StreamResponse:
+            body = await request.read()
+            slow = request.path == "/api/v1/check" and self.slow_word.encode() in body
+            event: dict[str, Any] = {"slow": slow, "came": time.monotonic()}
+            self.events.append(event)
+            if slow:
+                await asyncio.sleep(self.delay)
+            headers = {k: v for k, v in request.headers.items()
+                       if k.lower() in ("authorization", "content-type")}
+            async with session.request(request.method, self.upstream + request.path_qs,
+                                       data=body, headers=headers) as res:
+                data = await res.read()
             event["answered"] = time.monotonic()
+            # did the extension give up on this request meanwhile?
             event["client_gone"] = request.transport is None or request.transport.is_closing()
             return web.Response(body=data, status=res.status,
                                 content_type=res.content_type or "application/json")
 
-    async def start() -> None:
-        box["session"] = aiohttp.ClientSession()
+        async def close(_app: web.Application) -> None:
+            await session.close()
+
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", forward)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", proxy.port).start()
-        box["runner"] = runner
+        app.on_cleanup.append(close)
+        return app
 
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        started.set()
-        loop.run_forever()
 
-    thread = threading.Thread(target=run, name="slow-proxy", daemon=True)
-    thread.start()
-    assert started.wait(10)
-    yield proxy
-
-    async def stop() -> None:
-        await box["runner"].cleanup()
-        await box["session"].close()
-
-    asyncio.run_coroutine_threadsafe(stop(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
+@pytest.fixture(scope="module")
+def slow_proxy(denkna_server: DenknaServer) -> Iterator[SlowProxy]:
+    proxy = SlowProxy(denkna_server.base_url)
+    with serve_in_thread(proxy.app, "slow-proxy") as port:
+        proxy.port = port
+        yield proxy
 
 
 @pytest.fixture
@@ -203,7 +185,7 @@ def test_a_late_answer_does_not_overwrite_the_newer_one(
     proxy = through_slow_proxy
     field = open_composer(page, pages.listed("textarea.html"))
     page.keyboard.type(f"{BULLYING} {proxy.slow_word}", delay=5)
-    slow = proxy.wait_slow("came")  # the slow check is on its way
+    slow = proxy.wait_slow()  # the slow check is on its way
     wait_status(page, "busy")
     page.fill(field, "")
     page.click(field)
@@ -232,7 +214,7 @@ def test_back_to_the_judged_text_while_a_slow_check_runs(
     wait_status(page, "ok")
     addition = f" jij mongool {proxy.slow_word}"
     page.keyboard.type(addition, delay=5)
-    slow = proxy.wait_slow("came")
+    slow = proxy.wait_slow()
     wait_status(page, "busy")
     for _ in addition:
         page.keyboard.press("Backspace")
