@@ -50,7 +50,7 @@ class Scenario:
             author_id = "u-" + c.author.lower().replace(" ", "-")
             made = world.add_comment(post.id, c.text, author_id=author_id,
                                      author_name=c.author, parent_id=parent)
-            ids[c.key] = made.id
+            ids[c.key] = made.external_id
             if on_comment is not None:
                 await on_comment(n)
         return post

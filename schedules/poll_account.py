@@ -86,7 +86,7 @@ async def poll_account(app: web.Application, account_id: int) -> PollResult:
         for _ in range(cfg.max_rounds_per_poll):
             started = utcnow()
             items, new_cursor = await connector.list_new(cursor)
-            batch = await store_batch(app, account_id, items, connector.complete_posts,
+            batch = await store_batch(app, account_id, items, connector.listed,
                                       connector=connector, since=started)
             result.stored += batch.stored
             result.rounds += 1

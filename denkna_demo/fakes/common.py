@@ -1,4 +1,5 @@
-"""Middleware every fake platform shares: token → account, latency, overlap record, faults."""
+"""Middleware every fake platform shares: token → grant and account, latency, overlap record,
+faults. Paths under `public` (OAuth pages and token endpoints) need no token."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from denkna_demo.fakes.world import FakeAccount, FakeWorld
+from denkna_demo.fakes.world import FakeAccount, FakeGrant, FakeWorld
 
 WORLD = web.AppKey("fake_world", FakeWorld)
 ACCOUNT = web.RequestKey("fake_account", FakeAccount)
+GRANT = web.RequestKey("fake_grant", FakeGrant)
 MALFORMED = web.RequestKey("fake_malformed", bool)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -25,6 +27,7 @@ class ErrorShapes:
     auth: Callable[[], web.Response]
     rate_limit: Callable[[float, int | None], web.Response]
     server_error: Callable[[], web.Response]
+    not_found: Callable[[], web.Response]
 
 
 def bearer(request: web.Request) -> str | None:
@@ -41,27 +44,37 @@ def json_response(body: object, status: int = 200, headers: dict[str, str] | Non
                         content_type="application/json")
 
 
-def fake_middleware(shapes: ErrorShapes) -> Callable[..., Awaitable[web.StreamResponse]]:
+def fake_middleware(shapes: ErrorShapes, public: Callable[[str], bool] | None = None
+                    ) -> Callable[..., Awaitable[web.StreamResponse]]:
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         world = request.app[WORLD]
-        account = world.account_for_token(bearer(request))
-        if account is None or not account.token_valid:
+        if public is not None and public(request.path):
+            return await handler(request)
+        grant = world.grant_for(bearer(request))
+        if grant is None:
             return shapes.auth()
-        request[ACCOUNT] = account
-        world.requests[account.id] += 1
-        world.active[account.id] += 1
-        if world.active[account.id] > 1:
-            world.overlaps[account.id] += 1
+        request[GRANT] = grant
+        account = world.accounts.get(grant.account_ids[0]) if (
+            grant.kind == "account" and grant.account_ids) else None
+        if account is not None:
+            request[ACCOUNT] = account
+        key = account.id if account is not None else f"user:{grant.token[:8]}"
+        world.requests[key] += 1
+        world.active[key] += 1
+        if world.active[key] > 1:
+            world.overlaps[key] += 1
         try:
             if world.latency:
                 await asyncio.sleep(world.latency)
-            fault = world.take_fault(account.id)
+            fault = world.take_fault(key, request.path)
             if fault is not None:
                 if fault.kind == "rate_limit":
                     return shapes.rate_limit(fault.retry_after, fault.code)
                 if fault.kind == "server_error":
                     return shapes.server_error()
+                if fault.kind == "not_found":
+                    return shapes.not_found()
                 if fault.kind == "slow":
                     await asyncio.sleep(fault.delay)
                 if fault.kind == "malformed":
@@ -74,13 +87,22 @@ def fake_middleware(shapes: ErrorShapes) -> Callable[..., Awaitable[web.StreamRe
                                     status=response.status, content_type="application/json")
             return response
         finally:
-            world.active[account.id] -= 1
+            world.active[key] -= 1
 
     return middleware
 
 
 def account_of(request: web.Request) -> FakeAccount:
-    return request[ACCOUNT]
+    """The account the request's token works for (a user token has none: 401 in its shape)."""
+    account = request.get(ACCOUNT)
+    if account is None:
+        raise web.HTTPUnauthorized(text=json.dumps({"error": "token of a user, not an account"}),
+                                   content_type="application/json")
+    return account
+
+
+def grant_of(request: web.Request) -> FakeGrant:
+    return request[GRANT]
 
 
 MALFORMED_ITEMS: list[object] = [

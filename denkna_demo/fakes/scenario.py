@@ -158,7 +158,7 @@ class ScenarioRun:
                                     author_id=author_id,
                                     parent_id=self._id(c.parent) if c.parent else None)
             if c.key:
-                self.keys[c.key] = created.id
+                self.keys[c.key] = created.external_id
         elif step.edit is not None:
             w.edit(self._id(step.edit.comment), step.edit.text)
         elif step.delete is not None:

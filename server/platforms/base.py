@@ -3,6 +3,14 @@
 A connector reads new comments of one official account (`list_new(cursor)`), and moderates
 (`hide`, `post_reply`, `delete`). Errors are classified into a few exceptions the polling job
 understands: rate limits (back off), transient failures (retry), expired tokens (needs_reauth).
+
+Deletions: `list_new` leaves in `listed` the scopes it read in full (a post, the replies of one
+comment, the top-level comments of a post since a time). A stored comment of such a scope that
+is missing may be deleted, hidden from the account (rejected on YouTube) or written by an author
+the account muted (Mastodon): `confirm_gone(ids)` asks the platform which it is.
+
+Tokens: a connector given `refresh` (Google) gets a new access token once when the platform says
+the current one expired, and retries the call.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ import asyncio
 import json
 import random
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -98,10 +106,35 @@ class PlatformSettings:
     base_url: str
     version: str
     page_size: int = 100
-    recent_posts: int = 25
-    lookback_days: int = 14
+    lookback_days: int = 14  # posts (and YouTube threads) younger than this are read
+    max_posts: int = 500  # at most this many of them
     max_pages: int = 10
+    # OAuth: where the consent screen and the token endpoint are (platforms.toml)
+    auth_url: str = ""
+    token_url: str = ""
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Every comment of one scope that the platform lists right now: all comments of a post,
+    only the replies of one comment (`parent_id`), only top-level ones (`top_level`), or only
+    those created at or after `since`."""
+
+    post_id: str
+    ids: frozenset[str]
+    parent_id: str | None = None
+    top_level: bool = False
+    since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """What the platform says about comments that were not listed: `deleted` are gone,
+    `hidden` still exist but the public cannot see them; the rest exist (e.g. a muted author)."""
+
+    deleted: frozenset[str] = frozenset()
+    hidden: frozenset[str] = frozenset()
 
 
 def load_settings(platform: str, overrides: Mapping[str, Any] | None = None,
@@ -173,23 +206,23 @@ class Connector(abc.ABC):
 
     platform: str = ""
     capabilities: Capabilities = Capabilities()
-    polls_edits: bool = True  # False: edits arrive only through webhooks (Meta)
 
     def __init__(self, *, account_external_id: str, token: str,
                  settings: PlatformSettings | None = None,
                  session: aiohttp.ClientSession | None = None,
-                 account_settings: Mapping[str, Any] | None = None):
+                 account_settings: Mapping[str, Any] | None = None,
+                 refresh: Callable[[], Awaitable[str]] | None = None):
         self.account_id = account_external_id
         self.token = token
         self.settings = settings or load_settings(self.platform, account_settings)
         self.account_settings = dict(account_settings or {})
+        self.refresh = refresh  # a new access token when the platform says this one expired
         self._session = session
         self._own_session = session is None
         self.skipped_malformed = 0  # items skipped in the last list_new call
         self.usage_pct = 0.0  # highest platform usage percentage seen in the last call
-        # post id -> every comment id it has now, for posts read in full by the last list_new
-        # (comments stored for such a post but missing here were deleted on the platform)
-        self.complete_posts: dict[str, set[str]] = {}
+        # the scopes the last list_new read in full (see the module docstring)
+        self.listed: list[Listing] = []
 
     # -- the interface --
 
@@ -210,6 +243,10 @@ class Connector(abc.ABC):
 
     @abc.abstractmethod
     async def delete(self, external_id: str) -> None: ...
+
+    async def confirm_gone(self, external_ids: Iterable[str]) -> Missing:
+        """Stored comments a full listing no longer had. Default: they were deleted."""
+        return Missing(deleted=frozenset(external_ids))
 
     async def mute_author(self, author_id: str) -> None:
         raise NotSupported(f"{self.platform}: muting an author is not supported")
@@ -247,13 +284,15 @@ class Connector(abc.ABC):
     async def request(self, method: str, url: str, *, params: Mapping[str, Any] | None = None,
                       data: Mapping[str, Any] | None = None, json_body: Any = None,
                       headers: Mapping[str, str] | None = None) -> Response:
-        """One API call with retries for transient failures and short rate-limit waits."""
+        """One API call with retries for transient failures and short rate-limit waits; an
+        expired access token is refreshed once (when the connector can)."""
         policy = self.settings.retry
-        auth_headers, auth_params = self.auth()
-        all_params = {**auth_params, **(params or {})} if "access_token=" not in url else params
-        attempt = 0
+        attempt, refreshed = 0, False
         while True:
             attempt += 1
+            auth_headers, auth_params = self.auth()
+            all_params = ({**auth_params, **(params or {})} if "access_token=" not in url
+                          else params)
             try:
                 resp = await self._once(method, url, params=all_params, data=data,
                                         json_body=json_body,
@@ -262,6 +301,12 @@ class Connector(abc.ABC):
                     self.classify(resp)
                     raise PlatformError(f"HTTP {resp.status}", status=resp.status)
                 return resp
+            except AuthExpired:
+                if self.refresh is None or refreshed:
+                    raise
+                refreshed = True
+                self.token = await self.refresh()
+                attempt -= 1
             except RateLimited as exc:
                 if attempt >= policy.attempts or exc.retry_after > policy.max_inline_wait:
                     raise

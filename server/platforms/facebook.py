@@ -1,7 +1,13 @@
-"""Facebook Page connector (Graph API): page posts and their comment streams.
+"""Facebook Page connector (Graph API): the Page's recent posts and every comment under them.
 
-Cursor: {"posts": {post_id: after-cursor}}; a post's comments are read with
-`filter=stream&order=chronological`, so new comments and replies come after the saved cursor.
+Meta ranks comments (most relevant first, whatever `order` asks) and a paging cursor dies with
+the comment it points to, so nothing relies on order or keeps a cursor. Instead each poll lists
+the posts of the last `lookback_days` with their `updated_time` (it moves when someone comments)
+and comment count, and reads a post in full (`filter=stream`: replies too) when either changed.
+Every SWEEP_EVERY-th poll reads them all: that catches edits and hides, which move neither.
+A post read in full is a `Listing`: stored comments missing from it may be deleted.
+
+Cursor: {"posts": {post_id: [updated_time, comment_count]}, "polls": n}.
 """
 
 from __future__ import annotations
@@ -10,10 +16,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from server.comments import PlatformComment
-from server.platforms.base import Capabilities, opt_str, parse_time, req_str
-from server.platforms.meta import GraphConnector, after_cursor, data_items
+from server.platforms.base import Capabilities, Listing, opt_str, parse_time, req_str
+from server.platforms.meta import GraphConnector
 
-COMMENT_FIELDS = "id,message,created_time,from,parent{id},is_hidden,comment_count,permalink_url"
+SWEEP_EVERY = 10  # polls
+COMMENT_FIELDS = "id,message,created_time,from,parent{id},is_hidden,permalink_url"
+POST_FIELDS = "id,created_time,updated_time,comments.filter(stream).summary(true).limit(0)"
 
 
 def parse_comment(item: Any, post_id: str) -> PlatformComment:
@@ -36,46 +44,52 @@ def parse_comment(item: Any, post_id: str) -> PlatformComment:
         permalink=opt_str(item, "permalink_url"), hidden=hidden)
 
 
+def _mark(item: Mapping[str, Any]) -> list[Any]:
+    comments = item.get("comments")
+    summary = comments.get("summary") if isinstance(comments, Mapping) else None
+    count = summary.get("total_count") if isinstance(summary, Mapping) else None
+    return [item.get("updated_time"), count]
+
+
 class FacebookConnector(GraphConnector):
     platform = "facebook"
     capabilities = Capabilities(hide=True, reply=True, delete=True)
-    polls_edits = False
-
-    async def recent_posts(self) -> list[str]:
-        params = {"fields": "id,message,created_time,permalink_url",
-                  "limit": self.settings.recent_posts}
-        ids: list[str] = []
-        async for body in self.pages(f"{self.api}/{self.account_id}/posts", params, max_pages=1):
-            for item in data_items(body):
-                if isinstance(item, Mapping) and isinstance(item.get("id"), str):
-                    ids.append(item["id"])
-                else:
-                    self.skipped_malformed += 1
-        return ids
 
     async def list_new(self, cursor: Mapping[str, Any] | None
                        ) -> tuple[list[PlatformComment], dict[str, Any]]:
         self.skipped_malformed = 0
-        self.complete_posts = {}
-        old = dict((cursor or {}).get("posts") or {})
-        posts = await self.recent_posts()
-        new_posts: dict[str, str | None] = {}
+        self.listed = []
+        old = (cursor or {}).get("posts")
+        old = old if isinstance(old, Mapping) else {}
+        polls = int((cursor or {}).get("polls") or 0) + 1
+        sweep = polls % SWEEP_EVERY == 0
+        marks: dict[str, list[Any]] = {}
         out: list[PlatformComment] = []
-        for post_id in posts:
-            after = old.get(post_id)
-            params: dict[str, Any] = {"filter": "stream", "order": "chronological",
-                                      "limit": self.settings.page_size, "fields": COMMENT_FIELDS}
-            if after:
-                params["after"] = after
-            async for body in self.pages(f"{self.api}/{post_id}/comments", params):
-                for item in data_items(body):
-                    try:
-                        out.append(parse_comment(item, post_id))
-                    except (ValueError, TypeError, KeyError):
-                        self.skipped_malformed += 1
-                after = after_cursor(body) or after
-            new_posts[post_id] = after
-        return out, {"posts": new_posts}
+        posts = [item async for item in self.recent(f"{self.api}/{self.account_id}/posts",
+                                                    POST_FIELDS, "created_time")]
+        for item in posts:
+            post_id, mark = item["id"], _mark(item)
+            if not sweep and old.get(post_id) == mark:
+                marks[post_id] = mark
+                continue
+            comments = await self.read_all(
+                f"{self.api}/{post_id}/comments",
+                {"filter": "stream", "limit": self.settings.page_size,
+                 "fields": COMMENT_FIELDS},
+                lambda raw, post_id=post_id: self._parse(raw, post_id))
+            if comments is None:
+                continue  # not marked: read again next poll
+            marks[post_id] = mark
+            out.extend(comments)
+            self.listed.append(Listing(post_id, frozenset(c.external_id for c in comments)))
+        return out, {"posts": marks, "polls": polls}
+
+    def _parse(self, raw: Any, post_id: str) -> list[PlatformComment]:
+        try:
+            return [parse_comment(raw, post_id)]
+        except (ValueError, TypeError, KeyError):
+            self.skipped_malformed += 1
+            return []
 
     async def hide(self, external_id: str, hidden: bool) -> None:
         await self._post(external_id, {"is_hidden": "true" if hidden else "false"})

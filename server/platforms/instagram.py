@@ -1,8 +1,12 @@
-"""Instagram professional account connector (Instagram Graph API).
+"""Instagram professional account connector (Instagram Graph API, with the linked Page's token).
 
-Cursor: {"media": {media_id: comments_count}, "polls": n}; a media item whose comment count
-changed is read again in full (comments with their replies) and the ingest stores what it has not
-seen yet; every SWEEP_EVERY-th poll reads every recent media item in full.
+Each poll lists the media of the last `lookback_days` with their comment count; a media item
+whose count changed is read again in full (comments with their replies) and is a `Listing`
+(stored comments missing from it may be deleted). Every SWEEP_EVERY-th poll reads every recent
+media item in full: a deletion plus a new comment keeps the count, and edits and hides move
+nothing. Authors are keyed by their Instagram user id (`from{id}`): a username can change.
+
+Cursor: {"media": {media_id: comments_count}, "polls": n}.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from server.comments import PlatformComment
 from server.platforms.base import (
     AuthExpired,
     Capabilities,
+    Listing,
     PlatformError,
     RateLimited,
     opt_str,
@@ -23,8 +28,9 @@ from server.platforms.base import (
 from server.platforms.meta import GraphConnector, data_items
 
 SWEEP_EVERY = 10  # polls
-REPLY_FIELDS = "id,text,timestamp,username,hidden"
-COMMENT_FIELDS = f"id,text,timestamp,username,hidden,like_count,replies{{{REPLY_FIELDS}}}"
+REPLY_FIELDS = "id,text,timestamp,username,from{id,username},hidden"
+COMMENT_FIELDS = (f"id,text,timestamp,username,from{{id,username}},hidden,like_count,"
+                  f"replies{{{REPLY_FIELDS}}}")
 
 
 def parse_comment(item: Any, media_id: str, parent_id: str | None) -> PlatformComment:
@@ -36,75 +42,73 @@ def parse_comment(item: Any, media_id: str, parent_id: str | None) -> PlatformCo
     hidden = item.get("hidden", False)
     if not isinstance(hidden, bool):
         raise ValueError("hidden is not a boolean")
-    username = opt_str(item, "username")
+    author = item.get("from")
+    username = opt_str(author, "username") or opt_str(item, "username")
     return PlatformComment(
         external_id=req_str(item, "id"), post_id=media_id, parent_id=parent_id,
-        author_id=username, author_name=username, text=text,
+        author_id=opt_str(author, "id") or username, author_name=username, text=text,
         created_at=parse_time(item.get("timestamp")), hidden=hidden)
 
 
 class InstagramConnector(GraphConnector):
     platform = "instagram"
     capabilities = Capabilities(hide=True, reply=True, delete=True)
-    polls_edits = False
 
     async def list_new(self, cursor: Mapping[str, Any] | None
                        ) -> tuple[list[PlatformComment], dict[str, Any]]:
         self.skipped_malformed = 0
-        self.complete_posts = {}
-        old = dict((cursor or {}).get("media") or {})
+        self.listed = []
+        old = (cursor or {}).get("media")
+        old = old if isinstance(old, Mapping) else {}
         polls = int((cursor or {}).get("polls") or 0) + 1
-        if polls % SWEEP_EVERY == 0:
-            old = {}  # a periodic full sweep: a deletion plus a new comment keeps the count
-        params = {"fields": "id,caption,timestamp,permalink,comments_count",
-                  "limit": self.settings.recent_posts}
+        sweep = polls % SWEEP_EVERY == 0
         media: list[tuple[str, int]] = []
-        async for body in self.pages(f"{self.api}/{self.account_id}/media", params, max_pages=1):
-            for item in data_items(body):
-                count = item.get("comments_count") if isinstance(item, Mapping) else None
-                if isinstance(item, Mapping) and isinstance(item.get("id"), str) and isinstance(
-                        count, int):
-                    media.append((item["id"], count))
-                else:
-                    self.skipped_malformed += 1
+        async for item in self.recent(f"{self.api}/{self.account_id}/media",
+                                      "id,timestamp,comments_count", "timestamp"):
+            count = item.get("comments_count")
+            if isinstance(count, int):
+                media.append((item["id"], count))
+            else:
+                self.skipped_malformed += 1
         out: list[PlatformComment] = []
         seen: dict[str, int] = {}
         for media_id, count in media:
-            seen[media_id] = count
-            if old.get(media_id) == count:
+            if not sweep and old.get(media_id) == count:
+                seen[media_id] = count
                 continue
-            ids: set[str] = set()
-            params = {"fields": COMMENT_FIELDS, "limit": self.settings.page_size}
-            async for body in self.pages(f"{self.api}/{media_id}/comments", params):
-                for item in data_items(body):
-                    try:
-                        top = parse_comment(item, media_id, None)
-                    except (ValueError, TypeError, KeyError):
-                        self.skipped_malformed += 1
-                        continue
-                    out.append(top)
-                    ids.add(top.external_id)
-                    for reply in await self._replies(item, media_id, top.external_id):
-                        out.append(reply)
-                        ids.add(reply.external_id)
-            self.complete_posts[media_id] = ids
+            raw_items = await self.read_all(
+                f"{self.api}/{media_id}/comments",
+                {"fields": COMMENT_FIELDS, "limit": self.settings.page_size}, lambda raw: [raw])
+            if raw_items is None:
+                continue
+            parsed: list[PlatformComment] = []
+            for raw in raw_items:
+                parsed.extend(await self._with_replies(raw, media_id))
+            seen[media_id] = count
+            out.extend(parsed)
+            self.listed.append(Listing(media_id, frozenset(c.external_id for c in parsed)))
         return out, {"media": seen, "polls": polls}
 
-    async def _replies(self, item: Mapping[str, Any], media_id: str,
-                       parent: str) -> list[PlatformComment]:
+    async def _with_replies(self, item: Any, media_id: str) -> list[PlatformComment]:
+        try:
+            top = parse_comment(item, media_id, None)
+        except (ValueError, TypeError, KeyError):
+            self.skipped_malformed += 1
+            return []
+        out = [top]
         replies = item.get("replies")
         if not isinstance(replies, Mapping):
-            return []
+            return out
         bodies: list[Mapping[str, Any]] = [replies]
         paging = replies.get("paging")
         if isinstance(paging, Mapping) and isinstance(paging.get("next"), str):
             params = {"fields": REPLY_FIELDS, "limit": self.settings.page_size}
-            bodies = [b async for b in self.pages(f"{self.api}/{parent}/replies", params)]
-        out: list[PlatformComment] = []
+            bodies = [b async for b in self.pages(f"{self.api}/{top.external_id}/replies",
+                                                  params)]
         for body in bodies:
             for reply in data_items(body):
                 try:
-                    out.append(parse_comment(reply, media_id, parent))
+                    out.append(parse_comment(reply, media_id, top.external_id))
                 except (ValueError, TypeError, KeyError):
                     self.skipped_malformed += 1
         return out

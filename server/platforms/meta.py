@@ -1,25 +1,39 @@
-"""What the Facebook and Instagram connectors share: Graph API errors, paging, auth."""
+"""What the Facebook and Instagram connectors share: Graph API errors, paging, auth, reading the
+recent posts, and asking whether a comment that is no longer listed still exists.
+
+Meta says not to keep paging cursors: a cursor dies with the item it points to. So nothing here
+stores one; a post is read from the top, and when a comment disappears while we page through a
+post (error 100) the post is read again once, then left for the next poll.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+import logging
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from server.platforms.base import (
     AuthExpired,
     Connector,
+    Missing,
     PlatformError,
     RateLimited,
     Response,
     TransientError,
+    parse_time,
     regain_seconds,
     retry_after,
 )
 
+log = logging.getLogger("denkna.monitoring")
+
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80001, 80002, 80004, 80005, 80006})
 AUTH_CODES = frozenset({190, 102})
 TRANSIENT_CODES = frozenset({1, 2})
+GONE_CODE = 100  # "does not exist", and a cursor whose item was deleted
 DEFAULT_RATE_WAIT = 60.0
+MAX_CONFIRM = 50  # missing comments looked up one by one per poll, at most
 
 
 def graph_error(body: Any) -> tuple[int | None, int | None, str]:
@@ -69,6 +83,57 @@ class GraphConnector(Connector):
             nxt = paging.get("next") if isinstance(paging, Mapping) else None
             next_url = nxt if isinstance(nxt, str) and nxt else None
             next_params = None
+
+    async def recent(self, url: str, fields: str, time_field: str
+                     ) -> AsyncIterator[Mapping[str, Any]]:
+        """The account's posts (newest first) younger than `lookback_days`, at most
+        `max_posts`; items without an id or a readable time are counted as malformed."""
+        horizon = datetime.now(UTC) - timedelta(days=self.settings.lookback_days)
+        params = {"fields": fields, "limit": min(100, self.settings.page_size)}
+        count = 0
+        async for body in self.pages(url, params, max_pages=self.settings.max_pages):
+            for item in data_items(body):
+                try:
+                    if not isinstance(item, Mapping) or not isinstance(item.get("id"), str):
+                        raise ValueError("post without id")
+                    created = parse_time(item.get(time_field))
+                except (ValueError, TypeError):
+                    self.skipped_malformed += 1
+                    continue
+                if created < horizon or count >= self.settings.max_posts:
+                    return
+                count += 1
+                yield item
+
+    async def read_all(self, url: str, params: Mapping[str, Any],
+                       parse: Callable[[Any], list[Any]]) -> list[Any] | None:
+        """Every item of a Graph list, each through `parse`. None when the list cannot be read
+        now (the object is gone, or a comment vanished twice while paging)."""
+        for attempt in (1, 2):
+            out: list[Any] = []
+            try:
+                async for body in self.pages(url, params):
+                    for item in data_items(body):
+                        out.extend(parse(item))
+                return out
+            except PlatformError as exc:
+                if type(exc) is not PlatformError or exc.code != GONE_CODE:
+                    raise
+                log.info("%s: %s changed while it was read (attempt %d)", self.platform, url,
+                         attempt)
+        return None
+
+    async def confirm_gone(self, external_ids: Iterable[str]) -> Missing:
+        """A comment that still answers `GET /{id}` exists; Graph error 100 means deleted."""
+        deleted: set[str] = set()
+        for external_id in list(external_ids)[:MAX_CONFIRM]:
+            try:
+                await self.request("GET", f"{self.api}/{external_id}", params={"fields": "id"})
+            except PlatformError as exc:
+                if type(exc) is not PlatformError or exc.code != GONE_CODE:
+                    raise
+                deleted.add(external_id)
+        return Missing(deleted=frozenset(deleted))
 
     async def _post(self, path: str, data: Mapping[str, Any]) -> Any:
         return (await self.request("POST", f"{self.api}/{path}", data=dict(data))).body

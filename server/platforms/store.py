@@ -4,12 +4,16 @@
 This module adds what monitoring needs around it: author roles from the school's list, edits
 (text changed → re-scored), hidden state, deletions (`deleted_at`), and the optional per-account
 auto-hide above a threshold (recorded in audit_log, reversible through the unhide endpoint).
+
+Deletions: a stored comment missing from a connector's full `Listing` is a candidate; the
+connector asks the platform (`confirm_gone`) whether it is deleted, hidden (YouTube: rejected) or
+still there (Mastodon: a muted author), and only then is it marked.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -26,6 +30,7 @@ from server.platforms.base import (
     MAX_NAME_LENGTH,
     MAX_PERMALINK_LENGTH,
     Connector,
+    Listing,
     NotSupported,
     PlatformError,
 )
@@ -41,17 +46,19 @@ class BatchResult:
     stored: int = 0
     edited: int = 0
     deleted: int = 0
+    hidden: int = 0  # no longer listed, but still there and not public (YouTube: rejected)
     auto_hidden: int = 0
     stored_comments: list[StoredComment] = field(default_factory=list)
 
 
 async def store_batch(app: web.Application, account_id: int,
                       comments: Sequence[PlatformComment],
-                      complete_posts: Mapping[str, set[str]] | None = None,
+                      listed: Sequence[Listing] = (),
                       connector: Connector | None = None,
                       since: datetime | None = None) -> BatchResult:
-    """Store a batch from one account. `complete_posts`: post id → every comment id it has now
-    (stored comments of such a post missing there, ingested before `since`, were deleted)."""
+    """Store a batch from one account. `listed`: the scopes the connector read in full (stored
+    comments of such a scope missing there, ingested before `since`, are checked with the
+    connector and marked deleted or hidden)."""
     db = app[keys.DB]
     async with db.session() as s:
         account = await s.get(Account, account_id)
@@ -70,8 +77,9 @@ async def store_batch(app: web.Application, account_id: int,
         edited = await apply_changes(app, account, changed)
         result.edited = len(edited)
         await _notify(app, edited)
-    if complete_posts:
-        result.deleted = await mark_deleted(app, account, complete_posts, since or utcnow())
+    if listed:
+        result.deleted, result.hidden = await mark_missing(app, account, listed,
+                                                           since or utcnow(), connector)
     if connector is not None and result.stored_comments:
         result.auto_hidden = await auto_hide(app, account, connector, result.stored_comments)
     return result
@@ -124,23 +132,56 @@ async def apply_changes(app: web.Application, account: Account,
         return [_stored(r) for r in edits]
 
 
-async def mark_deleted(app: web.Application, account: Account,
-                       complete_posts: Mapping[str, set[str]], since: datetime) -> int:
-    count = 0
+MAX_MISSING = 200  # candidates checked with the platform per poll; the rest wait
+
+
+async def missing(app: web.Application, account: Account, listed: Sequence[Listing],
+                  since: datetime) -> list[str]:
+    """Stored, not deleted comments of the listed scopes that the listings did not have
+    (only those ingested before `since`: the batch itself is never missing)."""
+    out: list[str] = []
     async with app[keys.DB].session() as s:
-        for post_id, present in complete_posts.items():
-            thread_id = (await s.execute(select(Thread.id).where(
-                Thread.account_id == account.id,
-                Thread.external_post_id == post_id))).scalar_one_or_none()
-            if thread_id is None:
-                continue
-            stmt = (update(Comment)
-                    .where(Comment.thread_id == thread_id, Comment.deleted_at.is_(None),
-                           Comment.ingested_at < since,
-                           Comment.external_id.not_in(list(present) or [""]))
-                    .values(deleted_at=utcnow()))
-            count += (await s.execute(stmt)).rowcount or 0
-    return count
+        for scope in listed:
+            q = (select(Comment.external_id, Comment.created_at)
+                 .join(Thread, Thread.id == Comment.thread_id)
+                 .where(Thread.account_id == account.id,
+                        Thread.external_post_id == scope.post_id,
+                        Comment.deleted_at.is_(None), Comment.ingested_at < since))
+            if scope.parent_id is not None:
+                q = q.where(Comment.parent_external_id == scope.parent_id)
+            if scope.top_level:
+                q = q.where(Comment.parent_external_id.is_(None))
+            for external_id, created in (await s.execute(q)).all():
+                if external_id in scope.ids or (scope.since and created < scope.since):
+                    continue
+                out.append(external_id)
+    return list(dict.fromkeys(out))[:MAX_MISSING]
+
+
+async def mark_missing(app: web.Application, account: Account, listed: Sequence[Listing],
+                       since: datetime, connector: Connector | None) -> tuple[int, int]:
+    """(deleted, hidden): missing comments as the platform explains them."""
+    gone = await missing(app, account, listed, since)
+    if not gone:
+        return 0, 0
+    if connector is None:
+        deleted, hidden = frozenset(gone), frozenset()
+    else:
+        answer = await connector.confirm_gone(gone)
+        deleted, hidden = answer.deleted, answer.hidden
+    async with app[keys.DB].session() as s:
+        n_deleted = n_hidden = 0
+        if deleted:
+            n_deleted = (await s.execute(update(Comment).where(
+                Comment.platform == account.platform, Comment.account_id == account.id,
+                Comment.external_id.in_(list(deleted)), Comment.deleted_at.is_(None))
+                .values(deleted_at=utcnow()))).rowcount or 0
+        if hidden:
+            n_hidden = (await s.execute(update(Comment).where(
+                Comment.platform == account.platform, Comment.account_id == account.id,
+                Comment.external_id.in_(list(hidden)), Comment.hidden.is_(False))
+                .values(hidden=True))).rowcount or 0
+    return n_deleted, n_hidden
 
 
 async def mark_deleted_ids(app: web.Application, platform: str, external_ids: Sequence[str]
@@ -216,4 +257,5 @@ async def _notify(app: web.Application, stored: list[StoredComment]) -> None:
 
 def summary(result: BatchResult) -> dict[str, Any]:
     return {"received": result.received, "stored": result.stored, "edited": result.edited,
-            "deleted": result.deleted, "auto_hidden": result.auto_hidden}
+            "deleted": result.deleted, "hidden": result.hidden,
+            "auto_hidden": result.auto_hidden}

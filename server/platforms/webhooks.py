@@ -139,10 +139,11 @@ async def _change(app: web.Application, platform: str, account_id: int,
             raise ValueError("text is not a string")
         media = value.get("media")
         username = opt_str(value.get("from"), "username")
-        comment = PlatformComment(
+        comment = PlatformComment(  # keyed by the user id: a username can change
             external_id=req_str(value, "id"), post_id=req_str(media, "id")
             if isinstance(media, Mapping) else "", parent_id=opt_str(value, "parent_id"),
-            author_id=username, author_name=username, text=text,
+            author_id=opt_str(value.get("from"), "id") or username, author_name=username,
+            text=text,
             created_at=parse_time(entry.get("time")))
         if not comment.post_id:
             raise ValueError("media id missing")

@@ -37,7 +37,7 @@ async def test_every_comment_stored_once_under_faults(monitored: Monitored, plat
     for i in range(25):
         top = m.world.add_comment(posts[i % 3].id, f"Reactie nummer {i}", author_id=f"u{i}")
         if i % 4 == 0:
-            m.world.add_comment(posts[i % 3].id, f"Antwoord op {i}", parent_id=top.id)
+            m.world.add_comment(posts[i % 3].id, f"Antwoord op {i}", parent_id=top.external_id)
     m.world.inject(fake.id, "rate_limit", count=5, retry_after=30.0)  # hand it to the scheduler
     m.world.inject(fake.id, "rate_limit", count=3)
     m.world.inject(fake.id, "server_error", count=2)
@@ -47,7 +47,7 @@ async def test_every_comment_stored_once_under_faults(monitored: Monitored, plat
     outcomes = await _poll_until_quiet(m, account_id)
     assert Outcome.RATE_LIMITED in outcomes, "a long rate limit backs off instead of waiting"
     # more comments arrive between polls, with a burst of 429s
-    late = [m.world.add_comment(posts[0].id, f"Later {i}").id for i in range(5)]
+    late = [m.world.add_comment(posts[0].id, f"Later {i}").external_id for i in range(5)]
     m.world.inject(fake.id, "rate_limit", count=2)
     assert (await _poll_until_quiet(m, account_id))[-1] == Outcome.OK
     stored = await m.stored_ids(account_id)
@@ -72,10 +72,10 @@ async def test_expired_token_alerts_once_and_resumes_without_gaps(monitored: Mon
     other, other_fake = await m.add_account("mastodon")
     post = m.world.add_post(fake.id, "Nieuws")
     other_post = m.world.add_post(other_fake.id, "Nieuws")
-    first = [m.world.add_comment(post.id, f"voor {i}").id for i in range(4)]
+    first = [m.world.add_comment(post.id, f"voor {i}").external_id for i in range(4)]
     assert (await poll_account(m.app, expiring)).outcome == Outcome.OK
     m.world.expire_token(fake.id)
-    missed = [m.world.add_comment(post.id, f"tijdens {i}").id for i in range(6)]
+    missed = [m.world.add_comment(post.id, f"tijdens {i}").external_id for i in range(6)]
     for _ in range(3):
         assert (await poll_account(m.app, expiring)).outcome in (Outcome.NEEDS_REAUTH,
                                                                 Outcome.INACTIVE)
@@ -112,7 +112,7 @@ async def test_cursor_is_saved_only_after_the_comments_are_committed(
     m = monitored
     account_id, fake = await m.add_account("facebook")
     post = m.world.add_post(fake.id, "Nieuws")
-    ids = [m.world.add_comment(post.id, f"r{i}").id for i in range(5)]
+    ids = [m.world.add_comment(post.id, f"r{i}").external_id for i in range(5)]
     import schedules.poll_account as job
 
     async def broken(*args, **kwargs):
@@ -134,24 +134,26 @@ async def test_edits_deletions_and_roles(monitored: Monitored) -> None:
     account_id, fake = await m.add_account("mastodon")
     post = m.world.add_post(fake.id, "Open dag")
     parent = m.world.add_comment(post.id, "Wat een leuke school", author_id="ouder-1")
-    staff = m.world.add_comment(post.id, "Dank je!", author_id=fake.id, parent_id=parent.id)
+    staff = m.world.add_comment(post.id, "Dank je!", author_id=fake.id,
+                                parent_id=parent.external_id)
     resp = await m.client.post(f"/api/v1/schools/{m.school_id}/author-roles", json={
         "platform": "mastodon", "author_external_id": "ouder-1", "role": "adult",
         "label": "ouder van groep 5"}, headers={"Authorization": f"Bearer {m.admin_token}"})
     assert resp.status == 200, await resp.text()
     await _poll_until_quiet(m, account_id)
-    m.world.edit(parent.id, "Wat een kankerschool, echt kanker")
-    m.world.delete(staff.id)
+    m.world.edit(parent.external_id, "Wat een kankerschool, echt kanker")
+    m.world.delete(staff.external_id)
     await _poll_until_quiet(m, account_id)
     async with m.app[keys.DB].session() as s:
         rows = {c.external_id: c for c in (await s.execute(select(Comment))).scalars()}
-    assert rows[parent.id].author_role == "adult"
-    assert rows[staff.id].author_role == "page"
-    assert rows[parent.id].text == "Wat een kankerschool, echt kanker"
-    assert rows[parent.id].edited_at is not None
-    assert rows[parent.id].scores.get("bullying", 0) + rows[parent.id].scores.get(
-        "profanity", 0) > 0.3, "the edit was scored again"
-    assert rows[staff.id].deleted_at is not None and rows[parent.id].deleted_at is None
+    assert rows[parent.external_id].author_role == "adult"
+    assert rows[staff.external_id].author_role == "page"
+    assert rows[parent.external_id].text == "Wat een kankerschool, echt kanker"
+    assert rows[parent.external_id].edited_at is not None
+    edited = rows[parent.external_id]
+    assert edited.scores.get("bullying", 0) + edited.scores.get("profanity", 0) > 0.3, (
+        "the edit was scored again")
+    assert rows[staff.external_id].deleted_at is not None and edited.deleted_at is None
 
 
 async def test_auto_hide_is_off_by_default_and_reversible(monitored: Monitored) -> None:
@@ -165,7 +167,7 @@ async def test_auto_hide_is_off_by_default_and_reversible(monitored: Monitored) 
             m.world.add_comment(post.id, t)
     await _poll_until_quiet(m, quiet)
     await _poll_until_quiet(m, strict)
-    hidden = {c.id for c in m.world.comments.values() if c.hidden}
+    hidden = {c.external_id for c in m.world.comments.values() if c.hidden}
     assert hidden, "the abusive comment on the strict account was hidden"
     assert all(m.world.comments[h].post_id.startswith(strict_fake.id) for h in hidden)
     assert all("kanker" in m.world.comments[h].text for h in hidden)

@@ -47,7 +47,7 @@ async def test_scheduler_polls_each_account_and_follows_changes(monitored: Monit
     late = m.world.add_comment(m.world.posts_of(fa.id)[0].id, "nog eentje")
 
     async def late_stored() -> bool:
-        return late.id in await m.stored_ids(a)
+        return late.external_id in await m.stored_ids(a)
 
     await _until(late_stored)
     async with m.app[keys.DB].session() as s:

@@ -111,7 +111,10 @@ async def test_instagram_comment(monitored: Monitored) -> None:
     assert resp.status == 200
     assert (await resp.json())["skipped"] == 1
     stored = await _comments(m)
-    assert list(stored) == ["1790001"] and stored["1790001"].author_external_id == "ouder_42"
+    assert list(stored) == ["1790001"]
+    # keyed by the Instagram user id: a username can change
+    assert stored["1790001"].author_external_id == "42"
+    assert stored["1790001"].author_name == "ouder_42"
 
 
 async def test_webhook_routes_are_in_the_openapi_document(monitored: Monitored) -> None:
