@@ -311,15 +311,11 @@ async def me_edge(request: web.Request) -> web.Response:
         "tasks": ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"]}))
 
 
-def _client(request: web.Request, client_id: str) -> Any:
-    client = request.app[WORLD].clients.get(client_id)
-    return client if client is not None and client.platform in ("facebook", "instagram") else None
-
 
 async def dialog(request: web.Request) -> web.Response:
     world: FakeWorld = request.app[WORLD]
     q = request.query
-    client = _client(request, q.get("client_id", ""))
+    client = world.client_of(q.get("client_id", ""), "facebook", "instagram")
     if client is None:
         return consent.error_page("Invalid App ID: de app bestaat niet.")
     redirect = q.get("redirect_uri", "")
@@ -342,7 +338,7 @@ async def dialog(request: web.Request) -> web.Response:
 async def dialog_decision(request: web.Request) -> web.Response:
     world: FakeWorld = request.app[WORLD]
     query, chosen, allowed = await consent.decision(request)
-    client = _client(request, query.get("client_id", ""))
+    client = world.client_of(query.get("client_id", ""), "facebook", "instagram")
     redirect = query.get("redirect_uri", "")
     if client is None or not redirect:
         return consent.error_page("Invalid App ID: de app bestaat niet.")
@@ -359,7 +355,7 @@ async def dialog_decision(request: web.Request) -> web.Response:
 async def access_token(request: web.Request) -> web.Response:
     world: FakeWorld = request.app[WORLD]
     q = request.query
-    client = _client(request, q.get("client_id", ""))
+    client = world.client_of(q.get("client_id", ""), "facebook", "instagram")
     if client is None or q.get("client_secret") != client.secret:
         return _error(400, 1, "Error validating client secret.")
     if q.get("grant_type") == "fb_exchange_token":

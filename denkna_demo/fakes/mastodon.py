@@ -296,15 +296,11 @@ async def register_app(request: web.Request) -> web.Response:
                           "vapid_key": "fake"})
 
 
-def _client(request: web.Request, client_id: str) -> Any:
-    client = request.app[WORLD].clients.get(client_id)
-    return client if client is not None and client.platform == "mastodon" else None
-
 
 async def authorize(request: web.Request) -> web.Response:
     world: FakeWorld = request.app[WORLD]
     q = request.query
-    client = _client(request, q.get("client_id", ""))
+    client = request.app[WORLD].client_of(q.get("client_id", ""), "mastodon")
     if client is None:
         return consent.error_page("Client authentication failed due to unknown client.", 401)
     redirect = q.get("redirect_uri", "")
@@ -326,7 +322,7 @@ async def authorize(request: web.Request) -> web.Response:
 async def authorize_decision(request: web.Request) -> web.Response:
     world: FakeWorld = request.app[WORLD]
     query, chosen, allowed = await consent.decision(request)
-    client = _client(request, query.get("client_id", ""))
+    client = request.app[WORLD].client_of(query.get("client_id", ""), "mastodon")
     redirect = query.get("redirect_uri", "")
     if client is None or redirect not in client.redirect_uris:
         return consent.error_page("Client authentication failed due to unknown client.", 401)
@@ -343,7 +339,7 @@ async def authorize_decision(request: web.Request) -> web.Response:
 async def token(request: web.Request) -> web.Response:
     world: FakeWorld = request.app[WORLD]
     p = await _params(request)
-    client = _client(request, str(p.get("client_id", "")))
+    client = request.app[WORLD].client_of(str(p.get("client_id", "")), "mastodon")
     if client is None or p.get("client_secret") != client.secret:
         return json_response({"error": "invalid_client", "error_description":
                               "Client authentication failed due to unknown client, no client "

@@ -305,6 +305,11 @@ class FakeWorld:
 
     # --- reading it back ---
 
+    def client_of(self, client_id: str, *platforms: str) -> FakeClient | None:
+        """The OAuth client with this id, if it belongs to one of `platforms`."""
+        client = self.clients.get(client_id)
+        return client if client is not None and client.platform in platforms else None
+
     def grant_for(self, token: str | None) -> FakeGrant | None:
         """The grant of a working token (not revoked, not expired), else None."""
         grant = self.grants.get(token or "")

@@ -258,15 +258,11 @@ async def channels(request: web.Request) -> web.Response:
 # --- Google OAuth ------------------------------------------------------------------------------
 
 
-def _client(request: web.Request, client_id: str) -> Any:
-    client = request.app[WORLD].clients.get(client_id)
-    return client if client is not None and client.platform == "youtube" else None
-
 
 async def authorize(request: web.Request) -> web.Response:
     world: FakeWorld = request.app[WORLD]
     q = request.query
-    client = _client(request, q.get("client_id", ""))
+    client = request.app[WORLD].client_of(q.get("client_id", ""), "youtube")
     if client is None:
         return consent.error_page("Fout 401: invalid_client. The OAuth client was not found.",
                                   401)
@@ -285,7 +281,7 @@ async def authorize(request: web.Request) -> web.Response:
 async def authorize_decision(request: web.Request) -> web.Response:
     world: FakeWorld = request.app[WORLD]
     query, chosen, allowed = await consent.decision(request)
-    client = _client(request, query.get("client_id", ""))
+    client = request.app[WORLD].client_of(query.get("client_id", ""), "youtube")
     redirect = query.get("redirect_uri", "")
     if client is None or not redirect:
         return consent.error_page("Fout 401: invalid_client.", 401)
@@ -310,7 +306,7 @@ async def token(request: web.Request) -> web.Response:
     world: FakeWorld = request.app[WORLD]
     form = await request.post()
     f = {k: str(v) for k, v in form.items()}
-    client = _client(request, f.get("client_id", ""))
+    client = request.app[WORLD].client_of(f.get("client_id", ""), "youtube")
     if client is None or f.get("client_secret") != client.secret:
         return _oauth_error("invalid_client", "Unauthorized", 401)
     kind = f.get("grant_type", "")
