@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -36,6 +37,8 @@ class Metrics:
         self.latency: dict[str, Histogram] = defaultdict(Histogram)
         self.checks: dict[str, int] = defaultdict(int)  # "all" + flagged categories
         self.ingest: dict[str, int] = defaultdict(int)  # received / stored / duplicates
+        # features add their own lines (escalation: the alert outbox)
+        self.collectors: list[Callable[[], list[str]]] = []
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests[(method, route, str(status))] += 1
@@ -79,4 +82,6 @@ class Metrics:
         ]
         for result, n in sorted(self.ingest.items()):
             lines.append(f"denkna_ingest_comments_total{_labels(result=result)} {n}")
+        for collect in self.collectors:
+            lines += collect()
         return "\n".join(lines) + "\n"

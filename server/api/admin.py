@@ -8,7 +8,6 @@ Board members may list schools (read-only); everything else is admin only.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +29,8 @@ from server.api.schemas import (
 from server.auth import principal_of, requires
 from server.errors import ApiError
 from server.escalation import cases as case_ops
-from server.escalation.alerts import CHANNELS
+from server.escalation.channels import CHANNELS, validate_destination
+from server.escalation.destinations import AUDIENCES
 from server.escalation.service import ESCALATION, STEPS_SETTING, Escalation
 from server.escalation.steps import StepsError, parse_plan
 from server.storage.escalation_models import Case
@@ -187,14 +187,14 @@ async def set_password(request: web.Request) -> web.Response:
 
 
 def validate_destinations(body: Any) -> dict[str, dict[str, list[str]]]:
-    """{"leadership"|"staff"|"board": {"email"|"teams"|"slack"|"webhook": [..]}} or ValueError
-    with a Dutch message naming the field."""
+    """{"leadership"|"staff"|"board"|"admin": {"email"|"teams"|"slack"|"webhook"|"apprise":
+    [..]}} or ValueError with a Dutch message naming the field."""
     if not isinstance(body, dict):
-        raise ValueError("stuur een JSON-object per doelgroep (leadership, staff, board)")
+        raise ValueError("stuur een JSON-object per doelgroep (leadership, staff, board, admin)")
     out: dict[str, dict[str, list[str]]] = {}
     for audience, channels in body.items():
-        if audience not in ("leadership", "staff", "board"):
-            raise ValueError(f"onbekende doelgroep '{audience}' (leadership, staff of board)")
+        if audience not in AUDIENCES:
+            raise ValueError(f"onbekende doelgroep '{audience}' ({', '.join(AUDIENCES)})")
         if not isinstance(channels, dict):
             raise ValueError(f"{audience}: geef per kanaal een lijst")
         out[audience] = {}
@@ -204,13 +204,10 @@ def validate_destinations(body: Any) -> dict[str, dict[str, list[str]]]:
                                  f"({', '.join(CHANNELS)})")
             if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
                 raise ValueError(f"{audience}.{channel}: geef een lijst met tekst")
-            for v in values:
-                if channel == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v):
-                    raise ValueError(f"{audience}.email: '{v}' is geen e-mailadres")
-                if channel != "email" and not v.startswith("https://"):
-                    raise ValueError(f"{audience}.{channel}: een webhook-adres begint met "
-                                     "https://")
-            out[audience][channel] = list(values)
+            try:
+                out[audience][channel] = [validate_destination(channel, v) for v in values]
+            except ValueError as exc:
+                raise ValueError(f"{audience}.{channel}: {exc}") from None
     return out
 
 

@@ -1,24 +1,27 @@
-"""Alert messages and the channels that deliver them (e-mail, Teams, Slack, JSON webhook).
+"""Alert messages, and their delivery through apprise.
 
 An alert carries NO pupil data and no comment text: only the category, severity, the
-account, the school and a link to the case. Formatting is pure; `deliver` does the I/O.
+account, the school and a link to the case. Formatting is pure; `deliver` does the I/O:
+it turns a destination into an apprise service (server/escalation/channels.py) and sends the
+message with it. When apprise cannot deliver, `DeliveryError.reason` says why in plain Dutch
+(server/escalation/explain.py) and the outbox retries.
 """
 
 from __future__ import annotations
 
-import asyncio
-import smtplib
+import logging
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from typing import Any
 
-import aiohttp
+import apprise
 
 from classifiers.categories import CATEGORIES, Category
+from server.escalation.channels import CHANNELS, apprise_service, quiet_apprise_logging
+from server.escalation.explain import explain_failure, sanitize
+from server.escalation.mail import SmtpSettings
 
-CHANNELS = ("email", "teams", "slack", "webhook")
+__all__ = ["CHANNELS", "Alert", "DeliveryError", "SmtpSettings", "deliver"]
+
 SEVERITY_NL = {"low": "laag", "medium": "middel", "high": "hoog"}
 KIND_SUBJECT = {
     "case_opened": "Nieuwe zaak: een discussie op {account} ontspoort",
@@ -27,16 +30,27 @@ KIND_SUBJECT = {
     "reminder": "Herinnering: stap '{step}' van zaak #{case_id} is over de termijn",
     "escalated": "Escalatie: zaak #{case_id} ligt nu bij {role}",
     "account_needs_reauth": "Account {account} moet opnieuw worden gekoppeld",
+    "test": "Testbericht voor {account}",
 }
+SEND_TIMEOUT = 30.0  # seconds for one delivery, whatever the channel
+log = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
-    """A channel could not deliver; the outbox retries with backoff."""
+    """A channel could not deliver; the outbox retries with backoff.
+
+    `reason` is plain Dutch for the dashboard; `detail` is the technical cause for the log
+    (query strings, where webhook secrets live, are cut out)."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
 
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # case_opened | case_reported | stop_reacting | reminder | escalated
+    kind: str  # case_opened | case_reported | stop_reacting | reminder | escalated | test
     case_id: int | None  # None for alerts about an account, not a case
     school: str
     account: str
@@ -82,8 +96,8 @@ class Alert:
             return [
                 f"De directie van {self.school} vraagt alle medewerkers om niet meer te reageren "
                 f"op een bericht op {self.account}, ook niet om iets recht te zetten.",
-                "Meld nieuwe reacties bij de directie; zij handelt dit af volgens het protocol "
-                "sociale media (stappenplan, 003).",
+                "Meld nieuwe reacties bij de directie; zij handelt dit af volgens het "
+                "stappenplan van het protocol sociale media.",
                 f"Zaak: #{self.case_id}",
             ]
         if self.kind == "account_needs_reauth":
@@ -94,13 +108,18 @@ class Alert:
                 "zonder reacties te missen.",
                 f"Accounts: {self.link}",
             ]
+        if self.kind == "test":
+            return [
+                f"Dit is een testbericht van Denkna voor {self.school}.",
+                "Komt dit bericht aan, dan komen meldingen over ontsporende discussies hier "
+                "ook aan.",
+                f"Instellingen: {self.link}",
+            ]
         out = [f"School: {self.school}", f"Account: {self.account}"]
         if self.categories:
             out.append("Categorieën: " + ", ".join(self.category_labels))
         if self.severity:
             out.append("Ernst: " + SEVERITY_NL.get(self.severity, self.severity))
-        if self.score is not None:
-            out.append(f"Ontsporingsscore: {self.score:.2f}")
         if self.step:
             out.append(f"Stap: {self.step}")
         if self.role:
@@ -108,82 +127,27 @@ class Alert:
         out.append(f"Open de zaak: {self.link}")
         return out
 
+    def text_body(self) -> str:
+        return "\n".join(self.lines()) + "\n\n— Denkna\n"
 
-def format_email(alert: Alert, sender: str, to: str, message_id: str | None = None) -> EmailMessage:
-    msg = EmailMessage()
-    msg["Subject"] = alert.subject
-    msg["From"] = sender
-    msg["To"] = to
-    msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = message_id or make_msgid(domain="denkna.local")
-    msg.set_content("\n".join(alert.lines()) + "\n\n— Denkna\n")
-    return msg
+    def markdown_body(self) -> str:
+        """For chat channels: the facts, then the link as a link."""
+        lines = self.lines()
+        *facts, last = lines
+        label, _, url = last.partition(": ")
+        return "\n\n".join([*facts, f"[{label}]({url})" if url else last])
 
-
-def format_slack(alert: Alert) -> dict[str, Any]:
-    lines = alert.lines()
-    return {
-        "text": alert.subject,
-        "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": alert.subject[:150]}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines[:-1])}},
-            {"type": "actions", "elements": [{"type": "button", "url": alert.link,
-                                              "text": {"type": "plain_text",
-                                                       "text": "Open de zaak"}}]},
-        ],
-    }
+    def payload_extras(self) -> dict[str, str]:
+        """Machine-readable fields added to the JSON webhook's body."""
+        return {"event": self.kind, "case_id": "" if self.case_id is None else str(self.case_id),
+                "school": self.school, "account": self.account, "link": self.link,
+                "categories": ",".join(self.categories), "severity": self.severity or ""}
 
 
-def format_teams(alert: Alert) -> dict[str, Any]:
-    """An Adaptive Card for a Teams incoming webhook / workflow."""
-    facts = []
-    for line in alert.lines():
-        if ": " in line and not line.startswith("Open de zaak"):
-            k, v = line.split(": ", 1)
-            facts.append({"title": k, "value": v})
-    body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "size": "Medium", "weight": "Bolder", "text": alert.subject,
-         "wrap": True},
-    ]
-    if alert.kind == "stop_reacting":
-        body.append({"type": "TextBlock", "text": alert.lines()[0], "wrap": True})
-    body.append({"type": "FactSet", "facts": facts})
-    return {
-        "type": "message",
-        "attachments": [{
-            "contentType": "application/vnd.microsoft.card.adaptive",
-            "content": {
-                "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-                "type": "AdaptiveCard", "version": "1.4", "body": body,
-                "actions": [{"type": "Action.OpenUrl", "title": "Open de zaak",
-                             "url": alert.link}],
-            },
-        }],
-    }
-
-
-def format_webhook(alert: Alert) -> dict[str, Any]:
-    return {"event": alert.kind, "subject": alert.subject, **alert.to_json()}
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str = "127.0.0.1"
-    port: int = 25
-    sender: str = "denkna@localhost"
-    username: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    timeout: float = 10.0
-
-
-def _send_smtp(settings: SmtpSettings, msg: EmailMessage) -> None:
-    with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
-        if settings.starttls:
-            smtp.starttls()
-        if settings.username:
-            smtp.login(settings.username, settings.password or "")
-        smtp.send_message(msg)
+def body_for(channel: str, alert: Alert) -> tuple[str, apprise.NotifyFormat]:
+    if channel in ("email", "webhook"):
+        return alert.text_body(), apprise.NotifyFormat.TEXT
+    return alert.markdown_body(), apprise.NotifyFormat.MARKDOWN
 
 
 async def deliver(
@@ -192,30 +156,27 @@ async def deliver(
     alert: Alert,
     *,
     smtp: SmtpSettings,
-    session: aiohttp.ClientSession,
     dedupe_key: str,
+    timeout: float = SEND_TIMEOUT,
 ) -> None:
-    """Send one alert over one channel. Raises DeliveryError on failure."""
+    """Send one alert over one channel through apprise. Raises DeliveryError on failure."""
+    quiet_apprise_logging()
     try:
-        if channel == "email":
-            msgid = f"<{dedupe_key.replace(':', '.')}@denkna.local>"
-            msg = format_email(alert, smtp.sender, destination, message_id=msgid)
-            await asyncio.to_thread(_send_smtp, smtp, msg)
-            return
-        if channel == "slack":
-            body = format_slack(alert)
-        elif channel == "teams":
-            body = format_teams(alert)
-        elif channel == "webhook":
-            body = format_webhook(alert)
-        else:
-            raise DeliveryError(f"onbekend kanaal {channel!r}")
-        headers = {"Idempotency-Key": dedupe_key}
-        timeout = aiohttp.ClientTimeout(total=15)
-        async with session.post(destination, json=body, headers=headers, timeout=timeout) as r:
-            if r.status >= 300:
-                raise DeliveryError(f"{channel}: HTTP {r.status}")
-    except DeliveryError:
-        raise
-    except (OSError, smtplib.SMTPException, aiohttp.ClientError, TimeoutError) as exc:
-        raise DeliveryError(f"{channel}: {exc.__class__.__name__}: {exc}") from exc
+        service = apprise_service(channel, destination, smtp=smtp, dedupe_key=dedupe_key,
+                                  extras=alert.payload_extras())
+    except ValueError as exc:
+        raise DeliveryError(str(exc)) from None
+    sender = apprise.Apprise()
+    sender.add(service)
+    body, fmt = body_for(channel, alert)
+    result = await sender.async_notify(body=body, title=alert.subject, body_format=fmt,
+                                       log_level=logging.DEBUG, timeout=timeout)
+    if result:
+        return
+    logs = [str(e.message) for e in result.logs()]
+    if not logs:
+        logs = [f"status {getattr(result.status, 'name', result.status)}"]
+    causes = [m for m in logs if "exception" in m.lower() or "error" in m.lower()
+              or "fail" in m.lower() or "refused" in m.lower()] or logs[-2:]
+    raise DeliveryError(explain_failure(channel, destination, smtp, logs),
+                        sanitize(" | ".join(causes[-4:])))

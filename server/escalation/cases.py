@@ -3,7 +3,6 @@ append-only dossier, enqueue alerts in the same transaction. Role rules live her
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,11 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.escalation.alerts import CHANNELS, Alert
+from server.escalation.alerts import Alert
+from server.escalation.destinations import ALERT_SETTING, Destination, alert_destinations
 from server.escalation.outbox import enqueue
 from server.escalation.steps import Plan, walk
 from server.storage.escalation_models import Case, CaseEvent
-from server.storage.models import Account, School, SchoolSetting, Thread, User
+from server.storage.models import Account, School, Thread, User
 
 POSTER_LABELS = {
     "staff": "medewerker",
@@ -25,7 +25,6 @@ POSTER_LABELS = {
 }
 STATE_LABELS = {"open": "open", "closed": "gesloten"}
 SYSTEM_ACTOR = "Denkna (automatisch)"
-ALERT_SETTING = "alerts"  # school_settings key: {"email": [...], "teams": [...], ...}
 
 
 class CaseError(Exception):
@@ -80,44 +79,6 @@ async def log_event(
     session.add(ev)
     await session.flush()
     return ev
-
-
-@dataclass(frozen=True)
-class Destination:
-    channel: str
-    address: str
-
-
-async def alert_destinations(
-    session: AsyncSession, school_id: int, *, audience: str, user_id: int | None = None
-) -> list[Destination]:
-    """Where alerts go. `audience` is 'leadership', 'board', 'staff' or 'admin'.
-
-    The school setting `alerts` may list per audience: {"leadership": {"email": [...],
-    "teams": [...], "slack": [...], "webhook": [...]}, "staff": {...}, "board": {...}}.
-    Without it, e-mail goes to the active users of that role who have an address.
-    """
-    if user_id is not None:  # one person (the assignee): their address only
-        email = await session.scalar(select(User.email).where(User.id == user_id,
-                                                              User.active.is_(True)))
-        if email:
-            return [Destination("email", email)]
-    conf = await session.scalar(select(SchoolSetting.value).where(
-        SchoolSetting.school_id == school_id, SchoolSetting.key == ALERT_SETTING))
-    out: list[Destination] = []
-    part = (conf or {}).get(audience) if isinstance(conf, dict) else None
-    if isinstance(part, dict):
-        for channel in CHANNELS:
-            for addr in part.get(channel) or []:
-                out.append(Destination(channel, str(addr)))
-    if not any(d.channel == "email" for d in out):
-        q = select(User.email).where(User.role == audience, User.active.is_(True),
-                                     User.email.is_not(None))
-        if audience not in ("board", "admin"):  # they serve every school
-            q = q.where(User.school_id == school_id)
-        for email in (await session.scalars(q.order_by(User.id))).all():
-            out.append(Destination("email", email))
-    return out
 
 
 async def _alert_for(session: AsyncSession, case: Case, kind: str, base_url: str,
@@ -331,3 +292,6 @@ async def thread_school(session: AsyncSession, thread_id: int) -> Thread | None:
 
 async def count_cases(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count(Case.id))) or 0)
+
+
+__all__ = ["ALERT_SETTING", "Destination", "alert_destinations"]

@@ -10,15 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import aiohttp
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.escalation.alerts import Alert, DeliveryError, SmtpSettings, deliver
+from server.escalation.alerts import Alert, DeliveryError, deliver
+from server.escalation.mail import SmtpSettings
 from server.storage.db import Database
 from server.storage.escalation_models import OutboxMessage
 from server.storage.models import utcnow
@@ -64,6 +65,39 @@ class DeliveryReport:
     failed: int = 0
 
 
+# How the worker finds a school's mail server: (session, school_id, default) -> settings.
+SmtpLookup = Callable[[AsyncSession, int | None, SmtpSettings], Awaitable[SmtpSettings]]
+
+
+async def _default_smtp(session: AsyncSession, school_id: int | None,
+                        default: SmtpSettings) -> SmtpSettings:
+    return default
+
+
+@dataclass
+class OutboxStats:
+    """For /metrics: deliveries by channel and result in this process, and the messages
+    waiting in the outbox by state after the last round (`retrying`: pending after a failure,
+    `failed`: given up after MAX_ATTEMPTS)."""
+
+    deliveries: Counter[tuple[str, str]] = field(default_factory=Counter)
+    waiting: dict[str, int] = field(default_factory=dict)
+
+    def metric_lines(self) -> list[str]:
+        lines = ["# HELP denkna_outbox_deliveries_total Alert deliveries by channel and result.",
+                 "# TYPE denkna_outbox_deliveries_total counter"]
+        for (channel, result), n in sorted(self.deliveries.items()):
+            lines.append(f'denkna_outbox_deliveries_total{{channel="{channel}",'
+                         f'result="{result}"}} {n}')
+        lines += ["# HELP denkna_outbox_messages Messages in the outbox by state "
+                  "(retrying: failed at least once and waiting for a new try).",
+                  "# TYPE denkna_outbox_messages gauge"]
+        for state in ("pending", "retrying", "failed"):
+            lines.append(f'denkna_outbox_messages{{state="{state}"}} '
+                         f"{self.waiting.get(state, 0)}")
+        return lines
+
+
 class OutboxWorker:
     def __init__(
         self,
@@ -71,21 +105,19 @@ class OutboxWorker:
         *,
         smtp: SmtpSettings,
         clock: Callable[[], datetime] = utcnow,
-        http: aiohttp.ClientSession | None = None,
+        smtp_lookup: SmtpLookup = _default_smtp,
     ) -> None:
         self.db = db
-        self.smtp = smtp
+        self.smtp = smtp  # the installation's default mail server
         self.clock = clock
-        self._http = http
-        self._own_http = http is None
+        self.smtp_lookup = smtp_lookup
+        self.stats = OutboxStats()
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
 
-    async def _session(self) -> aiohttp.ClientSession:
-        if self._http is None or self._http.closed:
-            self._http = aiohttp.ClientSession()
-            self._own_http = True
-        return self._http
+    async def _smtp_for(self, school_id: int | None) -> SmtpSettings:
+        async with self.db.session() as s:
+            return await self.smtp_lookup(s, school_id, self.smtp)
 
     async def _claim(self, now: datetime, limit: int) -> list[OutboxMessage]:
         async with self.db.session() as s:
@@ -113,29 +145,46 @@ class OutboxWorker:
         """Send every message that is due now. Safe to run on several instances."""
         report = DeliveryReport()
         now = self.clock()
-        http = await self._session()
         for msg in await self._claim(now, limit):
             try:
+                smtp = await self._smtp_for(msg.school_id) if msg.channel == "email" else self.smtp
                 await deliver(msg.channel, msg.destination, Alert.from_json(msg.payload),
-                              smtp=self.smtp, session=http, dedupe_key=msg.dedupe_key)
+                              smtp=smtp, dedupe_key=msg.dedupe_key)
             except DeliveryError as exc:
                 report.failed += 1
+                self.stats.deliveries[(msg.channel, "failed")] += 1
                 attempts = msg.attempts + 1
-                log.warning("outbox %s: delivery failed (attempt %d): %s", msg.id, attempts, exc)
+                log.warning("outbox %s: delivery over %s failed (attempt %d): %s [%s]", msg.id,
+                            msg.channel, attempts, exc.reason, exc.detail)
                 async with self.db.session() as s:
                     await s.execute(update(OutboxMessage).where(OutboxMessage.id == msg.id).values(
-                        attempts=attempts, claimed_until=None, last_error=str(exc)[:1000],
+                        attempts=attempts, claimed_until=None, last_error=exc.reason[:1000],
                         next_attempt_at=self.clock() + backoff(attempts),
                         status="failed" if attempts >= MAX_ATTEMPTS else "pending",
                     ))
                 continue
             report.sent += 1
+            self.stats.deliveries[(msg.channel, "sent")] += 1
             async with self.db.session() as s:
                 await s.execute(update(OutboxMessage).where(OutboxMessage.id == msg.id).values(
                     status="sent", sent_at=self.clock(), attempts=msg.attempts + 1,
                     claimed_until=None, last_error=None,
                 ))
+        await self._count_waiting()
         return report
+
+    async def _count_waiting(self) -> None:
+        async with self.db.session() as s:
+            rows = (await s.execute(
+                select(OutboxMessage.status, OutboxMessage.last_error.is_not(None),
+                       func.count(OutboxMessage.id))
+                .where(OutboxMessage.status.in_(("pending", "failed")))
+                .group_by(OutboxMessage.status, OutboxMessage.last_error.is_not(None)))).all()
+        waiting = {"pending": 0, "retrying": 0, "failed": 0}
+        for status, had_error, n in rows:
+            key = "failed" if status == "failed" else ("retrying" if had_error else "pending")
+            waiting[key] += int(n)
+        self.stats.waiting = waiting
 
     def wake(self) -> None:
         self._wake.set()
@@ -160,5 +209,3 @@ class OutboxWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        if self._own_http and self._http is not None:
-            await self._http.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from classifiers.categories import SEVERITY_RANK, Severity
 from server.escalation import cases as case_ops
-from server.escalation.alerts import SmtpSettings
 from server.escalation.detector import (
     ScoredComment,
     Thresholds,
@@ -28,6 +28,7 @@ from server.escalation.detector import (
 from server.escalation.detector import (
     ThreadHeat as HeatState,
 )
+from server.escalation.mail import SmtpSettings, school_smtp
 from server.escalation.outbox import OutboxWorker
 from server.escalation.steps import Plan, StepsError, load_plan, parse_plan
 from server.storage.db import Database
@@ -64,7 +65,7 @@ class EscalationConfig:
             sender=e.get("DENKNA_SMTP_SENDER", "denkna@localhost"),
             username=e.get("DENKNA_SMTP_USERNAME") or None,
             password=e.get("DENKNA_SMTP_PASSWORD") or None,
-            starttls=e.get("DENKNA_SMTP_STARTTLS", "") in ("1", "true", "yes"),
+            security=_security(e),
         )
         base = e.get("DENKNA_PUBLIC_URL", default_url)
         values: dict[str, Any] = {"base_url": base, "smtp": smtp,
@@ -73,6 +74,16 @@ class EscalationConfig:
             values["steps_file"] = Path(e["DENKNA_STEPS_FILE"])
         values.update(overrides)
         return cls(**values)
+
+
+def _security(e: Any) -> str:
+    """DENKNA_SMTP_SECURITY (none | starttls | ssl), or the older DENKNA_SMTP_STARTTLS=true."""
+    value = e.get("DENKNA_SMTP_SECURITY", "").strip().lower()
+    if value:
+        if value not in ("none", "starttls", "ssl"):
+            raise ValueError("config: DENKNA_SMTP_SECURITY moet none, starttls of ssl zijn")
+        return str(value)
+    return "starttls" if e.get("DENKNA_SMTP_STARTTLS", "") in ("1", "true", "yes") else "none"
 
 
 def _author_key(c: Comment) -> str:
@@ -96,12 +107,21 @@ def to_scored(rows: list[Comment]) -> list[ScoredComment]:
 
 class Escalation:
     def __init__(self, db: Database, config: EscalationConfig,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, *, secret: str | None = None) -> None:
         self.db = db
         self.config = config
         self.clock = clock
+        # encrypts a school's mail server password; without the server's secret (some tests)
+        # a per-process one: a stored password then lasts as long as the process
+        self.secret = secret or secrets.token_urlsafe(32)
         self.default_plan = load_plan(config.steps_file)
-        self.outbox = OutboxWorker(db, smtp=config.smtp, clock=clock)
+        self.outbox = OutboxWorker(db, smtp=config.smtp, clock=clock,
+                                   smtp_lookup=self.smtp_for)
+
+    async def smtp_for(self, session: AsyncSession, school_id: int | None,
+                       default: SmtpSettings | None = None) -> SmtpSettings:
+        """The school's own mail server, else the installation's."""
+        return await school_smtp(session, school_id, self.secret, default or self.config.smtp)
 
     # --- per-school data ----------------------------------------------------------------
     async def plan_for(self, session: AsyncSession, school_id: int) -> Plan:

@@ -11,6 +11,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from server import keys
+from server.escalation.channels import quiet_apprise_logging
 from server.escalation.reauth import alert_admins
 from server.escalation.service import ESCALATION, Escalation, EscalationConfig
 from server.storage.escalation_models import Case
@@ -26,8 +27,12 @@ def setup(app: web.Application, config: EscalationConfig | None = None,
         app[ESCALATION_CONFIG] = config
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
-        service = Escalation(app[keys.DB], app.get(ESCALATION_CONFIG) or _config_from_env(app))
+        quiet_apprise_logging()
+        service = Escalation(app[keys.DB], app.get(ESCALATION_CONFIG) or _config_from_env(app),
+                             secret=app.get(keys.SECRET_KEY))
         app[ESCALATION] = service
+        if keys.METRICS in app:
+            app[keys.METRICS].collectors.append(service.outbox.stats.metric_lines)
         app[keys.COMMENT_LISTENERS].append(service.on_comments)
         if keys.RETENTION_KEEP_THREADS in app:
             app[keys.RETENTION_KEEP_THREADS].append(case_threads)

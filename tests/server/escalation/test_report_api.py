@@ -87,9 +87,10 @@ async def test_admin_sets_a_dashboard_password(seeded) -> None:
     other = await client.put(f"/api/v1/admin/schools/{seed.schools[1].id}/alerts",
                              json={}, headers=lead)
     assert other.status == 404
-    conf = {"leadership": {"email": ["directie@school.nl"],
-                           "teams": ["https://example.webhook.office.com/x"]},
-            "staff": {"slack": ["https://hooks.slack.com/services/T/B/X"]}}
+    teams = ("https://prod-01.westeurope.logic.azure.com:443/workflows/abc123/triggers/"
+             "manual/paths/invoke?api-version=2016-06-01&sv=1.0&sig=xyz")
+    conf = {"leadership": {"email": ["directie@school.nl"], "teams": [teams]},
+            "staff": {"slack": ["https://hooks.slack.com/services/T0000/B0000/XXXXXXXX"]}}
     ok = await client.put(url, json=conf, headers=lead)
     assert ok.status == 200
     from server.escalation.cases import alert_destinations
@@ -98,7 +99,7 @@ async def test_admin_sets_a_dashboard_password(seeded) -> None:
         lead_dest = await alert_destinations(s, school.id, audience="leadership")
         staff_dest = await alert_destinations(s, school.id, audience="staff")
     assert [(d.channel, d.address) for d in lead_dest] == [
-        ("email", "directie@school.nl"), ("teams", "https://example.webhook.office.com/x")]
+        ("email", "directie@school.nl"), ("teams", teams)]
     # staff: the Slack channel plus (no e-mail configured) the staff users' addresses
     assert [d.channel for d in staff_dest] == ["slack", "email"]
     # odd ids get a 4xx, never a 5xx
