@@ -9,7 +9,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from server.dashboard import views
+from server.dashboard import settings, views
 
 HERE = Path(__file__).parent
 
@@ -32,7 +32,5 @@ def setup(app: web.Application) -> None:
     r.add_post("/dashboard/cases/{case_id}/statement", views.case_statement)
     r.add_post("/dashboard/cases/{case_id}/stop-reacting", views.case_stop_reacting)
     r.add_get("/dashboard/accounts", views.accounts_page)
-    r.add_get("/dashboard/settings", views.settings_page)
-    r.add_post("/dashboard/settings/thresholds", views.settings_thresholds)
-    r.add_post("/dashboard/settings/steps-check", views.settings_steps_check)
+    settings.add_routes(r)
     r.add_static("/dashboard/static/", HERE / "static", append_version=False)

@@ -16,14 +16,12 @@ from aiohttp import web
 from sqlalchemy import select
 
 from server import keys
-from server.dashboard import sessions
+from server.dashboard import banner, sessions
 from server.dashboard import viewmodels as vm
 from server.escalation import cases as case_ops
-from server.escalation.detector import Thresholds
-from server.escalation.service import ESCALATION, THRESHOLD_SETTING, Escalation
-from server.escalation.steps import DEFAULT_STEPS, check_text
+from server.escalation.service import ESCALATION, Escalation
 from server.storage.escalation_models import Case, CaseEvent, ThreadHeat
-from server.storage.models import Account, Comment, School, SchoolSetting, Thread, User
+from server.storage.models import Account, Comment, School, Thread, User
 from server.storage.monitoring_models import PollState
 
 log = logging.getLogger(__name__)
@@ -38,7 +36,6 @@ FLASH = {
     "posted": "Het statement is geplaatst onder het bericht.",
     "post_failed": "Plaatsen is niet gelukt; probeer het later opnieuw. Dit staat in het dossier.",
     "stop": "Het verzoek om te stoppen met reageren is verstuurd naar alle medewerkers.",
-    "thresholds": "De drempels zijn opgeslagen.",
 }
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
@@ -56,6 +53,7 @@ def render(request: web.Request, template: str, ctx: dict[str, Any],
         "me": _me(login.user) if login else None,
         "csrf": login.csrf if login else ctx.get("csrf", ""),
         "flash": FLASH.get(request.query.get("m", "")),
+        **banner.context(request),
     }
     return aiohttp_jinja2.render_template(template, request, {**base, **ctx}, app_key=JINJA,
                                           status=status)
@@ -135,6 +133,7 @@ async def dashboard_middleware(request: web.Request, handler: Any) -> web.Stream
             target += f"?next={path}"
         raise web.HTTPSeeOther(target)
     request[LOGIN] = login
+    await banner.load(request, login.user)
     if request.method == "POST":
         form = await request.post()
         if not sessions.csrf_ok(login.csrf, form.get("csrf")):
@@ -452,68 +451,3 @@ async def accounts_page(request: web.Request) -> web.Response:
                          else None, "error": (poll.last_error or "")[:160] if poll else ""})
     return render(request, "accounts.html", {"page": "accounts", "accounts": rows,
                                              "schools_visible": user.role in ("board", "admin")})
-
-
-async def _settings_context(request: web.Request, school_id: int | None = None
-                            ) -> dict[str, Any]:
-    user = user_of(request)
-    service = esc(request)
-    async with service.db.session() as s:
-        q = select(School).order_by(School.name)
-        if user.role == "leadership":
-            q = q.where(School.id == user.school_id)
-        schools = [{"id": sc.id, "name": sc.name} for sc in (await s.scalars(q)).all()]
-        sid = school_id or (user.school_id if user.school_id else
-                            (schools[0]["id"] if schools else 0))
-        t = await service.thresholds_for(s, sid) if sid else Thresholds()
-    return {"page": "settings", "schools": schools, "school_id": sid, "t": t,
-            "can_edit": user.role in ("leadership", "admin"),
-            "steps_text": DEFAULT_STEPS.read_text(encoding="utf-8")}
-
-
-async def settings_page(request: web.Request) -> web.Response:
-    return render(request, "settings.html", await _settings_context(request))
-
-
-async def settings_thresholds(request: web.Request) -> web.Response:
-    user = user_of(request)
-    form = await request.post()
-    try:
-        school_id = int(str(form.get("school_id", "")))
-        if not 1 <= school_id <= 2**31 - 1:
-            raise ValueError("school")
-        values = {k: str(form.get(k, "")).replace(",", ".") for k in
-                  ("open_above", "calm_below", "calm_after_minutes", "min_flagged")}
-        t = Thresholds.from_mapping({"open_above": float(values["open_above"]),
-                                     "calm_below": float(values["calm_below"]),
-                                     "calm_after_minutes": int(values["calm_after_minutes"]),
-                                     "min_flagged": int(values["min_flagged"])})
-        if t.calm_after_minutes < 1 or t.min_flagged < 1:
-            raise ValueError("minuten en aantal moeten minstens 1 zijn")
-    except (ValueError, TypeError) as exc:
-        ctx = await _settings_context(request)
-        msg = str(exc) if "drempel" in str(exc) or "minstens" in str(exc) else \
-            "Vul getallen in: drempels tussen 0 en 1, minuten en aantal als geheel getal."
-        return render(request, "settings.html", {**ctx, "errors": msg}, 400)
-    if user.role not in ("leadership", "admin") or (
-            user.role == "leadership" and user.school_id != school_id):
-        return error_page(request, 403, "Geen toegang", "U kunt alleen de drempels van uw "
-                                                          "eigen school aanpassen.")
-    value = {"open_above": t.open_above, "calm_below": t.calm_below,
-             "calm_after_minutes": t.calm_after_minutes, "min_flagged": t.min_flagged}
-    async with esc(request).db.session() as s:
-        row = await s.get(SchoolSetting, (school_id, THRESHOLD_SETTING))
-        if row is None:
-            s.add(SchoolSetting(school_id=school_id, key=THRESHOLD_SETTING, value=value))
-        else:
-            row.value = value
-    raise web.HTTPSeeOther("/dashboard/settings?m=thresholds")
-
-
-async def settings_steps_check(request: web.Request) -> web.Response:
-    form = await request.post()
-    text = str(form.get("yaml", ""))
-    ctx = await _settings_context(request)
-    result = check_text(text, "ingeplakt stappenplan")
-    return render(request, "settings.html", {**ctx, "steps_text": text, "check": result},
-                  200 if result["ok"] else 422)
