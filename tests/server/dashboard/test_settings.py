@@ -14,7 +14,7 @@ from server.escalation.mail import MAIL_SETTING
 from server.escalation.service import ESCALATION, STEPS_SETTING
 from server.storage.escalation_models import Case, OutboxMessage
 from server.storage.models import ApiToken, SchoolSetting, User
-from tests.server.dashboard.test_dashboard import csrf_of, db, env, login  # noqa: F401
+from tests.server.dashboard.test_dashboard import csrf_of, login
 from tests.server.escalation.factory import MailSink, free_port
 
 
@@ -113,7 +113,7 @@ async def test_levels_are_plain_and_change_the_next_check(env, db) -> None:
 
 
 async def test_board_reads_settings_but_changes_nothing(env) -> None:
-    client, w, _, _ = env
+    client, _w, _, _ = env
     await login(client, "bestuur@stichting.nl")
     html, token = await form_page(client, "/dashboard/settings/levels")
     assert "U kunt deze instellingen bekijken" in html
@@ -194,7 +194,7 @@ async def test_alert_destinations_and_a_test_message(env, db) -> None:
 async def test_mail_server_form(env, db) -> None:
     client, w, _, _ = env
     await login(client, w.emails["leadership1"])
-    html, token = await form_page(client, "/dashboard/settings/mail")
+    _html, token = await form_page(client, "/dashboard/settings/mail")
     base = {"csrf": token, "host": "127.0.0.1", "security": "none", "username": "denkna",
             "sender": "denkna@linde.nl", "test_to": "x@linde.nl", "password": "Geheim-123!"}
     bad = await client.post("/dashboard/settings/mail", data={**base, "port": "zeven",
