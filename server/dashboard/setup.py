@@ -9,7 +9,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from server.dashboard import settings, views
+from server.dashboard import pdf, settings, views
 
 HERE = Path(__file__).parent
 
@@ -27,6 +27,7 @@ def setup(app: web.Application) -> None:
     r.add_post("/dashboard/logout", views.logout)
     r.add_get("/dashboard/cases/{case_id}", views.case_page)
     r.add_get("/dashboard/cases/{case_id}/export", views.case_export)
+    r.add_get("/dashboard/cases/{case_id}/export.pdf", pdf.case_pdf)
     r.add_post("/dashboard/cases/{case_id}/outcome", views.case_outcome)
     r.add_post("/dashboard/cases/{case_id}/poster", views.case_poster)
     r.add_post("/dashboard/cases/{case_id}/statement", views.case_statement)

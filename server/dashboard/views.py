@@ -309,7 +309,10 @@ async def case_export(request: web.Request) -> web.Response:
         await case_ops.log_event(s, case, action="exported", detail="Dossier geëxporteerd.",
                                  now=service.clock(), user=user)
         ctx = await _case_context(s, service, case, user)
-    return render(request, "export.html", {**ctx, "exported_at": vm.when(service.clock())})
+    from server.dashboard.pdf import available
+
+    return render(request, "export.html", {**ctx, "exported_at": vm.when(service.clock()),
+                                           "pdf_available": available()})
 
 
 async def _act(request: web.Request, fn: Callable[..., Awaitable[str]]) -> web.Response:
