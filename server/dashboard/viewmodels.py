@@ -118,6 +118,19 @@ def state_label(state: str) -> str:
     return STATE_LABELS.get(state, state)
 
 
+def heat_label(score: float | None) -> str:
+    """A derailment score in words (the dashboard shows no raw scores)."""
+    if score is None:
+        return "–"
+    if score >= 0.8:
+        return "sterk"
+    if score >= 0.6:
+        return "duidelijk"
+    if score >= 0.3:
+        return "beginnend"
+    return "licht"
+
+
 def heat_width(score: float) -> int:
     return max(0, min(10, round(score * 10)))
 

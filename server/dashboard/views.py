@@ -180,7 +180,8 @@ async def overview(request: web.Request) -> web.Response:
             heat_q = heat_q.where(ThreadHeat.school_id == user.school_id)
         heating = []
         for h, t, a in (await s.execute(heat_q)).all():
-            heating.append({"score": h.score, "account": a.name, "title": t.title or "",
+            heating.append({"score": h.score, "heat_label": vm.heat_label(h.score),
+                            "account": a.name, "title": t.title or "",
                             "reason": (h.reasons or [""])[0], "link": t.permalink,
                             "case_id": await case_ops.open_case_for_thread(s, t.id)})
         flag_q = select(Comment.created_at, Comment.flags).where(
@@ -257,7 +258,8 @@ async def _case_context(s: Any, service: Escalation, case: Case, user: User) -> 
             "onbekend account", "opened": vm.when(case.created_at), "closed":
             vm.when(case.closed_at) if case.closed_at else None,
             "opened_by": case_ops.actor_label(opener) if opener else "Denkna (automatisch)",
-            "score": case.score, "reasons": case.reasons or [], "poster": case.poster_role,
+            "score": case.score, "heat_label": vm.heat_label(case.score),
+            "reasons": case.reasons or [], "poster": case.poster_role,
             "poster_label": case_ops.POSTER_LABELS.get(case.poster_role, case.poster_role),
             "assignee": await _assignee(s, case), "due": vm.when(case.step_due_at),
             "overdue": bool(case.step_due_at and case.step_due_at < now),

@@ -258,8 +258,8 @@ def score_thread(
     if staff_in_heat:
         parts.append(Reason(
             "staff_reply",
-            "Een medewerker reageert in een verhitte discussie (003: niet meer reageren, "
-            "melden bij de directie).",
+            "Een medewerker reageert in een verhitte discussie (het protocol zegt: niet meer "
+            "reageren, melden bij de directie).",
             0.3,
         ))
 

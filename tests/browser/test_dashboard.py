@@ -146,7 +146,7 @@ async def test_leadership_works_a_case_end_to_end(site: Site) -> None:
             assert not [e for e in errors if "Content Security Policy" in e], errors
 
             await page.goto(site.base + "/dashboard/settings")
-            await page.get_by_role("heading", name="Stappenplan controleren").wait_for()
+            await page.get_by_role("heading", name="Bestemming toevoegen").wait_for()
             await page.screenshot(path=str(ARTIFACTS / "dashboard-settings.png"), full_page=True)
 
             # log out; a staff member cannot open the dashboard

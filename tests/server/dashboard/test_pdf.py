@@ -51,7 +51,7 @@ async def test_dossier_pdf_has_every_step_with_time_and_person(env, db, tmp_path
         assert words(e.detail) in text, e.detail
         assert words(vm.when(e.at, seconds=True)) in text, e.at
         assert words(e.actor_label) in text
-    assert "Dossier als pdf geëxporteerd." == events[-1].detail  # the export itself is recorded
+    assert events[-1].detail == "Dossier als pdf geëxporteerd."  # the export itself is recorded
     assert f"Basisschool De Linde 1 · Dossier zaak #{case_a}" in text
     pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
         ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout).group(1))
