@@ -35,13 +35,15 @@ async def _audiences(s: AsyncSession, school_id: int) -> list[dict[str, Any]]:
             rows += [{"channel": "email", "address": e, "label": "E-mail", "shown": e,
                       "fallback": True} for e in emails]
             if emails:
-                fallback_note = (f"Er is geen e-mailadres ingesteld, dus gaat de e-mail naar "
-                                 f"{ROLE_WORD[audience]} met een e-mailadres in Denkna.")
+                fallback_note = ("Er is geen e-mailadres ingesteld; de e-mail gaat daarom naar "
+                                 f"iedereen van {ROLE_WORD[audience]} met een e-mailadres in "
+                                 "Denkna (hierboven).")
         out.append({"id": audience, "label": dest.AUDIENCE_LABELS[audience],
                     "help": dest.AUDIENCE_HELP[audience], "destinations": rows,
                     "fallback_note": fallback_note,
-                    "empty_note": f"Nog geen bestemming, en {ROLE_WORD[audience]} hebben geen "
-                                  "e-mailadres in Denkna: deze meldingen komen nergens aan."})
+                    "empty_note": "Nog geen bestemming, en in Denkna heeft niemand van "
+                                  f"{ROLE_WORD[audience]} een e-mailadres: deze meldingen "
+                                  "komen nergens aan."})
     return out
 
 
