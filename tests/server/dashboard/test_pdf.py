@@ -58,7 +58,7 @@ async def test_dossier_pdf_has_every_step_with_time_and_person(env, db, tmp_path
     for n in range(1, pages + 1):
         assert f"Pagina {n} van {pages}" in text
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
                     str(pdf), str(ARTIFACTS / "dossier-pdf")], check=True)
     assert (ARTIFACTS / "dossier-pdf.png").stat().st_size > 5000
 
