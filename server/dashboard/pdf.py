@@ -11,7 +11,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import aiohttp_jinja2
 from aiohttp import web
 
 from server.dashboard import viewmodels as vm
@@ -59,6 +58,3 @@ async def case_pdf(request: web.Request) -> web.StreamResponse:
     pdf = await asyncio.to_thread(render_pdf, html)
     return web.Response(body=pdf, content_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="dossier-zaak-{case.id}.pdf"'})
-
-
-__all__ = ["aiohttp_jinja2", "available", "case_pdf", "render_pdf"]
