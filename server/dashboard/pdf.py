@@ -1,40 +1,18 @@
-"""The dossier as a PDF, rendered with WeasyPrint from the same template as the printable
-page (export.html): school and case number on every page, page numbers, every step with time
-and person. WeasyPrint needs Pango from the system (Debian: libpango-1.0-0, libpangoft2-1.0-0);
-without it the PDF link is hidden and the route says so."""
+"""The dossier as a PDF, rendered from the same template as the printable page (export.html):
+school and case number on every page, page numbers, every step with time and person. Without
+WeasyPrint's system library the PDF link is hidden and this route says so."""
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import logging
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
 from server.dashboard import viewmodels as vm
+from server.dashboard.pdf_render import STATIC, available, render_pdf
 from server.dashboard.views import JINJA, _case_context, _load_case, error_page, esc, user_of
 from server.escalation import cases as case_ops
-
-log = logging.getLogger(__name__)
-STATIC = Path(__file__).parent / "static"
-
-
-@functools.cache
-def available() -> bool:
-    try:
-        import weasyprint  # noqa: F401  (loads Pango through cffi)
-    except (ImportError, OSError) as exc:
-        log.warning("PDF export unavailable: %s", exc)
-        return False
-    return True
-
-
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=STATIC.as_uri() + "/").write_pdf()
 
 
 async def case_pdf(request: web.Request) -> web.StreamResponse:

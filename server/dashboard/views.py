@@ -16,7 +16,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from server import keys
-from server.dashboard import banner, sessions
+from server.dashboard import banner, pdf_render, sessions
 from server.dashboard import viewmodels as vm
 from server.escalation import cases as case_ops
 from server.escalation.service import ESCALATION, Escalation
@@ -311,10 +311,8 @@ async def case_export(request: web.Request) -> web.Response:
         await case_ops.log_event(s, case, action="exported", detail="Dossier geëxporteerd.",
                                  now=service.clock(), user=user)
         ctx = await _case_context(s, service, case, user)
-    from server.dashboard.pdf import available
-
     return render(request, "export.html", {**ctx, "exported_at": vm.when(service.clock()),
-                                           "pdf_available": available()})
+                                           "pdf_available": pdf_render.available()})
 
 
 async def _act(request: web.Request, fn: Callable[..., Awaitable[str]]) -> web.Response:
