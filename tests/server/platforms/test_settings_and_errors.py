@@ -20,7 +20,7 @@ from server.platforms.base import (
 from server.platforms.credentials import CredentialError, decrypt_token, encrypt_token
 from server.platforms.facebook import FacebookConnector
 from server.platforms.mastodon import MastodonConnector
-from server.platforms.youtube import YouTubeConnector
+from server.platforms.youtube import YouTubeConnector, until_quota_reset
 
 
 def test_monitoring_section_from_env_with_dutch_errors() -> None:
@@ -77,7 +77,9 @@ def test_graph_and_platform_error_kinds() -> None:
     with pytest.raises(RateLimited) as quota:
         yt.classify(Response(403, {}, {"error": {"code": 403, "errors": [
             {"domain": "youtube.quota", "reason": "quotaExceeded"}]}}))
-    assert quota.value.retry_after >= 3600
+    # quota comes back at midnight Pacific time, not in a minute: the wait is the time until then
+    assert quota.value.retry_after == pytest.approx(until_quota_reset(), abs=5)
+    assert quota.value.retry_after >= 60
     md = MastodonConnector(account_external_id="1", token="t")
     with pytest.raises(RateLimited):
         md.classify(Response(429, {"Retry-After": "3"}, {"error": "Too many requests"}))
