@@ -74,6 +74,7 @@ class Judgement:
     language: str = "nl"
     model: str = ""
     truncated: bool = False
+    mode: str = "quick"  # quick (rules + fastText) or deep (with the encoder)
 
     def to_dict(self, locale: str = "nl") -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -81,6 +82,7 @@ class Judgement:
             "flags": [f.to_dict(locale) for f in self.flags],
             "language": self.language,
             "model": self.model,
+            "mode": self.mode,
         }
         if self.truncated:
             out["truncated"] = True

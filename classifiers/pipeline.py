@@ -20,6 +20,14 @@ The abuse analysis (classifiers/abuse) also yields guards: when its lexicon tags
 word in the text (counter-speech, reported speech, health talk, an object, a negation) and
 its rules found no bullying/discrimination, those two categories are guarded.
 
+Modes: `quick` is the above. `deep` adds the fine-tuned encoder (classifiers/encoder) for
+the categories it judges (bullying, discrimination): per category a small stacker, fitted on
+texts the rules were not written from, turns the rule score, the rule's guards, the fastText
+probability and the encoder probability into one calibrated probability. That probability
+decides the category, so the encoder can flag what no rule knows and overrule a rule's
+false alarm. When the encoder file is missing or corrupt, deep answers as quick (the
+Judgement says `mode: "quick"`) and the log names the file.
+
 Spans come from the rule findings. When only the learned score flags a category, the spans
 are the tokens that contribute most to the model's decision (occlusion: the drop in the
 category's logit when a token and its n-grams are left out).
@@ -70,6 +78,7 @@ RECOGNIZER_PACKAGES: tuple[str, ...] = (
 )
 
 _DEFAULT_MODEL = object()  # sentinel: "use the shipped artefact"
+MODES = ("quick", "deep")
 _PREDICT = object()  # sentinel: "run the model on this document now"
 
 
@@ -110,7 +119,20 @@ class Scorer:
         backends: Sequence[Backend] = (),
         num_threads: int | None = 1,
         stance_guard: bool = True,
+        mode: str = "quick",
+        encoder_path: Path | str | object | None = _DEFAULT_MODEL,
+        encoder: object | None = None,
     ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        self.requested_mode = mode
+        if encoder_path is _DEFAULT_MODEL:
+            from classifiers.encoder.artefact import DEFAULT_ENCODER_PATH
+
+            encoder_path = DEFAULT_ENCODER_PATH
+        self._encoder_path = Path(encoder_path) if encoder_path is not None else None  # type: ignore[arg-type]
+        self._encoder = encoder
+        self._encoder_loaded = encoder is not None or mode != "deep" or encoder_path is None
         self.recognizers = list(recognizers) if recognizers is not None else default_recognizers()
         self._explicit_thresholds = dict(thresholds or {})
         self.backends = list(backends)
@@ -156,6 +178,44 @@ class Scorer:
         return predictor
 
     @property
+    def encoder(self):  # -> EncoderJudge | None
+        """The deep mode's encoder judge, loaded once; None in quick mode or when its file is
+        missing or unusable (then deep answers as quick, and the log says which file)."""
+        if not self._encoder_loaded:
+            self._encoder_loaded = True
+            self._encoder = self._load_encoder()
+        return self._encoder
+
+    def _load_encoder(self):
+        path = self._encoder_path
+        assert path is not None
+        from classifiers.encoder.judge import EncoderJudge
+        from classifiers.encoder.source import EncoderUnavailable
+
+        try:
+            judge = EncoderJudge.load(path, num_threads=self.num_threads)
+        except (EncoderUnavailable, OSError, KeyError, ValueError, RuntimeError) as exc:
+            log.warning("Diepe controle niet beschikbaar (%s): Denkna beoordeelt snel, "
+                        "zonder encoder.", exc)
+            return None
+        log.info("Encoder %s geladen uit %s.", judge.name, path)
+        return judge
+
+    @property
+    def mode(self) -> str:
+        """The mode this scorer really answers in."""
+        return "deep" if self.requested_mode == "deep" and self.encoder is not None else "quick"
+
+    def with_thresholds(self, thresholds: dict[str, float] | None) -> Scorer:
+        """This scorer with other thresholds, sharing its recognizers and loaded models."""
+        if not thresholds:
+            return self
+        return Scorer(self.recognizers, thresholds, predictor=self.predictor, model_path=None,
+                      backends=self.backends, num_threads=self.num_threads,
+                      stance_guard=self.stance_guard, mode=self.requested_mode,
+                      encoder=self.encoder, encoder_path=None)
+
+    @property
     def thresholds(self) -> dict[str, float]:
         """Category thresholds on the combined score (defaults, or the caller's)."""
         if self._thresholds is None:
@@ -180,6 +240,8 @@ class Scorer:
             name += f"+fasttext {predictor.version}"
         for b in self.backends:
             name += f"+{b.name}"
+        if self.mode == "deep":
+            name += f"+{self.encoder.name}"
         return name
 
     # ----- scoring -------------------------------------------------------------------------
@@ -199,11 +261,26 @@ class Scorer:
                     backend_probs[i].append(probs)
         docs = [Document(t[:MAX_TEXT_CHARS], c) for t, c in zip(texts, ctxs, strict=True)]
         model_outs = self._predict_many(docs)
+        encoder_outs = self._encode_many(docs)
         return [
             self._judge(doc, len(t) > MAX_TEXT_CHARS,
-                        backend_probs[i] if self.backends else None, model_outs[i])
+                        backend_probs[i] if self.backends else None, model_outs[i],
+                        encoder_outs[i])
             for i, (t, doc) in enumerate(zip(texts, docs, strict=True))
         ]
+
+    def _encode_many(self, docs: list[Document]) -> list[dict[str, float] | None]:
+        """The encoder's probabilities per document in deep mode (None for a blank text or in
+        quick mode), in one batched call."""
+        outs: list[dict[str, float] | None] = [None] * len(docs)
+        encoder = self.encoder if self.requested_mode == "deep" else None
+        if encoder is None:
+            return outs
+        todo = [i for i, doc in enumerate(docs) if doc.text.strip()]
+        if todo:
+            for i, probs in zip(todo, encoder.predict([docs[i].text for i in todo]), strict=True):
+                outs[i] = probs
+        return outs
 
     def _predict_many(self, docs: list[Document]) -> list[object | None]:
         """The model's output per document (None for a blank text), in one batched call:
@@ -231,7 +308,8 @@ class Scorer:
         truncated = len(text) > MAX_TEXT_CHARS
         if truncated:
             text = text[:MAX_TEXT_CHARS]
-        return self._judge(Document(text, context), truncated, backend_probs, _PREDICT)
+        doc = Document(text, context)
+        return self._judge(doc, truncated, backend_probs, _PREDICT, self._encode_many([doc])[0])
 
     def _judge(
         self,
@@ -239,10 +317,12 @@ class Scorer:
         truncated: bool,
         backend_probs: list[dict[str, float]] | None,
         model_out: object | None,
+        encoder_out: dict[str, float] | None = None,
     ) -> Judgement:
         findings, learned, model_out = self.components(doc, backend_probs, model_out)
-        judgement = self.combine(findings, learned, doc, model_out)
+        judgement = self.combine(findings, learned, doc, model_out, encoder_out)
         judgement.truncated = truncated
+        judgement.mode = self.mode
         return judgement
 
     def components(
@@ -279,25 +359,27 @@ class Scorer:
         learned: dict[str, float] | None = None,
         doc: Document | None = None,
         model_out: object | None = None,
+        encoder_out: dict[str, float] | None = None,
     ) -> Judgement:
         learned = learned or {}
+        encoder = self.encoder if encoder_out is not None else None
         thresholds = self.thresholds
         operating = self.model_thresholds
-        by_cat: dict[str, list[Finding]] = defaultdict(list)
-        guarded: set[str] = set()
-        for f in findings:
-            if is_guard(f):
-                guarded.add(f.category)
-            else:
-                by_cat[f.category].append(f)
+        by_cat, guarded, stance = split_findings(findings)
         scores = {c: 0.0 for c in ALL_CATEGORIES}
         flags: list[Flag] = []
         for cat in ALL_CATEGORIES:
             group = by_cat.get(cat, [])
             threshold = thresholds[cat]
             rule = max(f.score for f in group) if group else 0.0  # (most groups are empty)
+            if encoder is not None and cat in encoder.categories:
+                flag = self._deep_category(cat, group, rule, cat in guarded, cat in stance,
+                                           learned, encoder_out, doc, scores)
+                if flag is not None:
+                    flags.append(flag)
+                continue
             p = learned.get(cat, 0.0)
-            if cat in guarded and rule < threshold:
+            if (cat in guarded or cat in stance) and rule < threshold:
                 p *= GUARD_FACTOR
             p = rescale(p, operating.get(cat, threshold), threshold)
             if cat in RULE_ANCHORED and not group:
@@ -314,6 +396,29 @@ class Scorer:
             else:
                 flags.append(self._model_flag(cat, scores[cat], doc, model_out))
         return Judgement(scores=scores, flags=flags, model=self.model_name)
+
+    def _deep_category(
+        self, cat: str, group: list[Finding], rule: float, guarded: bool, stance: bool,
+        learned: dict[str, float], encoder_out: dict[str, float], doc: Document | None,
+        scores: dict[str, float],
+    ) -> Flag | None:
+        """One category in deep mode: the stacker's calibrated probability decides."""
+        encoder = self.encoder
+        threshold = self.thresholds[cat]
+        default = CATEGORIES[Category(cat)].default_threshold
+        p = encoder.stacker.probability(cat, rule=rule, rule_threshold=default, guarded=guarded,
+                                        stance=stance, fasttext=learned.get(cat, 0.0),
+                                        encoder=encoder_out.get(cat, 0.0),
+                                        encoder_other=encoder_out)
+        score = rescale(p, encoder.stacker.operating(cat), default)
+        scores[cat] = score
+        if score < threshold:
+            return None
+        if group:
+            passing = [f for f in group if f.score >= threshold] or group
+            flag = self._rule_flag(cat, passing, score)
+            return flag
+        return encoder.flag(cat, score, doc)
 
     @staticmethod
     def _rule_flag(cat: str, passing: list[Finding], score: float) -> Flag:
@@ -357,6 +462,22 @@ class Scorer:
             reason_en=f"The model recognises this text as {info.label_en}.",
             subtypes=[subtype],
         )
+
+
+def split_findings(
+    findings: Iterable[Finding],
+) -> tuple[dict[str, list[Finding]], set[str], set[str]]:
+    """(rule findings per category, categories a rule's guard covers, categories only the
+    stance words guard)."""
+    by_cat: dict[str, list[Finding]] = defaultdict(list)
+    guarded: set[str] = set()
+    stance: set[str] = set()
+    for f in findings:
+        if is_guard(f):
+            (stance if f.source == "stance" else guarded).add(f.category)
+        else:
+            by_cat[f.category].append(f)
+    return by_cat, guarded, stance
 
 
 def rescale(p: float, operating: float, threshold: float) -> float:
