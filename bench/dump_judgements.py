@@ -5,8 +5,9 @@ Each text is scored twice: with its own context from the file and with the defau
 Scores are rounded to 1e-6; flags keep category, subtype(s), severity, score, spans, reason,
 protocol reference and suggestion. Not a benchmark (make bench runs only bench_*.py).
 
-With --suites, every suite file tests/classifiers/**/data/*.jsonl is dumped too, in the
-contexts the suites score it with: the full scorer (rules and model) and the rules alone
+With --suites, every suite file is dumped too (the functional development suites
+classifiers/data/functional/*.jsonl and the blind batches tests/classifiers/**/data/*.jsonl),
+in the contexts the suites score it with: the full scorer (rules and model) and the rules alone
 (`Scorer(model_path=None)`), each with the row's own context (the default when it has none).
 With --findings, every line also lists the recognizers' findings before combination (stance
 guards included, with the rule id in `source`), which shows a change that no flag shows yet.
@@ -71,9 +72,15 @@ def _context(row: dict) -> Context:
     return Context(**{k: v for k, v in ctx.items() if k in _CTX_FIELDS})
 
 
+def _suite_files() -> list[Path]:
+    """The functional development suites and the blind batches kept under tests/."""
+    return sorted([*(ROOT / "classifiers" / "data" / "functional").glob("*.jsonl"),
+                   *(ROOT / "tests" / "classifiers").glob("**/data/*.jsonl")])
+
+
 def _suite_items() -> list[tuple[str, str, Context | None]]:
     items: list[tuple[str, str, Context | None]] = []
-    for path in sorted((ROOT / "tests" / "classifiers").glob("**/data/*.jsonl")):
+    for path in _suite_files():
         name = path.relative_to(ROOT).as_posix()
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
@@ -88,7 +95,8 @@ def main() -> int:
     ap.add_argument("--pool", type=int, default=0,
                     help="score through server.scoring_pool.score_mixed in batches of N")
     ap.add_argument("--suites", action="store_true",
-                    help="also every tests/classifiers/**/data/*.jsonl, full and rules only")
+                    help="also every suite file (classifiers/data/functional/*.jsonl, "
+                    "tests/classifiers/**/data/*.jsonl), full and rules only")
     ap.add_argument("--findings", action="store_true",
                     help="also the recognizers' findings (guards included) of every text")
     args = ap.parse_args()

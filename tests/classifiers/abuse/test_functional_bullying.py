@@ -1,33 +1,36 @@
-"""A hand-written functional suite for bullying (data/functional_bullying.jsonl), in the
-spirit of HateCheck: one row per case, grouped by *functionality* (insults of the reader, of
-a named pupil, across sentences; humiliation, sexual harassment, death wishes, self-harm
-incitement, threats, exclusion; spelling variants) and as many negatives that look abusive
-to a keyword filter (abuse of objects, untargeted swearing, negation, counter-speech by quote
-and by reference, reported speech, banter and compliments, health talk, school messages,
-non-protected groups).
+"""A hand-written functional suite for bullying (classifiers/data/functional/bullying_1.jsonl),
+in the spirit of HateCheck: one row per case, grouped by *functionality* (insults of the
+reader, of a named pupil, across sentences; humiliation, sexual harassment, death wishes,
+self-harm incitement, threats, exclusion; spelling variants) and as many negatives that look
+abusive to a keyword filter (abuse of objects, untargeted swearing, negation, counter-speech
+by quote and by reference, reported speech, banter and compliments, health talk, school
+messages, non-protected groups).
 
-The cases were written for this suite, not taken from the corpus templates, so the suite
-measures how the scorer generalises. It reports accuracy per functionality (run this file
-with `python -m tests.classifiers.abuse.test_functional_bullying` to print the table) and
-asserts floors: overall and per functionality, for the category and for the subtype a
-teacher sees on the flag.
+The cases were written for this suite, not taken from the corpus templates. Rules have since
+been written from its misses, so it is development data: it measures what the scorer fits,
+not how it generalises (classifiers/data/functional/README.md). It reports accuracy per
+functionality (run this file with `python -m tests.classifiers.abuse.test_functional_bullying`
+to print the table) and asserts floors: overall and per functionality, for the category and
+for the subtype a teacher sees on the flag.
 
 Later batches, each written by a helper who read only the labelling policy and this suite
-(never the rules' code, the corpus or the other new batches), each with a floor of its own:
-- data/functional_bullying_3.jsonl (172 cases): everyday phrasings across all functionalities.
+(never the rules' code, the corpus or the other new batches), each with a floor of its own.
+bullying_3, bullying_5 and school_life (in classifiers/data/functional/) are development data
+too: rules were written from their misses. Only the two heldout_* files here are still blind.
+- bullying_3.jsonl (172 cases): everyday phrasings across all functionalities.
   Scored 0.750 before the round-5 rules (phrases.tsv "r5.*", a few lexicon words, three
   misreadings fixed), 0.930 after.
-- data/functional_bullying_5.jsonl (150 cases): the weak areas of batch 3 (exclusion,
-  self-harm incitement, sexual harassment, veiled threats, humiliation, insult + backing)
-  with hard negatives that share their words. 0.587 before its rules, 0.760 after; most of
-  what is still missed is implicit ("naast school staat een flat van 12 hoog, just saying").
+- bullying_5.jsonl (150 cases): the weak areas of batch 3 (exclusion, self-harm incitement,
+  sexual harassment, veiled threats, humiliation, insult + backing) with hard negatives that
+  share their words. 0.587 before its rules, 0.760 after; most of what is still missed is
+  implicit ("naast school staat een flat van 12 hoog, just saying").
 - data/heldout_bullying.jsonl (158 cases): written blind at the same time as batch 3 and
   never used to write a rule; only its totals were read, plus the rule ids behind its flagged
   negatives and the flagged words of one of them (a new lexicon word, "onnozelaar").
   0.715 before round 5, 0.747 after batch 3's rules, 0.753 after batch 5's: the phrase rules
   carry over to fresh wording only a little.
-- data/school_life_negatives.jsonl (160 texts, none to be flagged): what a school, its staff,
-  parents and pupils write on the official accounts with words a keyword filter trips on
+- school_life.jsonl (160 texts, none to be flagged): what a school, its staff, parents and
+  pupils write on the official accounts with words a keyword filter trips on
   (online-safety advice, anti-bullying week, safety warnings, rules, match reports, lessons,
   parents' questions, warm banter, condolences, trip logistics). 19 had a flag of some
   category before round 5 (12 bullying or discrimination; also "pestprotocol" as swearing,
@@ -48,19 +51,23 @@ from pathlib import Path
 
 import pytest
 
+import classifiers
 from classifiers.pipeline import Scorer
 
-DATA = Path(__file__).parent / "data" / "functional_bullying.jsonl"
+# Development suites (rules were written from them): classifiers/data/functional/
+FUNCTIONAL = Path(classifiers.__file__).parent / "data" / "functional"
+DATA = FUNCTIONAL / "bullying_1.jsonl"
 # Later batches, each written by someone who did not see the rules' code (see the docstring)
-ROUND5 = DATA.parent / "functional_bullying_3.jsonl"
-ROUND5B = DATA.parent / "functional_bullying_5.jsonl"
-HELDOUT = DATA.parent / "heldout_bullying.jsonl"
-SCHOOL_LIFE = DATA.parent / "school_life_negatives.jsonl"
+BULLYING_3 = FUNCTIONAL / "bullying_3.jsonl"
+BULLYING_5 = FUNCTIONAL / "bullying_5.jsonl"
+SCHOOL_LIFE = FUNCTIONAL / "school_life.jsonl"
 SCHOOL_LIFE_MAX_FLAGGED = 0.05  # any flag: 19/160 before round 5, 6/160 after
-HELDOUT_SCHOOL_LIFE = DATA.parent / "heldout_school_life.jsonl"
+# Still blind: never used to write a rule
+HELDOUT = Path(__file__).parent / "data" / "heldout_bullying.jsonl"
+HELDOUT_SCHOOL_LIFE = HELDOUT.parent / "heldout_school_life.jsonl"
 HELDOUT_SCHOOL_LIFE_MAX_FLAGGED = 0.06  # any flag: 12/150 before round 5, 7/150 after
-ROUND5_FLOOR = 0.92  # 0.750 before the round-5 rules, 0.930 after
-ROUND5B_FLOOR = 0.75  # 0.587 before, 0.760 after
+BULLYING_3_FLOOR = 0.92  # 0.750 before the round-5 rules, 0.930 after
+BULLYING_5_FLOOR = 0.75  # 0.587 before, 0.760 after
 HELDOUT_FLOOR = 0.74  # written blind: 0.715 before round 5, 0.753 after
 OVERALL_FLOOR = 0.93  # bullying decided right (flag or no flag), all cases
 FUNCTIONALITY_FLOOR = 0.80  # per functionality
@@ -141,8 +148,8 @@ def test_subtype_on_the_flag() -> None:
 
 @pytest.mark.parametrize(
     ("path", "floor"),
-    [(ROUND5, ROUND5_FLOOR), (ROUND5B, ROUND5B_FLOOR), (HELDOUT, HELDOUT_FLOOR)],
-    ids=["round5", "round5b", "heldout"],
+    [(BULLYING_3, BULLYING_3_FLOOR), (BULLYING_5, BULLYING_5_FLOOR), (HELDOUT, HELDOUT_FLOOR)],
+    ids=["development_bullying_3", "development_bullying_5", "heldout_bullying"],
 )
 def test_later_batches(path: Path, floor: float) -> None:
     cases = load_cases(path)
@@ -159,7 +166,7 @@ def test_later_batches(path: Path, floor: float) -> None:
     ("path", "most"),
     [(SCHOOL_LIFE, SCHOOL_LIFE_MAX_FLAGGED),
      (HELDOUT_SCHOOL_LIFE, HELDOUT_SCHOOL_LIFE_MAX_FLAGGED)],
-    ids=["school_life", "heldout_school_life"],
+    ids=["development_school_life", "heldout_school_life"],
 )
 def test_school_life_texts_are_rarely_flagged(path: Path, most: float) -> None:
     cases = load_cases(path)
@@ -172,6 +179,6 @@ def test_school_life_texts_are_rarely_flagged(path: Path, most: float) -> None:
 if __name__ == "__main__":
     import sys
 
-    for path in (DATA, ROUND5, ROUND5B, HELDOUT):
+    for path in (DATA, BULLYING_3, BULLYING_5, HELDOUT):
         print(path.name)
         print(report(run(rules_only="--rules" in sys.argv, path=path)))
