@@ -84,7 +84,8 @@ def load_drafts() -> list[dict[str, object]]:
     bodies: list[dict[str, object]] = []
     for row in rows:
         account = (row.get("context") or {}).get("account_type", "unknown")
-        bodies.append({"text": row["text"], "locale": "nl",
+        # typists: the extension asks quick while typing (deep is for the post button)
+        bodies.append({"text": row["text"], "locale": "nl", "mode": "quick",
                        "context": {"platform": "instagram", "host": "www.instagram.com",
                                    "account_type": account}})
     return bodies
@@ -96,7 +97,8 @@ NO_SCORING = """
 import sys
 import server.scoring_pool as pool
 from classifiers.pipeline import Scorer
-pool._SCORER = Scorer(recognizers=[], model_path=None)  # scoring that costs nothing
+# scoring that costs nothing (the scorer threads of workers = 0 build it)
+pool.ScorerSpec.__call__ = lambda self: Scorer(recognizers=[], model_path=None)
 from server.cli import main
 sys.exit(main(["serve"]))
 """
@@ -299,7 +301,8 @@ async def main() -> int:
     free_token = await seed(free_url)
     free_port_ = free_port()
     free_env = {**env, "DENKNA_DATABASE_URL": free_url, "DENKNA_SERVER_PORT": str(free_port_),
-                "DENKNA_SERVER_VAR_DIR": str(tmp / "var-free"), "DENKNA_SCORING_WORKERS": "0"}
+                "DENKNA_SERVER_VAR_DIR": str(tmp / "var-free"), "DENKNA_SCORING_WORKERS": "0",
+                "DENKNA_SCORING_DEEP": "false"}
     no_scoring = subprocess.Popen([sys.executable, "-c", NO_SCORING], env=free_env, cwd=ROOT,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     bare = subprocess.Popen([sys.executable, "-c", BARE, str(bare_port)],

@@ -93,7 +93,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--pool", type=int, default=0,
-                    help="score through server.scoring_pool.score_mixed in batches of N")
+                    help="score through a scorer worker's score_mixed "
+                    "(server.scoring_pool.WorkerState) in batches of N")
     ap.add_argument("--suites", action="store_true",
                     help="also every suite file (classifiers/data/functional/*.jsonl, "
                     "tests/classifiers/**/data/*.jsonl), full and rules only")
@@ -109,12 +110,13 @@ def main() -> int:
             items.append((f"{split}:{row['id']}:default", row["text"], None))
     started = time.process_time()
     if args.pool:
-        from server import scoring_pool
+        from server.scoring_pool import ScorerSpec, WorkerState
 
+        state = WorkerState(ScorerSpec())
         judgements: list[Judgement] = []
         for i in range(0, len(items), args.pool):
             chunk = items[i : i + args.pool]
-            judgements.extend(scoring_pool.score_mixed([(t, c, None) for _, t, c in chunk]))
+            judgements.extend(state.score_mixed([(t, c, None) for _, t, c in chunk]))
     else:
         scorer = Scorer()
         judgements = [scorer.score(t, c) for _, t, c in items]

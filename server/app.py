@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
+from classifiers.pipeline import Scorer
 from server import api, keys, plugins
 from server.auth import Authenticator
 from server.config import Settings, ensure_secret_key
@@ -25,7 +26,7 @@ from server.errors import Handler, error_middleware, error_response
 from server.escalation import setup as escalation
 from server.metrics import Metrics
 from server.platforms import setup as platforms
-from server.scoring_pool import ScorerPool
+from server.scoring_pool import scoring_from_settings
 from server.storage.db import Database
 
 log = logging.getLogger("denkna.server")
@@ -81,7 +82,10 @@ async def _metrics_middleware(request: web.Request, handler: Handler) -> web.Str
         )
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, *,
+               deep_scorer: Callable[[], Scorer] | None = None) -> web.Application:
+    """`deep_scorer`: what a deep worker builds instead of `Scorer(mode="deep")` (tests; must be
+    picklable when `scoring.deep_workers` > 0)."""
     app = web.Application(
         client_max_size=settings.server.body_limit_bytes,
         middlewares=[
@@ -94,7 +98,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.SECRET_KEY] = ensure_secret_key(settings)
     db = Database(settings.database_url)
     app[keys.DB] = db
-    app[keys.SCORER_POOL] = ScorerPool(settings.scoring.workers)
+    app[keys.SCORER_POOL] = scoring_from_settings(settings.scoring, deep_scorer)
     app[keys.METRICS] = Metrics()
     app[keys.AUTH] = Authenticator(db, settings.rate_limit.per_second, settings.rate_limit.burst)
     app[keys.COUNTERS] = CounterBuffer(db)

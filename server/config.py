@@ -68,7 +68,12 @@ class RetentionSettings(_Section):
 
 
 class ScoringSettings(_Section):
-    workers: int = Field(1, ge=0, le=8)  # 0 = a thread in the server process
+    workers: int = Field(1, ge=0, le=8)  # quick scorers; 0 = a thread in the server process
+    # deep checks (with the encoder): false = no encoder is loaded, deep is answered quick
+    deep: bool = True
+    deep_workers: int = Field(1, ge=0, le=8)  # 0 = a thread in the server process
+    # the encoder artefact; default: classifiers/encoder/denkna-e5.safetensors
+    encoder_path: str | None = None
     batch_max_items: int = Field(100, ge=1, le=1000)
 
 

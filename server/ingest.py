@@ -123,7 +123,10 @@ async def _store_new(
                 for c, r in zip(new, roles, strict=True)
             ],
             thresholds,
+            mode="deep",  # every comment on an official account is scored deep
         )
+        for j in judgements:
+            app[keys.METRICS].scored("comments", "deep", j.mode)
         post_ids = {c.post_id for c in new}
         threads = {
             t.external_post_id: t

@@ -38,7 +38,7 @@ from server.comments import StoredComment
 from server.config import MonitoringSettings, Settings
 from server.counters import CounterBuffer
 from server.metrics import Metrics
-from server.scoring_pool import ScorerPool
+from server.scoring_pool import Scoring
 from server.storage.db import Database
 from server.storage.models import Account, Thread
 
@@ -91,7 +91,8 @@ ReplyPoster = Callable[[Account, Thread, str], Awaitable[str]]
 SETTINGS = web.AppKey("settings", Settings)
 SECRET_KEY = web.AppKey("secret_key", str)
 DB = web.AppKey("db", Database)
-SCORER_POOL = web.AppKey("scorer_pool", ScorerPool)
+# the quick and the deep scorer pools (server/scoring_pool.py: `score(..., mode=)`)
+SCORER_POOL = web.AppKey("scorer_pool", Scoring)
 METRICS = web.AppKey("metrics", Metrics)
 COUNTERS = web.AppKey("counters", CounterBuffer)
 THRESHOLD_CACHE = web.AppKey("threshold_cache", dict[int, tuple[float, dict[str, float]]])

@@ -37,12 +37,17 @@ class Metrics:
         self.latency: dict[str, Histogram] = defaultdict(Histogram)
         self.checks: dict[str, int] = defaultdict(int)  # "all" + flagged categories
         self.ingest: dict[str, int] = defaultdict(int)  # received / stored / duplicates
+        # texts scored per (source, mode asked for, mode used): source "check" or "comments"
+        self.modes: dict[tuple[str, str, str], int] = defaultdict(int)
         # features add their own lines (escalation: the alert outbox)
         self.collectors: list[Callable[[], list[str]]] = []
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests[(method, route, str(status))] += 1
         self.latency[route].observe(seconds)
+
+    def scored(self, source: str, requested: str, used: str, n: int = 1) -> None:
+        self.modes[(source, requested, used)] += n
 
     def render(self) -> str:
         lines = [
@@ -82,6 +87,14 @@ class Metrics:
         ]
         for result, n in sorted(self.ingest.items()):
             lines.append(f"denkna_ingest_comments_total{_labels(result=result)} {n}")
+        lines += [
+            "# HELP denkna_scored_texts_total Texts scored, by source (check, comments), the "
+            "mode asked for and the mode used (deep falls back to quick while it is not ready).",
+            "# TYPE denkna_scored_texts_total counter",
+        ]
+        for (source, requested, used), n in sorted(self.modes.items()):
+            lines.append("denkna_scored_texts_total"
+                         f"{_labels(source=source, requested=requested, used=used)} {n}")
         for collect in self.collectors:
             lines += collect()
         return "\n".join(lines) + "\n"

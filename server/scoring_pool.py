@@ -1,20 +1,27 @@
-"""Scoring off the event loop.
+"""Scoring off the event loop, in two pools: quick and deep (`Scoring`, at the end).
 
-`workers >= 1`: that many scorer processes (spawned), each loading one `Scorer` (and its
-model) once. The event loop talks to each process directly over a socket pair with
-length-prefixed pickle frames: no executor, no manager or feeder thread, one write and one
-read-ready callback per round trip. A slow text never blocks other requests.
+A pool (`ScorerPool`) has `workers >= 1`: that many scorer processes (spawned), each loading
+one `Scorer` (and its model) once. The event loop talks to each process directly over a
+socket pair with length-prefixed pickle frames: no executor, no manager or feeder thread, one
+write and one read-ready callback per round trip. A slow text never blocks other requests.
 `workers == 0`: one thread in the server process with one Scorer (tests, tiny installs).
 
 Single checks that arrive while the workers are busy are sent together (micro-batching: one
 round trip per batch instead of one per text); each worker has at most one job in flight.
-Per-school thresholds are applied per text on a shallow copy of the process's Scorer.
+Per-school thresholds are applied per text on a variant of the worker's Scorer that shares
+its loaded models (`Scorer.with_thresholds`). Each worker keeps its own Scorer (`WorkerState`):
+a process builds it from a picklable `ScorerSpec`, a thread from any factory.
 
 A worker that dies (killed, out of memory) fails only the job it had in flight, with a clean
 503 (`ScoringUnavailable`); it is restarted in the background while the other workers (or,
 after the restart, the new one) take the queue. A worker that cannot start again a few times
 in a row is given up, and checks then get the same 503 instead of waiting forever.
 Closing the pool lets the workers finish their current job, then stops them.
+
+`Scoring` holds the quick pool (today's pipeline) and the deep pool (adds the encoder): the
+quick pool is started at once, the deep one in the background; deep requests are answered by
+the quick pool (and say `"mode": "quick"`) until it is ready, or for good when the encoder file
+is missing or unusable.
 """
 
 from __future__ import annotations
@@ -41,79 +48,112 @@ from server.errors import ApiError
 
 log = logging.getLogger("denkna.scoring")
 
-_SCORER: Scorer | None = None  # one per worker process
+MODES = ("quick", "deep")
+WARM_UP_TEXT = "Hoi allemaal, tot morgen!"
+MAX_VARIANTS = 64  # threshold variants kept per worker
+ScorerFactory = Callable[[], Scorer]
 
 
-def _scorer() -> Scorer:
-    global _SCORER
-    if _SCORER is None:
-        _SCORER = Scorer()
-    return _SCORER
+@dataclass(frozen=True)
+class ScorerSpec:
+    """What each worker of a pool builds: a Scorer in one mode. Picklable, so that a spawned
+    worker process builds its own. `encoder_path` None: the shipped encoder artefact."""
+
+    mode: str = "quick"
+    encoder_path: str | None = None
+
+    def __call__(self) -> Scorer:
+        if self.encoder_path is None:
+            return Scorer(mode=self.mode)
+        return Scorer(mode=self.mode, encoder_path=self.encoder_path)
 
 
-_VARIANTS: dict[tuple[tuple[str, float], ...], Scorer] = {}
+class _Captured(logging.Handler):
+    """Keeps the warnings the scorer logs while it loads (the reason deep is unavailable)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
-def _with_thresholds(thresholds: dict[str, float] | None) -> Scorer:
-    """The process's Scorer, or a variant with other thresholds sharing its recognizers and
-    loaded model (public constructor arguments only; cached per threshold set)."""
-    base = _scorer()
-    if not thresholds:
-        return base
-    key = tuple(sorted(thresholds.items()))
-    scorer = _VARIANTS.get(key)
-    if scorer is None:
-        if len(_VARIANTS) > 64:
-            _VARIANTS.clear()
-        scorer = Scorer(base.recognizers, thresholds, predictor=base.predictor,
-                        model_path=None)
-        _VARIANTS[key] = scorer
-    return scorer
+class WorkerState:
+    """One worker's Scorer (built on first use) and its variants with other thresholds, which
+    share its recognizers and loaded models (`Scorer.with_thresholds`)."""
 
+    def __init__(self, factory: ScorerFactory) -> None:
+        self._factory = factory
+        self._scorer: Scorer | None = None
+        self._variants: dict[tuple[tuple[str, float], ...], Scorer] = {}
 
-def score_one(text: str, context: Context | None, thresholds: dict[str, float] | None) -> Judgement:
-    return _with_thresholds(thresholds).score(text, context)
+    @property
+    def scorer(self) -> Scorer:
+        if self._scorer is None:
+            self._scorer = self._factory()
+        return self._scorer
 
+    def with_thresholds(self, thresholds: dict[str, float] | None) -> Scorer:
+        if not thresholds:
+            return self.scorer
+        key = tuple(sorted(thresholds.items()))
+        scorer = self._variants.get(key)
+        if scorer is None:
+            if len(self._variants) >= MAX_VARIANTS:
+                self._variants.clear()
+            scorer = self._variants[key] = self.scorer.with_thresholds(thresholds)
+        return scorer
 
-def score_batch(
-    items: list[tuple[str, Context | None]], thresholds: dict[str, float] | None
-) -> list[Judgement]:
-    scorer = _with_thresholds(thresholds)
-    return scorer.score_many([text for text, _ in items], [ctx for _, ctx in items])
+    def score_batch(
+        self, items: list[tuple[str, Context | None]], thresholds: dict[str, float] | None
+    ) -> list[Judgement]:
+        scorer = self.with_thresholds(thresholds)
+        return scorer.score_many([text for text, _ in items], [ctx for _, ctx in items])
 
+    def score_mixed(
+        self, items: list[tuple[str, Context | None, dict[str, float] | None]],
+    ) -> list[Judgement]:
+        """Several requests' texts in one round trip to the worker (each with its thresholds).
+        Texts with the same thresholds are scored together (one batched model call)."""
+        groups: dict[tuple[tuple[str, float], ...], list[int]] = {}
+        for i, (_, _, thresholds) in enumerate(items):
+            groups.setdefault(tuple(sorted((thresholds or {}).items())), []).append(i)
+        out: list[Judgement | None] = [None] * len(items)
+        for idx in groups.values():
+            scorer = self.with_thresholds(items[idx[0]][2])
+            judged = scorer.score_many([items[i][0] for i in idx], [items[i][1] for i in idx])
+            for i, j in zip(idx, judged, strict=True):
+                out[i] = j
+        return out  # type: ignore[return-value]
 
-def score_mixed(
-    items: list[tuple[str, Context | None, dict[str, float] | None]],
-) -> list[Judgement]:
-    """Several requests' texts in one round trip to the worker (each with its thresholds).
-    Texts with the same thresholds are scored together (one batched model call)."""
-    groups: dict[tuple[tuple[str, float], ...], list[int]] = {}
-    for i, (_, _, thresholds) in enumerate(items):
-        groups.setdefault(tuple(sorted((thresholds or {}).items())), []).append(i)
-    out: list[Judgement | None] = [None] * len(items)
-    for idx in groups.values():
-        scorer = _with_thresholds(items[idx[0]][2])
-        judged = scorer.score_many([items[i][0] for i in idx], [items[i][1] for i in idx])
-        for i, j in zip(idx, judged, strict=True):
-            out[i] = j
-    return out  # type: ignore[return-value]
+    def warm_up(self) -> dict[str, str]:
+        """Load the models (the encoder too, in deep mode) and every lexicon before the first
+        request. Says what scores, the mode it really answers in and, when a deep scorer
+        answers quick, why (the Dutch warning the scorer logged, naming the file)."""
+        captured = _Captured()
+        pipeline_log = logging.getLogger(Scorer.__module__)
+        pipeline_log.addHandler(captured)
+        try:
+            scorer = self.scorer
+            scorer.score(WARM_UP_TEXT)
+            mode = scorer.mode
+        finally:
+            pipeline_log.removeHandler(captured)
+        reason = ""
+        if scorer.requested_mode == "deep" and mode != "deep":
+            reason = next((m for m in captured.messages if "encoder" in m.lower()),
+                          "De encoder kon niet worden geladen; zie het log van de server.")
+        return {"model": scorer.model_name, "mode": mode, "reason": reason}
 
-
-def model_name() -> str:
-    return _scorer().model_name
-
-
-def _warm_up() -> str:
-    """Load the model and every lexicon before the first request (and say what scores)."""
-    _scorer().score("Hoi allemaal, tot morgen!")
-    return model_name()
-
-
-_OPS: dict[str, Callable[..., Any]] = {
-    "mixed": score_mixed,
-    "batch": score_batch,
-    "warm_up": _warm_up,
-}
+    def run(self, op: str, args: tuple[Any, ...]) -> Any:
+        if op == "mixed":
+            return self.score_mixed(*args)
+        if op == "batch":
+            return self.score_batch(*args)
+        if op == "warm_up":
+            return self.warm_up()
+        raise ValueError(f"unknown scoring operation {op!r}")
 
 
 # ----- the worker process ------------------------------------------------------------------
@@ -125,13 +165,15 @@ def _frame(obj: object) -> bytes:
     return len(data).to_bytes(_HEADER, "big") + data
 
 
-def _worker_main(sock: socket.socket, log_level: int = logging.WARNING) -> None:
+def _worker_main(sock: socket.socket, log_level: int = logging.WARNING,
+                 factory: ScorerFactory = ScorerSpec()) -> None:
     """Serve jobs `(op, args)` from the socket until the server closes it (or dies)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server: it stops us
     # The server's log level, on stderr. Configured before the lexicons load: deduce calls
     # logging.basicConfig(stdout, DEBUG) on import, which would otherwise win here.
     logging.basicConfig(level=log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    state = WorkerState(factory)
     rfile = sock.makefile("rb")
     try:
         while True:
@@ -140,7 +182,7 @@ def _worker_main(sock: socket.socket, log_level: int = logging.WARNING) -> None:
                 return  # the server closed the channel
             op, args = pickle.loads(rfile.read(int.from_bytes(header, "big")))
             try:
-                reply = _frame((True, _OPS[op](*args)))
+                reply = _frame((True, state.run(op, args)))
             except Exception as exc:  # a bug in scoring: report it, keep serving
                 # never the message or the arguments: they may contain the text
                 where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -229,18 +271,20 @@ class _Channel(asyncio.Protocol):
 class _ProcessWorker:
     START_TIMEOUT = 300.0  # loading the model on a busy machine can take a while
 
-    def __init__(self, index: int) -> None:
+    def __init__(self, index: int, factory: ScorerFactory, name: str = "denkna-scorer") -> None:
         self.index = index
+        self.factory = factory
+        self.name = name
         self.process: multiprocessing.process.BaseProcess | None = None
         self.channel: _Channel | None = None
 
-    async def start(self) -> str:
+    async def start(self) -> dict[str, str]:
         loop = asyncio.get_running_loop()
         parent, child = socket.socketpair()
         ctx = multiprocessing.get_context("spawn")
         level = logging.getLogger().getEffectiveLevel()
-        self.process = ctx.Process(target=_worker_main, args=(child, level), daemon=True,
-                                   name=f"denkna-scorer-{self.index}")
+        self.process = ctx.Process(target=_worker_main, args=(child, level, self.factory),
+                                   daemon=True, name=f"{self.name}-{self.index}")
         try:
             self.process.start()
         finally:
@@ -277,15 +321,19 @@ class _ProcessWorker:
 
 
 class _ThreadWorker:
-    def __init__(self) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="denkna-score")
+    index = 0
+
+    def __init__(self, factory: ScorerFactory, name: str = "denkna-score") -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._state = WorkerState(factory)
         self.lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
-    async def start(self) -> str:
-        return await self.call("warm_up", ())
+    async def start(self) -> dict[str, str]:
+        return await self.call("warm_up", ())  # type: ignore[no-any-return]
 
     async def call(self, op: str, args: tuple[Any, ...]) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, _OPS[op], *args)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._state.run,
+                                                                op, args)
 
     async def stop(self, timeout: float = 10.0) -> None:
         await asyncio.get_running_loop().run_in_executor(None, self._executor.shutdown, True)
@@ -297,6 +345,9 @@ class PoolInfo:
     workers: int
     model: str = ""
     ready: bool = False
+    mode: str = "quick"  # the mode its scorers were asked for
+    answers: str = ""  # the mode they really answer in (known once the first one started)
+    reason: str = ""  # why a deep pool answers quick (Dutch, names the file)
 
 
 MAX_MICRO_BATCH = 32
@@ -307,8 +358,21 @@ _Many = tuple[list[tuple[str, Context | None]], dict[str, float] | None, "asynci
 
 
 class ScorerPool:
-    def __init__(self, workers: int = 1) -> None:
-        self.info = PoolInfo(kind="process" if workers > 0 else "thread", workers=max(workers, 1))
+    """`workers` scorer processes (0: one thread in this process), each with the Scorer that
+    `factory` builds (default: quick, today's pipeline).
+
+    A deep pool (`factory` builds deep scorers) starts one worker first: when that one cannot
+    load the encoder (file missing or unusable) and would answer quick, it is stopped again and
+    the pool stays not ready, with the reason in `info.reason`; the other workers are not
+    started (the warning is logged once)."""
+
+    def __init__(self, workers: int = 1, factory: ScorerFactory | None = None,
+                 mode: str = "quick") -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        self.factory: ScorerFactory = factory if factory is not None else ScorerSpec(mode)
+        self.info = PoolInfo(kind="process" if workers > 0 else "thread", workers=max(workers, 1),
+                             mode=mode)
         self._workers: list[_ProcessWorker | _ThreadWorker] = []
         self._idle: list[_ProcessWorker | _ThreadWorker] = []
         self._queue: collections.deque[_Single | _Many] = collections.deque()
@@ -316,20 +380,34 @@ class ScorerPool:
         self._started = False
         self._closing = False
 
+    @property
+    def started(self) -> bool:
+        return self._started
+
     # ----- life cycle ----------------------------------------------------------------------
-    async def start(self) -> None:
+    def _make_workers(self) -> list[_ProcessWorker | _ThreadWorker]:
+        name = f"denkna-{self.info.mode}"
         if self.info.kind == "process":
-            workers: list[_ProcessWorker | _ThreadWorker] = [
-                _ProcessWorker(i) for i in range(self.info.workers)]
-        else:
-            workers = [_ThreadWorker()]
-        self._workers = workers
+            return [_ProcessWorker(i, self.factory, name) for i in range(self.info.workers)]
+        return [_ThreadWorker(self.factory, name)]
+
+    async def start(self) -> None:
+        workers = self._make_workers()
+        self._workers = list(workers)
         try:
-            names = await asyncio.gather(*(w.start() for w in workers))
+            first = await workers[0].start()
+            self.info.model, self.info.answers = first["model"], first["mode"]
+            if first["mode"] != self.info.mode:
+                self.info.reason = first.get("reason", "")
+                await workers[0].stop(1.0)
+                self._workers = []
+                self._started = True
+                return
+            await asyncio.gather(*(w.start() for w in workers[1:]))
         except BaseException:
             await asyncio.gather(*(w.stop(1.0) for w in workers), return_exceptions=True)
+            self._workers = []
             raise
-        self.info.model = names[0]
         for w in workers:
             self._watch(w)
         self._idle = list(workers)
@@ -360,7 +438,8 @@ class ScorerPool:
             return
         if worker in self._idle:
             self._idle.remove(worker)
-        log.error("scorer process %d stopped unexpectedly; restarting it", worker.index)  # type: ignore[union-attr]
+        log.error("scorer process %s-%d stopped unexpectedly; restarting it",
+                  self.info.mode, worker.index)
         self._spawn(self._restart(worker))  # type: ignore[arg-type]
 
     async def _restart(self, worker: _ProcessWorker) -> None:
@@ -478,3 +557,126 @@ class ScorerPool:
             return
         self._idle.append(worker)
         self._dispatch()
+
+
+# ----- the two pools -----------------------------------------------------------------------
+DEEP_OFF = "De diepe controle staat uit in de instellingen (scoring.deep = false)."
+DEEP_START_FAILED = ("De diepe controle kon niet starten ({error}); Denkna beoordeelt snel, "
+                     "zonder encoder.")
+
+
+class Scoring:
+    """The server's scoring: a quick pool (rules and fastText, milliseconds) and a deep pool
+    (adds the encoder, tens of milliseconds), both behind `score` / `score_many` with a mode.
+
+    Only the quick pool is awaited at start. The deep pool loads in the background; until it is
+    ready, deep requests are scored by the quick pool and their judgements say `"mode":
+    "quick"`. So they are when the deep pool cannot load its encoder (missing or unusable file:
+    the warning naming it is logged once), when deep is switched off, and when a deep worker is
+    lost with the job (the quick pool answers instead of a 503)."""
+
+    def __init__(self, quick: ScorerPool, deep: ScorerPool | None = None,
+                 deep_off: str = DEEP_OFF) -> None:
+        self.quick = quick
+        self.deep = deep
+        self.deep_reason = "" if deep is not None else deep_off
+        self._deep_task: asyncio.Task[None] | None = None
+
+    @property
+    def info(self) -> PoolInfo:
+        """The quick pool's info: without it nothing is scored."""
+        return self.quick.info
+
+    async def start(self) -> None:
+        await self.quick.start()
+        if self.deep is not None:
+            self._deep_task = asyncio.create_task(self._start_deep(self.deep))
+
+    async def _start_deep(self, deep: ScorerPool) -> None:
+        try:
+            await deep.start()
+        except Exception as exc:
+            self.deep_reason = DEEP_START_FAILED.format(error=type(exc).__name__)
+            log.warning("%s", self.deep_reason)
+            with contextlib.suppress(Exception):
+                await deep.close()
+            return
+        if not deep.info.ready:
+            self.deep_reason = deep.info.reason or "De encoder kon niet worden geladen."
+            await deep.close()
+
+    async def wait_deep(self) -> None:
+        """Until the deep pool has started or given up (tests, benchmarks)."""
+        if self._deep_task is not None:
+            await asyncio.shield(self._deep_task)
+
+    async def close(self) -> None:
+        task = self._deep_task
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.deep is not None:
+            await self.deep.close()
+        await self.quick.close()
+
+    @property
+    def deep_state(self) -> str:
+        """`loaded`, `loading` or `unavailable`."""
+        if self.deep is None or self.deep_reason:
+            return "unavailable"
+        if self.deep.info.ready:
+            return "loaded"
+        return "unavailable" if self.deep.started else "loading"
+
+    def deep_status(self) -> dict[str, Any]:
+        state = self.deep_state
+        out: dict[str, Any] = {"status": state}
+        if state == "loaded" and self.deep is not None:
+            out.update(name=self.deep.info.model, workers=self.deep.info.workers,
+                       kind=self.deep.info.kind)
+        elif state == "unavailable":
+            out["reason"] = self.deep_reason or ("De diepe controle is uitgevallen; Denkna "
+                                                 "beoordeelt snel, zonder encoder.")
+        return out
+
+    def _pool(self, mode: str) -> ScorerPool:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        if mode == "deep" and self.deep is not None and self.deep.info.ready:
+            return self.deep
+        return self.quick
+
+    async def score(
+        self, text: str, context: Context | None = None,
+        thresholds: dict[str, float] | None = None, mode: str = "quick",
+    ) -> Judgement:
+        pool = self._pool(mode)
+        try:
+            return await pool.score(text, context, thresholds)
+        except ScoringUnavailable:
+            if pool is self.quick:
+                raise
+        return await self.quick.score(text, context, thresholds)
+
+    async def score_many(
+        self, items: list[tuple[str, Context | None]],
+        thresholds: dict[str, float] | None = None, mode: str = "quick",
+    ) -> list[Judgement]:
+        pool = self._pool(mode)
+        try:
+            return await pool.score_many(items, thresholds)
+        except ScoringUnavailable:
+            if pool is self.quick:
+                raise
+        return await self.quick.score_many(items, thresholds)
+
+
+def scoring_from_settings(settings: Any, deep_factory: ScorerFactory | None = None) -> Scoring:
+    """Both pools as `[scoring]` says (server.config.ScoringSettings). `deep_factory`: what a
+    deep worker builds instead of `Scorer(mode="deep")` (tests; picklable for processes)."""
+    quick = ScorerPool(settings.workers, ScorerSpec("quick"), mode="quick")
+    if not settings.deep:
+        return Scoring(quick)
+    factory = deep_factory or ScorerSpec("deep", settings.encoder_path)
+    return Scoring(quick, ScorerPool(settings.deep_workers, factory, mode="deep"))

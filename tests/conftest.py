@@ -122,7 +122,9 @@ def settings(tmp_path: Path, migrated_sqlite_template: Path) -> Any:
         {
             "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'denkna.sqlite3'}"},
             "server": {"secret_key": secrets.token_urlsafe(32), "var_dir": str(tmp_path / "var")},
-            "scoring": {"workers": 0},
+            # deep off: answers do not depend on whether an encoder file is present or
+            # loaded yet (tests/server/test_deep_mode.py switches it on, with a test judge)
+            "scoring": {"workers": 0, "deep": False},
         }
     )
 

@@ -30,7 +30,7 @@ THRESHOLD_TTL = 10.0
 
 JUDGEMENT_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["scores", "flags", "language", "model", "advice"],
+    "required": ["scores", "flags", "language", "model", "mode", "advice"],
     "properties": {
         "scores": {"type": "object", "additionalProperties": {"type": "number"}},
         "flags": {
@@ -60,6 +60,9 @@ JUDGEMENT_SCHEMA: dict[str, Any] = {
         },
         "language": {"type": "string"},
         "model": {"type": "string"},
+        "mode": {"enum": ["quick", "deep"],
+                 "description": "De controle die dit antwoord gaf: quick, of deep met de encoder "
+                                "(deep gevraagd maar nog niet beschikbaar: quick)."},
         "truncated": {"type": "boolean"},
         "advice": {
             "type": "object",
@@ -119,7 +122,9 @@ async def check(request: web.Request) -> web.Response:
     body = await read_json(request, CheckRequest)
     principal = principal_of(request)
     thresholds = await school_thresholds(request.app, principal.school_id)
-    j = await request.app[keys.SCORER_POOL].score(body.text, _context(body.context), thresholds)
+    j = await request.app[keys.SCORER_POOL].score(body.text, _context(body.context), thresholds,
+                                                  mode=body.mode)
+    request.app[keys.METRICS].scored("check", body.mode, j.mode)
     out = _render(j, body.context, body.locale)
     _count(request.app, principal.school_id, out)
     return web.json_response(out)
@@ -131,10 +136,11 @@ async def check_batch(request: web.Request) -> web.Response:
     principal = principal_of(request)
     thresholds = await school_thresholds(request.app, principal.school_id)
     judgements = await request.app[keys.SCORER_POOL].score_many(
-        [(item.text, _context(item.context)) for item in body.items], thresholds
+        [(item.text, _context(item.context)) for item in body.items], thresholds, mode=body.mode
     )
     results = []
     for item, j in zip(body.items, judgements, strict=True):
+        request.app[keys.METRICS].scored("check", body.mode, j.mode)
         out = _render(j, item.context, body.locale)
         _count(request.app, principal.school_id, out)
         results.append({"id": item.id, **out})

@@ -10,6 +10,13 @@ from pydantic import Field, field_validator
 from server.api.body import MAX_ID, Str, Strict
 
 MAX_TEXT = 100_000
+# quick: rules and the small model (milliseconds; while typing); deep: adds the encoder
+# (tens of milliseconds; when posting, when the panel opens). Answers say the mode used.
+Mode = Literal["quick", "deep"]
+MODE_DESCRIPTION = ("quick: regels en het kleine model (milliseconden), voor tijdens het typen; "
+                    "deep (standaard): met de encoder erbij (tientallen milliseconden), voor het "
+                    "plaatsen. Zolang de diepe controle niet beschikbaar is, wordt snel "
+                    "gecontroleerd; het antwoord noemt in `mode` wat er gebruikt is.")
 Category = Literal["bullying", "discrimination", "personal_data", "profanity", "protocol"]
 Role = Literal["staff", "leadership", "board", "admin", "connector"]
 Name = Str
@@ -27,6 +34,7 @@ class CheckRequest(Strict):
     text: Text = Field(max_length=MAX_TEXT)
     context: CheckContext | None = None
     locale: Literal["nl", "en"] = "nl"
+    mode: Mode = Field("deep", description=MODE_DESCRIPTION)
 
 
 class BatchItem(Strict):
@@ -38,6 +46,7 @@ class BatchItem(Strict):
 class BatchRequest(Strict):
     items: list[BatchItem] = Field(min_length=1, max_length=100)
     locale: Literal["nl", "en"] = "nl"
+    mode: Mode = Field("deep", description=MODE_DESCRIPTION)
 
 
 class OutcomeRequest(Strict):

@@ -11,6 +11,16 @@ from server import keys
 from server.api.openapi import build_spec, operation
 from server.auth import requires
 
+DEEP_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["status"],
+    "description": "De diepe controle (met de encoder): loaded, loading (wordt op de achtergrond "
+                   "geladen; tot dan wordt snel gecontroleerd) of unavailable (met de reden).",
+    "properties": {"status": {"enum": ["loaded", "loading", "unavailable"]},
+                   "reason": {"type": "string"}, "name": {"type": "string"},
+                   "workers": {"type": "integer"}, "kind": {"type": "string"}},
+}
+
 
 def denkna_version() -> str:
     try:
@@ -21,12 +31,13 @@ def denkna_version() -> str:
 
 async def health(request: web.Request) -> web.Response:
     db_ok = await request.app[keys.DB].ping()
-    pool = request.app[keys.SCORER_POOL].info
-    ok = db_ok and pool.ready
+    scoring = request.app[keys.SCORER_POOL]
+    pool = scoring.info
+    ok = db_ok and pool.ready  # the quick pool: without it nothing is checked
     return web.json_response(
         {"status": "ok" if ok else "degraded", "database": db_ok,
          "model": {"loaded": pool.ready, "name": pool.model, "workers": pool.workers,
-                   "kind": pool.kind},
+                   "kind": pool.kind, "deep": scoring.deep_status()},
          "version": denkna_version()},
         status=200 if ok else 503,
     )
@@ -52,7 +63,8 @@ def setup(app: web.Application) -> None:
               response={"type": "object", "required": ["status", "database", "model", "version"],
                         "properties": {"status": {"enum": ["ok", "degraded"]},
                                        "database": {"type": "boolean"},
-                                       "model": {"type": "object"},
+                                       "model": {"type": "object", "properties": {
+                                           "deep": DEEP_SCHEMA}},
                                        "version": {"type": "string"}}})
     operation(frag, "GET", "/metrics", summary="Prometheus-metrieken", roles=("admin",),
               tag="system", content_type="text/plain", response={"type": "string"})

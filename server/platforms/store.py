@@ -118,7 +118,10 @@ async def apply_changes(app: web.Application, account: Account,
         judgements = await app[keys.SCORER_POOL].score_many(
             [(by_id[r.external_id].text,
               Context(account_type="official", platform=account.platform,
-                      author_role=r.author_role)) for r in edits], thresholds)
+                      author_role=r.author_role)) for r in edits], thresholds,
+            mode="deep")  # like new comments (server/ingest.py)
+        for j in judgements:
+            app[keys.METRICS].scored("comments", "deep", j.mode)
         now = utcnow()
         for row, j in zip(edits, judgements, strict=True):
             incoming = by_id[row.external_id]

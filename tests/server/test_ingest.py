@@ -13,7 +13,7 @@ from server import keys
 from server.comments import PlatformComment, StoredComment
 from server.ingest import ingest_comments
 from server.metrics import Metrics
-from server.scoring_pool import ScorerPool
+from server.scoring_pool import ScorerPool, Scoring
 from server.storage.db import Database
 from server.storage.models import Account, Comment, School, Thread
 
@@ -23,7 +23,7 @@ WHEN = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 async def _app(db: Database) -> tuple[web.Application, list[list[StoredComment]]]:
     app = web.Application()
     app[keys.DB] = db
-    pool = ScorerPool(0)
+    pool = Scoring(ScorerPool(0))
     await pool.start()
     app[keys.SCORER_POOL] = pool
     app[keys.METRICS] = Metrics()
