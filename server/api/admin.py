@@ -7,14 +7,13 @@ Board members may list schools (read-only); everything else is admin only.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
 
-from server import admin_ops, keys
+from server import admin_ops, json_limits, keys
 from server.admin_ops import AdminError
 from server.admin_ops import set_password as set_user_password
 from server.api.body import MAX_ID, db_id, path_int, query_int, read_json
@@ -169,7 +168,7 @@ async def set_password(request: web.Request) -> web.Response:
     """Admin sets a dashboard password: {"password": "..."} (12 to 200 characters)."""
     try:
         user_id = db_id(int(request.match_info["user_id"]))
-        body = await request.json()
+        body = await request.json(loads=json_limits.loads)
         if user_id is None:
             raise ValueError("id")
     except ValueError:
@@ -219,7 +218,7 @@ async def set_alert_destinations(request: web.Request) -> web.Response:
         school_id = db_id(int(request.match_info["school_id"]))
         if school_id is None:
             raise ValueError("onbekende school")
-        value = validate_destinations(await request.json())
+        value = validate_destinations(await request.json(loads=json_limits.loads))
     except ValueError as exc:
         msg = str(exc) if "Expecting" not in str(exc) else "Stuur geldige JSON."
         raise ApiError(400, "invalid_alerts", msg) from None
@@ -251,7 +250,7 @@ async def set_school_steps(request: web.Request) -> web.Response:
     raw = await request.text()
     if request.content_type == "application/json":
         try:
-            body = json.loads(raw)
+            body = json_limits.loads(raw)
         except ValueError:
             raise ApiError(400, "invalid_json", "Stuur geldige JSON.") from None
         raw = body.get("yaml", "") if isinstance(body, dict) else None

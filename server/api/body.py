@@ -5,12 +5,12 @@ Error messages and details never echo the submitted text (only field paths and e
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, TypeVar
 
 from aiohttp import web
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
+from server import json_limits
 from server.errors import ApiError
 
 M = TypeVar("M", bound=BaseModel)
@@ -91,7 +91,7 @@ async def read_json(request: web.Request, model: type[M]) -> M:
     except UnicodeDecodeError as exc:
         raise ApiError(400, "invalid_utf8", "De inhoud is geen geldige UTF-8.") from exc
     try:
-        data = json.loads(decoded)
+        data = json_limits.loads(decoded)
     except ValueError as exc:
         raise ApiError(400, "invalid_json", "De inhoud is geen geldige JSON.") from exc
     try:

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from server import keys
+from server import json_limits, keys
 from server.api.body import db_id
 from server.api.openapi import ERROR_REF
 from server.auth import principal_of, requires
@@ -26,7 +26,7 @@ async def report_thread(request: web.Request) -> web.Response:
     already open case of that thread."""
     p = principal_of(request)
     try:
-        body = await request.json()
+        body = await request.json(loads=json_limits.loads)
     except ValueError:
         raise ApiError(400, "invalid_json", "Stuur geldige JSON.") from None
     if not isinstance(body, dict):

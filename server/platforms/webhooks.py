@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
-from server import keys
+from server import json_limits, keys
 from server.comments import PlatformComment
 from server.errors import error_response
 from server.platforms.base import opt_str, parse_time, req_str
@@ -59,7 +58,7 @@ async def receive(request: web.Request) -> web.Response:
         return error_response(401, "invalid_signature",
                               "De handtekening (X-Hub-Signature-256) klopt niet.")
     try:
-        payload = json.loads(raw)
+        payload = json_limits.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return error_response(400, "invalid_json", "De inhoud is geen geldige JSON.")
     if not isinstance(payload, Mapping) or not isinstance(payload.get("entry"), list):
