@@ -233,7 +233,7 @@ class Scorer:
     @property
     def model_name(self) -> str:
         predictor = self.predictor
-        if predictor is None and not self.backends:
+        if predictor is None and not self.backends and self.mode == "quick":
             return PIPELINE_VERSION
         name = RULES_NAME
         if predictor is not None:

@@ -67,19 +67,22 @@ def fit_stacker(samples: Sequence[Sample], encoder_probs: Sequence[dict[str, flo
 
 def build_encoder(out: Path, cfg: EncoderTrainConfig | None = None,
                   progress: Callable[[str], None] = log.info) -> EncoderMetadata:
+    from classifiers.encoder.e5_file import read_e5
     from classifiers.encoder.judge import EncoderJudge
-    from classifiers.encoder.network import load_encoder
+    from classifiers.encoder.network import E5Network
+    from classifiers.encoder.tokenizer import E5Tokenizer
     from classifiers.encoder.vocabulary import keep_ids
 
     cfg = cfg or EncoderTrainConfig()
     train, dev = training_set()
     progress(f"data: {len(train)} train, {len(dev)} dev samples")
-    base = source.model_file()
-    full_tokenizer, _ = load_encoder(base)
+    weights = read_e5(source.model_file())
+    full_tokenizer = E5Tokenizer.from_weights(weights)
     keep = keep_ids(full_tokenizer, [s.text for s in train] + [s.text for s in dev])
-    del full_tokenizer
-    progress(f"vocabulary: {len(keep)} pieces kept")
-    tokenizer, network = load_encoder(base, keep_ids=keep, dropout=cfg.dropout)
+    tokenizer = full_tokenizer.pruned(keep)
+    network = E5Network.from_weights(weights, keep_ids=tokenizer.kept_ids, dropout=cfg.dropout)
+    del weights, full_tokenizer
+    progress(f"vocabulary: {len(tokenizer.kept_ids)} pieces kept")
     result = train_encoder(train, dev, tokenizer, network, cfg, progress)
     meta = EncoderMetadata(
         version=f"denkna-e5-{dt.date.today():%Y%m%d}",
@@ -91,7 +94,7 @@ def build_encoder(out: Path, cfg: EncoderTrainConfig | None = None,
         trained_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         seed=cfg.seed, epochs=result.best_epoch, calibration=result.calibration,
         metrics={"history": result.history, "seconds": round(result.seconds),
-                 "train": len(train), "dev": len(dev), "vocabulary": len(keep),
+                 "train": len(train), "dev": len(dev), "vocabulary": len(tokenizer.kept_ids),
                  "config": {k: getattr(cfg, k) for k in cfg.__dataclass_fields__}},
     )
     save_encoder_artefact(out, meta, keep, result.layers, result.head)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +63,18 @@ class E5Weights:
     scores: list[float]  # unigram log-probabilities, one per piece
     char_map: dict[int, str]  # per code point replacement applied before tokenising
     tensors: dict[str, np.ndarray] = field(repr=False)
+    # when read with `word_rows`: the file's row ids that "emb.word" holds, in order
+    word_rows: list[int] | None = None
+
+    def word_embedding(self, ids: Sequence[int] | None = None) -> np.ndarray:
+        """Rows of the word embedding by the file's piece ids (all rows read: None)."""
+        word = self.tensors["emb.word"]
+        if self.word_rows is None:
+            return word if ids is None else word[np.asarray(list(ids), dtype=np.int64)]
+        if ids is None or list(ids) == self.word_rows:
+            return word
+        at = {row: k for k, row in enumerate(self.word_rows)}
+        return word[np.asarray([at[int(i)] for i in ids], dtype=np.int64)]
 
 
 class _Cursor:
@@ -178,7 +191,9 @@ def _read_char_map(cur: _Cursor, path: Path) -> dict[int, str]:
     return char_map
 
 
-def _read_tensors(cur: _Cursor, cfg: E5Config, path: Path) -> dict[str, np.ndarray]:
+def _read_tensors(
+    cur: _Cursor, cfg: E5Config, path: Path, word_rows: Sequence[int] | None = None
+) -> dict[str, np.ndarray]:
     (n_dir,) = cur.unpack("i")
     shapes = _shapes(cfg)
     data = np.frombuffer(cur.data, dtype=np.uint8)
@@ -195,6 +210,19 @@ def _read_tensors(cur: _Cursor, cfg: E5Config, path: Path) -> dict[str, np.ndarr
         if int(np.prod(shape)) != count:
             raise _damaged(path, f"tensor {name} heeft {count} waarden, verwacht {shape}")
         raw = data[offset : offset + n_bytes]
+        if name == "emb.word" and word_rows is not None:
+            # dequantize only the kept rows: the full 250k-row matrix in float32 is ~385 MB
+            rows = np.asarray(list(word_rows), dtype=np.int64)
+            if dtype == DTYPE_F32 and n_bytes == 4 * count:
+                tensors[name] = raw.view("<f4").reshape(shape)[rows].astype(np.float32)
+                continue
+            if dtype == DTYPE_Q4_0 and n_bytes == count // 32 * Q4_BLOCK_BYTES and \
+                    shape[1] % 32 == 0:
+                per_row = shape[1] // 32 * Q4_BLOCK_BYTES
+                picked = raw.reshape(shape[0], per_row)[rows].reshape(-1)
+                tensors[name] = dequantize_q4_0(picked, len(rows) * shape[1]).reshape(
+                    len(rows), shape[1])
+                continue
         if dtype == DTYPE_F32 and n_bytes == 4 * count:
             values = raw.view("<f4").astype(np.float32)
         elif dtype == DTYPE_Q4_0 and n_bytes == count // 32 * Q4_BLOCK_BYTES and count % 32 == 0:
@@ -208,8 +236,12 @@ def _read_tensors(cur: _Cursor, cfg: E5Config, path: Path) -> dict[str, np.ndarr
     return tensors
 
 
-def read_e5(path: Path | str) -> E5Weights:
-    """Read and dequantize the whole model file; EncoderUnavailable (Dutch) when it is bad."""
+def read_e5(path: Path | str, word_rows: Sequence[int] | None = None) -> E5Weights:
+    """Read and dequantize the model file; EncoderUnavailable (Dutch) when it is bad.
+
+    `word_rows`: read only these rows of the word embedding (the pieces a pruned vocabulary
+    keeps), so loading never holds the whole matrix in float32.
+    """
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -219,6 +251,7 @@ def read_e5(path: Path | str) -> E5Weights:
     config = _read_config(cur, path)
     pieces, scores = _read_vocab(cur, config, path)
     char_map = _read_char_map(cur, path)
-    tensors = _read_tensors(cur, config, path)
+    tensors = _read_tensors(cur, config, path, word_rows)
     return E5Weights(config=config, pieces=pieces, scores=scores, char_map=char_map,
-                     tensors=tensors)
+                     tensors=tensors,
+                     word_rows=[int(i) for i in word_rows] if word_rows is not None else None)

