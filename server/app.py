@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from classifiers.pipeline import Scorer
-from server import api, keys, plugins
+from server import api, file_modes, http_headers, keys, plugins
 from server.auth import Authenticator
 from server.config import Settings, ensure_secret_key
 from server.counters import CounterBuffer
@@ -95,6 +95,7 @@ def create_app(settings: Settings, *,
         ],
     )
     app[keys.SETTINGS] = settings
+    file_modes.var_dir(settings.var_path)  # 0700, its database and key files 0600
     app[keys.SECRET_KEY] = ensure_secret_key(settings)
     db = Database(settings.database_url)
     app[keys.DB] = db
@@ -108,6 +109,7 @@ def create_app(settings: Settings, *,
     app.cleanup_ctx.append(_database_ctx)
     app.cleanup_ctx.append(_scorer_ctx)
     app.cleanup_ctx.append(_counters_ctx)
+    http_headers.setup(app)  # Server without versions, no-store on the API
 
     for feature in FEATURES:
         feature.setup(app)

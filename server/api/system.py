@@ -10,6 +10,7 @@ from aiohttp import web
 from server import keys
 from server.api.openapi import build_spec, operation
 from server.auth import requires
+from server.errors import ApiError
 
 DEEP_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -29,18 +30,32 @@ def denkna_version() -> str:
         return "0.0.0"
 
 
+async def _is_admin(request: web.Request) -> bool:
+    header = request.headers.get("Authorization")
+    if not header:
+        return False
+    try:
+        principal = await request.app[keys.AUTH].authenticate(header)
+    except ApiError:
+        return False
+    return principal.role == "admin"
+
+
 async def health(request: web.Request) -> web.Response:
+    """Anyone (a load balancer, the extension's connection test) gets the status; the
+    database, model and version details only with an admin token: they tell an attacker
+    which version to aim at."""
     db_ok = await request.app[keys.DB].ping()
     scoring = request.app[keys.SCORER_POOL]
     pool = scoring.info
     ok = db_ok and pool.ready  # the quick pool: without it nothing is checked
-    return web.json_response(
-        {"status": "ok" if ok else "degraded", "database": db_ok,
-         "model": {"loaded": pool.ready, "name": pool.model, "workers": pool.workers,
-                   "kind": pool.kind, "deep": scoring.deep_status()},
-         "version": denkna_version()},
-        status=200 if ok else 503,
-    )
+    body: dict[str, Any] = {"status": "ok" if ok else "degraded"}
+    if await _is_admin(request):
+        body.update({"database": db_ok,
+                     "model": {"loaded": pool.ready, "name": pool.model, "workers": pool.workers,
+                               "kind": pool.kind, "deep": scoring.deep_status()},
+                     "version": denkna_version()})
+    return web.json_response(body, status=200 if ok else 503)
 
 
 @requires("admin")
@@ -60,7 +75,9 @@ def setup(app: web.Application) -> None:
     frag: dict[str, Any] = {}
     operation(frag, "GET", "/api/v1/health", summary="Gezondheid van de server", roles=None,
               tag="system",
-              response={"type": "object", "required": ["status", "database", "model", "version"],
+              response={"type": "object", "required": ["status"],
+                        "description": "Zonder token alleen `status`; met een admin-token ook "
+                                       "database, model en versie.",
                         "properties": {"status": {"enum": ["ok", "degraded"]},
                                        "database": {"type": "boolean"},
                                        "model": {"type": "object", "properties": {

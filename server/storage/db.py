@@ -23,6 +23,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from server import file_modes
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -51,8 +53,10 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
         if self.is_sqlite:
             db_path = self.url.database
-            if db_path and db_path != ":memory:":
-                Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+            if db_path and db_path != ":memory:" and not db_path.startswith("file:"):
+                path = Path(db_path)
+                path.parent.mkdir(parents=True, exist_ok=True, mode=file_modes.DIR_MODE)
+                file_modes.sqlite_files(path)  # 0600 before SQLite creates it 0644
             kwargs["connect_args"] = {"timeout": 30}
         elif schema:
             kwargs["connect_args"] = {"server_settings": {"search_path": schema}}

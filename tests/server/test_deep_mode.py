@@ -52,6 +52,10 @@ def _staff(seed: Seed) -> dict[str, str]:
     return seed.headers(seed.schools[0].tokens["staff"])
 
 
+def _admin(seed: Seed) -> dict[str, str]:
+    return seed.headers(seed.admin_token)  # /health shows the model to admins only
+
+
 def _bullying(body: dict[str, Any]) -> bool:
     return any(f["category"] == "bullying" for f in body["flags"])
 
@@ -113,7 +117,7 @@ async def test_while_deep_loads_health_and_checks_answer_at_once_as_quick(
     app = make_app(DeepTestScorer(gate=gate))
     try:
         cli, seed = await _client(aiohttp_client, app, wait=False)
-        health = await cli.get("/api/v1/health")
+        health = await cli.get("/api/v1/health", headers=_admin(seed))
         assert health.status == 200
         body = await health.json()
         assert body["status"] == "ok" and body["model"]["deep"] == {"status": "loading"}
@@ -130,7 +134,7 @@ async def test_while_deep_loads_health_and_checks_answer_at_once_as_quick(
     finally:
         gate.set()
     await asyncio.wait_for(app[keys.SCORER_POOL].wait_deep(), 60)
-    health = await (await cli.get("/api/v1/health")).json()
+    health = await (await cli.get("/api/v1/health", headers=_admin(seed))).json()
     assert health["model"]["deep"]["status"] == "loaded"
     assert JUDGE_NAME in health["model"]["deep"]["name"]
     resp = await cli.post("/api/v1/check", json={"text": CONTEMPT}, headers=_staff(seed))
@@ -154,7 +158,7 @@ async def test_without_a_usable_encoder_file_deep_answers_quick_and_the_log_name
     resp = await cli.post("/api/v1/check/batch", json={"items": [{"id": "1", "text": NEUTRAL}]},
                           headers=_staff(seed))
     assert (await resp.json())["results"][0]["mode"] == "quick"
-    health = await cli.get("/api/v1/health")
+    health = await cli.get("/api/v1/health", headers=_admin(seed))
     assert health.status == 200  # quick checks work: the server is not degraded
     deep = (await health.json())["model"]["deep"]
     assert deep["status"] == "unavailable" and str(path) in deep["reason"]
@@ -168,8 +172,8 @@ async def test_without_a_usable_encoder_file_deep_answers_quick_and_the_log_name
 
 async def test_deep_switched_off_says_why_in_health(aiohttp_client: Any, app_factory: Any
                                                     ) -> None:
-    cli = await aiohttp_client(app_factory(scoring={"deep": False}))
-    deep = (await (await cli.get("/api/v1/health")).json())["model"]["deep"]
+    cli, seed = await _client(aiohttp_client, app_factory(scoring={"deep": False}), wait=False)
+    deep = (await (await cli.get("/api/v1/health", headers=_admin(seed))).json())["model"]["deep"]
     assert deep["status"] == "unavailable" and "scoring.deep" in deep["reason"]
 
 

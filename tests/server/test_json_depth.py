@@ -40,9 +40,9 @@ async def test_deep_context_on_batch_and_comments_is_a_400(seeded: tuple[Any, An
     await _too_deep(await cli.post("/api/v1/check/batch", data=batch, headers=staff))
     connector = {**seed.headers(seed.schools[0].tokens["connector"]),
                  "Content-Type": "application/json"}
-    comments = ('{"account_id": %d, "comments": [{"external_id": "x", "post_id": "p", '
-                '"text": "hoi", "created_at": "2026-01-01T10:00:00Z", "context": %s}]}'
-                % (seed.schools[0].account_id, nested(1_000)))
+    comments = (f'{{"account_id": {seed.schools[0].account_id}, "comments": [{{'
+                '"external_id": "x", "post_id": "p", "text": "hoi", '
+                f'"created_at": "2026-01-01T10:00:00Z", "context": {nested(1_000)}}}]}}')
     await _too_deep(await cli.post("/api/v1/comments", data=comments, headers=connector))
 
 
@@ -56,8 +56,8 @@ async def test_a_nesting_the_api_uses_still_works(seeded: tuple[Any, Any]) -> No
 
 async def test_no_route_answers_deep_json_with_a_500(seeded: tuple[Any, Any]) -> None:
     """Every POST/PUT route of the app, as admin, with a 1,000-level body: never a 5xx (routes
-    without a body may do their work), JSON on the API. Covers the routes that read the body themselves (report, alerts, steps, password,
-    webhooks) as well as those that go through read_json."""
+    without a body may do their work), JSON on the API. Covers the routes that read the body
+    themselves (report, alerts, steps, password, webhooks) as well as those through read_json."""
     cli, seed = seeded
     admin = {**seed.headers(seed.admin_token), "Content-Type": "application/json"}
     body = nested(1_000)

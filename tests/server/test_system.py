@@ -11,9 +11,19 @@ from server import keys
 from tests.conftest import seed_database
 
 
-async def test_health_needs_no_token(client: Any) -> None:
-    resp = await client.get("/api/v1/health")
+async def test_health_needs_no_token_and_shows_details_to_admins_only(
+    seeded: tuple[Any, Any]
+) -> None:
+    """Issue 17, finding 6: the model name and versions were shown to anyone."""
+    cli, seed = seeded
+    resp = await cli.get("/api/v1/health")
     assert resp.status == 200
+    assert await resp.json() == {"status": "ok"}
+    for token in (seed.schools[0].tokens["staff"], seed.schools[0].tokens["leadership"],
+                  seed.board_token, "dk_not-a-token"):
+        resp = await cli.get("/api/v1/health", headers=seed.headers(token))
+        assert resp.status == 200 and await resp.json() == {"status": "ok"}
+    resp = await cli.get("/api/v1/health", headers=seed.headers(seed.admin_token))
     body = await resp.json()
     assert body["status"] == "ok" and body["database"] is True
     assert body["model"]["loaded"] is True and body["model"]["name"]
