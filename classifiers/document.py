@@ -32,6 +32,9 @@ class Context:
     platform: str | None = None
     reply_to: str | None = None
     author_role: str | None = None  # "staff" | "adult" | "child" | "unknown"
+    # Pupils of the school's consent list the text may name, as (full name, has media consent);
+    # the caller picks them with classifiers.personal_data.consent.ConsentList.relevant(text).
+    named_pupils: tuple[tuple[str, bool], ...] = ()
 
 
 class Document:

@@ -26,6 +26,7 @@ from server.errors import Handler, error_middleware, error_response
 from server.escalation import setup as escalation
 from server.metrics import Metrics
 from server.platforms import setup as platforms
+from server.school import setup as school
 from server.scoring_pool import scoring_from_settings
 from server.storage.db import Database
 
@@ -34,8 +35,9 @@ log = logging.getLogger("denkna.server")
 CORS_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
 CORS_HEADERS = "Authorization, Content-Type"
 # The server's features, in order: the API, monitoring of the official accounts (it makes the
-# hook lists the others extend), escalation (cases, outbox, alerts), the leadership dashboard.
-FEATURES = (api, platforms, escalation, dashboard)
+# hook lists the others extend), escalation (cases, outbox, alerts), the school's own protocol,
+# consent list and "klopt niet" counts, the leadership dashboard.
+FEATURES = (api, platforms, escalation, school, dashboard)
 
 
 def _cors_middleware(allowed: frozenset[str]) -> web.middleware:  # type: ignore[valid-type]

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from classifiers.document import Context
 from server import admin_ops, keys
 from server.comments import PlatformComment, StoredComment
+from server.school.context import school_context
 from server.storage.models import Account, Comment, SchoolSetting, Thread, utcnow
 
 log = logging.getLogger("denkna.ingest")
@@ -114,11 +115,13 @@ async def _store_new(
         if not new:
             return []
         roles = [_author_role(c, account) for c in new]
+        school = await school_context(app, school_id)  # the consent list goes in as data
         judgements = await app[keys.SCORER_POOL].score_many(
             [
                 (
                     _clean(c.text) or "",
-                    Context(account_type="official", platform=platform, author_role=r),
+                    school.context_for(_clean(c.text) or "", Context(
+                        account_type="official", platform=platform, author_role=r)),
                 )
                 for c, r in zip(new, roles, strict=True)
             ],

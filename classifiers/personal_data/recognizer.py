@@ -9,9 +9,13 @@ Scoring (threshold 0.5):
   of "een leerling uit 2B" 0.6 (medium); of "mijn oma" / "ze" alone 0.45 (not flagged:
   nobody a reader can identify); without a person nothing. A staff member's discipline is
   left to the protocol rule (confidential);
-- pupils' names: with a photo 0.75 (004 teamafspraken), with a class or group 0.6, with a
-  surname 0.55; a first name alone 0.2, and any name when the text states consent or
-  congratulates (consented school news) stays low; staff names ("juf Anja") alone 0.2.
+- pupils' names: a full name with an address or phone number in the text 0.8 (high), a full
+  name with a class 0.6, congratulation or not (a congratulation is no consent); with a photo
+  0.75 (004 teamafspraken), with a class or group 0.6, with a surname 0.55; a first name alone
+  0.2, and a first name when the text states consent or congratulates (consented school news)
+  stays low; staff names ("juf Anja") alone 0.2;
+- pupils on the school's consent list (Context.named_pupils, consent.py): with consent their
+  name is no reason to warn (left out here); without consent ConsentRecognizer flags it.
 Every finding carries the same suggestion: the whole text with names and identifiers
 replaced by placeholders (redact.py).
 """
@@ -24,6 +28,7 @@ from bisect import bisect_left
 from classifiers.categories import Severity
 from classifiers.document import Document
 from classifiers.judgement import Finding, Span
+from classifiers.personal_data.consent import consented_spans
 from classifiers.personal_data.hits import Hit
 from classifiers.personal_data.identifiers import find_identifiers
 from classifiers.personal_data.lexicon import Lexicon, load_lexicon, lower_same_length
@@ -83,6 +88,9 @@ class PersonalDataRecognizer(Recognizer):
         low = lower_same_length(text)
         ids = find_identifiers(text, lex, low)
         names = [n for n in find_names(text, lex, low) if not any(n.overlaps(i) for i in ids)]
+        consented = [Hit("name", s.start, s.end) for s in consented_spans(doc)]
+        if consented:  # listed pupils with media consent: their name alone is fine
+            names = [n for n in names if not any(n.overlaps(c) for c in consented)]
         ids += self._dates_after_names(low, names, ids)
         sensitive = self._sensitive(low)
         classes = [m.start() for m in lex.class_re.finditer(low)]  # class mentions
@@ -127,7 +135,8 @@ class PersonalDataRecognizer(Recognizer):
         rest = [n for n in names if n not in used_names]
         pupils = [n for n in rest if n.kind == "name"]
         if pupils:
-            findings.append(self._pupil_names(low, pupils, suggestion, classes))
+            contact = any(i.kind in ("address", "phone") for i in ids)
+            findings.append(self._pupil_names(low, pupils, suggestion, classes, contact))
         staff = [n for n in rest if n.kind == "staff_name"]
         if staff:
             findings.append(
@@ -136,10 +145,20 @@ class PersonalDataRecognizer(Recognizer):
         return findings
 
     def _pupil_names(
-        self, text: str, pupils: list[Hit], suggestion: str | None, classes: list[int]
+        self, text: str, pupils: list[Hit], suggestion: str | None, classes: list[int],
+        contact: bool = False,
     ) -> Finding:
-        """Pupils' names: with a photo (004) or a class they identify a child."""
+        """Pupils' names: with a photo (004) or a class they identify a child. A full name
+        with an address, a phone number or a class is always marked: a congratulation or a
+        line claiming consent is no consent (only the school's list is, see consent.py)."""
         lex = self.lex
+        full = [n for n in pupils if n.strength >= 1.0]
+        if full and contact:
+            return self._finding("pupil_name", 0.8, Severity.HIGH, pupils, suggestion,
+                                 "pupil_full")
+        if any(self._class_in_sentence(text, n, classes) for n in full):
+            return self._finding("pupil_name", 0.6, Severity.MEDIUM, pupils, suggestion,
+                                 "pupil_full")
         if lex.consent_re.search(text):
             # Consent stated (000 A.1): seen, but not flagged.
             return self._finding("pupil_name", 0.2, Severity.LOW, pupils, suggestion, "name")

@@ -23,6 +23,8 @@ from server.api.openapi import operation, query_param
 from server.api.schemas import BatchRequest, CheckContext, CheckRequest, OutcomeRequest
 from server.auth import principal_of, requires
 from server.errors import ApiError
+from server.school import feedback
+from server.school.context import SchoolContext, school_context
 from server.storage.models import Counter, SchoolSetting, utcnow
 
 CHECK_ROLES = ("staff", "leadership", "board")
@@ -53,8 +55,13 @@ JUDGEMENT_SCHEMA: dict[str, Any] = {
                         },
                     },
                     "reason": {"type": "string"},
-                    "protocol_ref": {"type": "string"},
+                    "protocol_ref": {"type": "string",
+                                     "description": "Het artikel van het eigen protocol van "
+                                                    "de school."},
                     "suggestion": {"type": "string"},
+                    "raised_by": {"enum": list(feedback.RAISED_BY),
+                                  "description": "Wat de waarschuwing gaf (een regel of een "
+                                                 "model); terug te sturen met 'klopt niet'."},
                 },
             },
         },
@@ -100,11 +107,14 @@ def _context(ctx: CheckContext | None) -> Context:
     return Context(account_type=ctx.account_type, platform=ctx.platform, reply_to=ctx.reply_to)
 
 
-def _render(j: Judgement, ctx: CheckContext | None, locale: str) -> dict[str, Any]:
+def _render(j: Judgement, ctx: CheckContext | None, locale: str,
+            school: SchoolContext) -> dict[str, Any]:
     out = j.to_dict(locale)
+    for f in out["flags"]:
+        f["raised_by"] = feedback.raised_by(f)
     ctx_dict = ctx.model_dump() if ctx else None
     out["advice"] = advice(out, ctx_dict, locale)
-    return out
+    return school.protocol.apply(out, locale)  # the school's own articles, no file numbers
 
 
 def _count(app: web.Application, school_id: int | None, out: dict[str, Any]) -> None:
@@ -122,10 +132,12 @@ async def check(request: web.Request) -> web.Response:
     body = await read_json(request, CheckRequest)
     principal = principal_of(request)
     thresholds = await school_thresholds(request.app, principal.school_id)
-    j = await request.app[keys.SCORER_POOL].score(body.text, _context(body.context), thresholds,
-                                                  mode=body.mode)
+    school = await school_context(request.app, principal.school_id)
+    j = await request.app[keys.SCORER_POOL].score(
+        body.text, school.context_for(body.text, _context(body.context)), thresholds,
+        mode=body.mode)
     request.app[keys.METRICS].scored("check", body.mode, j.mode)
-    out = _render(j, body.context, body.locale)
+    out = _render(j, body.context, body.locale, school)
     _count(request.app, principal.school_id, out)
     return web.json_response(out)
 
@@ -135,13 +147,15 @@ async def check_batch(request: web.Request) -> web.Response:
     body = await read_json(request, BatchRequest)
     principal = principal_of(request)
     thresholds = await school_thresholds(request.app, principal.school_id)
+    school = await school_context(request.app, principal.school_id)
     judgements = await request.app[keys.SCORER_POOL].score_many(
-        [(item.text, _context(item.context)) for item in body.items], thresholds, mode=body.mode
+        [(item.text, school.context_for(item.text, _context(item.context)))
+         for item in body.items], thresholds, mode=body.mode
     )
     results = []
     for item, j in zip(body.items, judgements, strict=True):
         request.app[keys.METRICS].scored("check", body.mode, j.mode)
-        out = _render(j, item.context, body.locale)
+        out = _render(j, item.context, body.locale, school)
         _count(request.app, principal.school_id, out)
         results.append({"id": item.id, **out})
     return web.json_response({"results": results})

@@ -15,6 +15,7 @@ from server.auth import Principal, principal_of, requires
 from server.comments import PlatformComment
 from server.errors import ApiError
 from server.ingest import ingest_comments
+from server.school import protocol as school_protocol
 from server.storage.models import Account, Comment, Thread
 
 _NOT_FOUND = ("not_found", "Dit object bestaat niet of je hebt er geen toegang toe.")
@@ -100,6 +101,7 @@ async def get_thread(request: web.Request) -> web.Response:
                 .order_by(Comment.created_at, Comment.id)
             )
         ).scalars().all()
+        own_protocol = await school_protocol.load(s, thread.school_id)  # its articles
     out = _thread_dict(thread)
     out["comments"] = [
         {
@@ -107,7 +109,8 @@ async def get_thread(request: web.Request) -> web.Response:
             "author_name": c.author_name, "author_role": c.author_role, "text": c.text,
             "permalink": c.permalink, "created_at": c.created_at.isoformat(),
             "hidden": c.hidden, "deleted": c.deleted_at is not None, "scores": c.scores,
-            "flags": c.flags, "max_severity": c.max_severity, "flagged": c.flagged,
+            "flags": own_protocol.flags(c.flags), "max_severity": c.max_severity,
+            "flagged": c.flagged,
         }
         for c in comments
     ]

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from classifiers.categories import CATEGORIES, Category
 from server.escalation.cases import POSTER_LABELS, ROLE_NL, STATE_LABELS
 from server.escalation.detector import SEVERITY_WEIGHT
+from server.school.protocol import SchoolProtocol
 from server.storage.models import Comment
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -37,8 +38,12 @@ def categories() -> list[dict[str, str]]:
     return [{"id": c.value, "label": info.label_nl} for c, info in CATEGORIES.items()]
 
 
-def marked_parts(text: str | None, flags: list[Any]) -> list[dict[str, Any]]:
-    """Split a comment into plain and marked parts along the flag spans (original offsets)."""
+def marked_parts(text: str | None, flags: list[Any],
+                 protocol: SchoolProtocol | None = None) -> list[dict[str, Any]]:
+    """Split a comment into plain and marked parts along the flag spans (original offsets).
+    `protocol`: the school's, so that the reasons (the marks' tooltips) cite its articles."""
+    if protocol is not None:
+        flags = protocol.flags(flags)
     if not text:
         return [{"text": "(tekst verwijderd na de bewaartermijn)", "mark": False}]
     spans: list[tuple[int, int, str]] = []
@@ -71,13 +76,14 @@ def marked_parts(text: str | None, flags: list[Any]) -> list[dict[str, Any]]:
     return parts
 
 
-def comment_view(c: Comment, triggers: set[int]) -> dict[str, Any]:
+def comment_view(c: Comment, triggers: set[int],
+                 protocol: SchoolProtocol | None = None) -> dict[str, Any]:
     flags = c.flags if isinstance(c.flags, list) else []
     labels = sorted({category_label(str(f.get("category"))) for f in flags if isinstance(f, dict)})
     return {
         "author": c.author_name or "onbekend", "role_label": AUTHOR_ROLE_NL.get(c.author_role,
                                                                                  c.author_role),
-        "at": when(c.created_at), "parts": marked_parts(c.text, flags), "labels": labels,
+        "at": when(c.created_at), "parts": marked_parts(c.text, flags, protocol), "labels": labels,
         "flagged": bool(flags), "trigger": c.id in triggers,
     }
 

@@ -20,6 +20,7 @@ from server.dashboard import banner, pdf_render, sessions
 from server.dashboard import viewmodels as vm
 from server.escalation import cases as case_ops
 from server.escalation.service import ESCALATION, Escalation
+from server.school import protocol as school_protocol
 from server.storage.escalation_models import Case, CaseEvent, ThreadHeat
 from server.storage.models import Account, Comment, School, Thread, User
 from server.storage.monitoring_models import PollState
@@ -251,6 +252,7 @@ async def _case_context(s: Any, service: Escalation, case: Case, user: User) -> 
         except KeyError:
             step = None
     titles = {sid: st.title for sid, st in plan.steps.items()}
+    own_protocol = await school_protocol.load(s, case.school_id, school.name if school else None)
     return {
         "case": {
             "id": case.id, "state": case.state, "state_label": vm.state_label(case.state),
@@ -271,7 +273,8 @@ async def _case_context(s: Any, service: Escalation, case: Case, user: User) -> 
             else "melding door een medewerker",
         },
         "step": step,
-        "comments": [vm.comment_view(c, set(case.trigger_comment_ids or [])) for c in comments],
+        "comments": [vm.comment_view(c, set(case.trigger_comment_ids or []), own_protocol)
+                     for c in comments],
         "dossier": [{"at": vm.when(e.at, seconds=True), "actor": e.actor_label, "action": e.action,
                      "text": e.detail, "step": titles.get(e.step_id or "", e.step_id)}
                     for e in events],

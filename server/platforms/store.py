@@ -35,6 +35,7 @@ from server.platforms.base import (
     PlatformError,
 )
 from server.platforms.roles import author_role, role_map
+from server.school.context import school_context
 from server.storage.models import Account, Comment, SchoolSetting, Thread, utcnow
 
 log = logging.getLogger("denkna.monitoring")
@@ -115,10 +116,12 @@ async def apply_changes(app: web.Application, account: Account,
             return []
         setting = await s.get(SchoolSetting, (account.school_id, admin_ops.THRESHOLDS_KEY))
         thresholds = dict(setting.value) if setting else None
+        school = await school_context(app, account.school_id)
         judgements = await app[keys.SCORER_POOL].score_many(
             [(by_id[r.external_id].text,
-              Context(account_type="official", platform=account.platform,
-                      author_role=r.author_role)) for r in edits], thresholds,
+              school.context_for(by_id[r.external_id].text, Context(
+                  account_type="official", platform=account.platform,
+                  author_role=r.author_role))) for r in edits], thresholds,
             mode="deep")  # like new comments (server/ingest.py)
         for j in judgements:
             app[keys.METRICS].scored("comments", "deep", j.mode)

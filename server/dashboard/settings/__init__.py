@@ -1,5 +1,5 @@
 """Instellingen: the settings pages of the dashboard (meldingen, mailserver, stappenplan,
-gevoeligheid, gebruikers), each in its own module."""
+gevoeligheid, waarschuwingen, protocol, toestemming, gebruikers), each in its own module."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ from aiohttp import web
 
 from server.dashboard.settings import (
     alerts_page,
+    consent_page,
     levels_page,
     mail_page,
+    protocol_page,
     steps_page,
     users_page,
+    warnings_page,
 )
+from server.school.upload import UPLOAD_PATH
 
 
 def add_routes(r: web.UrlDispatcher) -> None:
@@ -25,6 +29,12 @@ def add_routes(r: web.UrlDispatcher) -> None:
     r.add_post("/dashboard/settings/mail", mail_page.mail_submit)
     r.add_get("/dashboard/settings/steps", steps_page.steps_page)
     r.add_post("/dashboard/settings/steps", steps_page.steps_submit)
+    r.add_get("/dashboard/settings/protocol", protocol_page.protocol_page)
+    r.add_post("/dashboard/settings/protocol", protocol_page.protocol_submit)
+    r.add_get("/dashboard/settings/consent", consent_page.consent_page)
+    r.add_post(UPLOAD_PATH, consent_page.consent_import)
+    r.add_get("/dashboard/settings/warnings", warnings_page.warnings_page)
+    r.add_post("/dashboard/settings/warnings/apply", warnings_page.apply_suggestion)
     r.add_get("/dashboard/settings/levels", levels_page.levels_page)
     r.add_post("/dashboard/settings/levels", levels_page.levels_submit)
     r.add_get("/dashboard/settings/users", users_page.users_page)

@@ -17,8 +17,13 @@ TABS = (
     ("mail", "Mailserver", "/dashboard/settings/mail"),
     ("steps", "Stappenplan", "/dashboard/settings/steps"),
     ("levels", "Gevoeligheid", "/dashboard/settings/levels"),
+    ("warnings", "Waarschuwingen", "/dashboard/settings/warnings"),
+    ("protocol", "Protocol", "/dashboard/settings/protocol"),
+    ("consent", "Toestemming", "/dashboard/settings/consent"),
     ("users", "Gebruikers", "/dashboard/settings/users"),
 )
+# tabs only some roles see (the consent list names children: admin and leadership only)
+TAB_ROLES = {"consent": ("admin", "leadership")}
 MAX_ID = 2**31 - 1
 
 
@@ -61,8 +66,9 @@ async def scope(request: web.Request, form: Any = None) -> Scope | None:
 
 def page(request: web.Request, template: str, sc: Scope, tab: str, ctx: dict[str, Any],
          status: int = 200) -> web.Response:
+    tabs = [t for t in TABS if sc.user.role in TAB_ROLES.get(t[0], (sc.user.role,))]
     return render(request, template, {
-        "page": "settings", "tab": tab, "tabs": TABS, "scope": sc,
+        "page": "settings", "tab": tab, "tabs": tabs, "scope": sc,
         "school_query": f"?school={sc.school_id}" if len(sc.schools) > 1 else "", **ctx},
         status)
 
