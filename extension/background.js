@@ -188,6 +188,35 @@ async function outcome(msg, sender) {
   }
 }
 
+const RAISED_BY = ["rule:abuse", "rule:personal_data", "rule:consent_list", "rule:staff_protocol", "model:fasttext", "model:encoder"];
+const WRONG_REASONS = ["quote", "friendly", "consent", "not_personal", "other"];
+
+/** "Klopt niet": counted by the server per category, subtype and what raised the warning.
+ *  Only those (and a reason from a fixed list) are sent, never the text. */
+async function wrong(msg, sender) {
+  const settings = await readSettings();
+  let host = "";
+  try {
+    host = new URL(sender.url || "").hostname;
+  } catch {
+    host = "";
+  }
+  if (!DenknaSettings.hostListed(host, settings.sites)) return { ok: false };
+  const category = String(msg.category || "");
+  const subtype = String(msg.subtype || "");
+  if (!/^[a-z_]{1,40}$/.test(category) || !/^[a-z_]{1,40}$/.test(subtype) || !RAISED_BY.includes(msg.raised_by)) {
+    return { ok: false };
+  }
+  const body = { category, subtype, raised_by: msg.raised_by };
+  if (WRONG_REASONS.includes(msg.reason)) body.reason = msg.reason;
+  try {
+    const res = await post("/api/v1/check/feedback", body, CHECK_TIMEOUT_MS);
+    return { ok: Boolean(res && res.recorded) };
+  } catch {
+    return { ok: false };
+  }
+}
+
 async function testConnection() {
   const settings = await readSettings();
   if (!settings.serverUrl) return { ok: false };
@@ -207,6 +236,7 @@ const HANDLERS = {
   hello: (msg, sender) => hello(sender),
   check,
   outcome,
+  wrong,
   testConnection: (msg, sender) => ((sender.url || "").startsWith(chrome.runtime.getURL("")) ? testConnection() : { ok: false }),
   resync: (msg, sender) => ((sender.url || "").startsWith(chrome.runtime.getURL("")) ? syncContentScripts().then(() => ({ ok: true })) : { ok: false }),
 };

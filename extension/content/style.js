@@ -115,6 +115,15 @@ mark {
   font-weight: 600; font-size: 13px;
 }
 .fix:hover { background: #0b3a46; }
+.wrong { margin-top: 6px; }
+.wrong-btn, .wrong-reason {
+  border: 1px solid #9fb3c8; border-radius: 6px; padding: 4px 10px; background: #ffffff; color: #334e68;
+  font-size: 12.5px;
+}
+.wrong-btn:hover, .wrong-reason:hover { background: #f0f4f8; }
+.wrong-thanks { margin: 0; font-size: 12.5px; color: #2f6f44; }
+.wrong-ask { margin: 4px 0 2px; font-size: 12px; color: #52606d; }
+.wrong-reasons { display: flex; flex-wrap: wrap; gap: 4px; }
 .denkna {
   margin: 4px 12px 12px; padding: 10px 12px; border-radius: 8px; background: #f5f7fa; border: 1px solid #e4e7eb;
 }

@@ -87,9 +87,37 @@
     return flag.suggestion;
   }
 
+  const WRONG_REASONS = [
+    ["quote", "wrongReasonQuote"],
+    ["friendly", "wrongReasonFriendly"],
+    ["consent", "wrongReasonConsent"],
+    ["not_personal", "wrongReasonNotPersonal"],
+    ["other", "wrongReasonOther"],
+  ];
+
+  /** "Klopt niet": tells the server that a warning was wrong. Only what the server itself
+   *  said about the warning goes along (category, subtype, what raised it, an optional reason
+   *  from a fixed list), never the text. */
+  function reportWrong(flag, reason) {
+    const msg = {
+      type: "wrong",
+      category: flag.category,
+      subtype: flag.subtype,
+      raised_by: flag.raised_by,
+      reason: reason || null,
+    };
+    try {
+      return chrome.runtime.sendMessage(msg).catch(() => ({ ok: false }));
+    } catch {
+      return Promise.resolve({ ok: false }); // the extension was reloaded: nothing to do
+    }
+  }
+
   class UI {
     constructor(t) {
       this.t = t;
+      // warnings marked "klopt niet" on this page (kept in the page only): key -> reason given
+      this.markedWrong = new Map();
       this.host = document.createElement("denkna-ui");
       this.host.setAttribute("style", "all: initial; position: static;");
       this.shadow = this.host.attachShadow({ mode: "open" });
@@ -282,7 +310,8 @@
                 text: t(kind === "redact" ? "fixRedact" : "fixDisclaimer"),
                 onclick: () => onFix(flag),
               })
-            : null
+            : null,
+          this.wrongControl(flag, text)
         );
       });
       const advice = result.advice && Array.isArray(result.advice.notes) ? result.advice : { notes: [] };
@@ -315,6 +344,64 @@
       this.panel.classList.add("visible");
       this.badge.setAttribute("aria-expanded", "true");
       this.reposition();
+    }
+
+    /** The "Klopt niet" button of one warning; once clicked: thanks, and an optional reason. */
+    wrongControl(flag, text) {
+      const t = this.t;
+      if (!flag.raised_by) return null;
+      const marked = (flag.spans || []).map((s) => text.slice(s.start, s.end)).join("|");
+      const key = `${flag.category}:${flag.subtype}:${flag.raised_by}:${marked}`;
+      const box = h("div", { class: "wrong" });
+      const draw = () => {
+        if (!this.markedWrong.has(key)) {
+          box.replaceChildren(
+            h("button", {
+              class: "wrong-btn",
+              type: "button",
+              "data-action": "wrong",
+              title: t("wrongTitle"),
+              text: t("wrongButton"),
+              onclick: () => {
+                this.markedWrong.set(key, "");
+                reportWrong(flag);
+                draw();
+                this.announce(t("wrongThanks"));
+                const first = box.querySelector("button");
+                if (first) first.focus();
+              },
+            })
+          );
+          return;
+        }
+        const reason = this.markedWrong.get(key);
+        const children = [h("p", { class: "wrong-thanks", role: "status", text: t("wrongThanks") })];
+        if (!reason) {
+          children.push(
+            h("p", { class: "wrong-ask", text: t("wrongWhy") }),
+            h(
+              "div",
+              { class: "wrong-reasons" },
+              WRONG_REASONS.map(([id, label]) =>
+                h("button", {
+                  type: "button",
+                  class: "wrong-reason",
+                  "data-reason": id,
+                  text: t(label),
+                  onclick: () => {
+                    this.markedWrong.set(key, id);
+                    reportWrong(flag, id);
+                    draw();
+                  },
+                })
+              )
+            )
+          );
+        }
+        box.replaceChildren(...children);
+      };
+      draw();
+      return box;
     }
 
     denkNa() {
