@@ -7,11 +7,17 @@ if (typeof DenknaSettings === "undefined" && typeof importScripts === "function"
 }
 
 const CHECK_TIMEOUT_MS = 3000;
+// A deep check (with the encoder) may take longer; the page does not wait for it beyond its
+// own ~2.5 s at the post button (the quick answer decides then), but a later deep answer for
+// unchanged text still updates the panel.
+const DEEP_TIMEOUT_MS = 10000;
+const MODES = ["quick", "deep"];
 const CONTENT_SCRIPT_ID = "denkna-composer";
 const CONTENT_FILES = ["content/style.js", "content/ui.js", "content/editor.js", "content/content.js"];
 
 const stringCache = new Map();
-// the running check per tab, frame and field: a newer one cancels it
+// the running check per tab, frame, field and mode: a newer one of the same mode cancels it;
+// a quick check of other text cancels the field's deep check (that text is gone)
 const inflight = new Map();
 
 async function readSettings() {
@@ -131,18 +137,26 @@ async function check(msg, sender) {
   // A newer check of the same field makes the older one stale: cancel it, so that a slow
   // server is not kept busy with text nobody waits for. (Registered before the first await:
   // messages from one page arrive in the order they were sent.)
-  const key = `${sender.tab ? sender.tab.id : "-"}:${sender.frameId || 0}:${Number(msg.field) || 0}`;
+  const mode = MODES.includes(msg.mode) ? msg.mode : "quick";
+  const field = `${sender.tab ? sender.tab.id : "-"}:${sender.frameId || 0}:${Number(msg.field) || 0}`;
+  const key = `${field}:${mode}`;
+  const text = String(msg.text || "");
   const ctrl = new AbortController();
-  if (inflight.has(key)) inflight.get(key).abort("stale");
-  inflight.set(key, ctrl);
+  if (inflight.has(key)) inflight.get(key).ctrl.abort("stale");
+  if (mode === "quick") {
+    const deep = inflight.get(`${field}:deep`);
+    if (deep && deep.text !== text) deep.ctrl.abort("stale");
+  }
+  const entry = { ctrl, text };
+  inflight.set(key, entry);
   try {
-    return await checkText(msg, sender, ctrl);
+    return await checkText(msg, sender, ctrl, mode);
   } finally {
-    if (inflight.get(key) === ctrl) inflight.delete(key);
+    if (inflight.get(key) === entry) inflight.delete(key);
   }
 }
 
-async function checkText(msg, sender, ctrl) {
+async function checkText(msg, sender, ctrl, mode) {
   const settings = await readSettings();
   const url = sender.url || "";
   let host = "";
@@ -151,7 +165,7 @@ async function checkText(msg, sender, ctrl) {
   } catch {
     host = "";
   }
-  if (!DenknaSettings.hostListed(host, settings.sites)) return { ok: false, seq: msg.seq, inactive: true };
+  if (!DenknaSettings.hostListed(host, settings.sites)) return { ok: false, seq: msg.seq, mode, inactive: true };
   const text = String(msg.text || "");
   const context = {
     platform: DenknaSettings.platformOf(host),
@@ -159,12 +173,13 @@ async function checkText(msg, sender, ctrl) {
     account_type: DenknaSettings.accountType(url, settings.officialAccounts),
   };
   try {
-    const result = await post("/api/v1/check", { text, context, locale: settings.language }, CHECK_TIMEOUT_MS, ctrl);
-    return { ok: true, seq: msg.seq, result };
+    const timeout = mode === "deep" ? DEEP_TIMEOUT_MS : CHECK_TIMEOUT_MS;
+    const result = await post("/api/v1/check", { text, context, locale: settings.language, mode }, timeout, ctrl);
+    return { ok: true, seq: msg.seq, mode, result };
   } catch (err) {
-    if (ctrl.signal.reason === "stale") return { ok: false, seq: msg.seq, stale: true };
+    if (ctrl.signal.reason === "stale") return { ok: false, seq: msg.seq, mode, stale: true };
     // Quiet: the page shows "Denkna offline". Nothing is queued or kept.
-    return { ok: false, seq: msg.seq, offline: true, error: String(err && err.message) };
+    return { ok: false, seq: msg.seq, mode, offline: true, error: String(err && err.message) };
   }
 }
 

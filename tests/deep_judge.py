@@ -38,19 +38,22 @@ def _stacker() -> Stacker:
 
 class TestJudge:
     """What the Scorer needs of a judge: name, categories, predict, stacker, flag.
-    `delay`: seconds every prediction takes (not the warm-up's), a slow encoder."""
+    `delay`: seconds every prediction takes (not the warm-up's), a slow encoder; with `slow`,
+    only while that event is set."""
 
     __test__ = False  # not a pytest test class
 
     name = JUDGE_NAME
     categories = ("bullying", "discrimination")
 
-    def __init__(self, delay: float = 0.0) -> None:
+    def __init__(self, delay: float = 0.0, slow: threading.Event | None = None) -> None:
         self.delay = delay
+        self.slow = slow
         self.stacker = _stacker()
 
     def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        if self.delay and not any(WARM_UP_MARK in t for t in texts):
+        slow = self.delay and (self.slow is None or self.slow.is_set())
+        if slow and not any(WARM_UP_MARK in t for t in texts):
             time.sleep(self.delay)
         return [{"bullying": 0.97 if any(h in t.lower() for h in HOSTILE) else 0.02,
                  "discrimination": 0.02} for t in texts]
@@ -68,12 +71,14 @@ class TestJudge:
 @dataclass(frozen=True)
 class DeepTestScorer:
     """A factory for the deep pool: `Scorer(mode="deep")` with the test judge. `gate`: the
-    build waits until it is set (a deep pool that is still loading)."""
+    build waits until it is set (a deep pool that is still loading). `delay`, `slow`: see
+    TestJudge (threads only: an Event does not cross into a process)."""
 
     delay: float = 0.0
     gate: threading.Event | None = field(default=None, compare=False)
+    slow: threading.Event | None = field(default=None, compare=False)
 
     def __call__(self) -> Scorer:
         if self.gate is not None:
             self.gate.wait(60)
-        return Scorer(mode="deep", encoder=TestJudge(self.delay))
+        return Scorer(mode="deep", encoder=TestJudge(self.delay, self.slow))

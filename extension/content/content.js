@@ -1,6 +1,9 @@
 /* Denkna content script: injected only on the sites the school configured (see background.js).
  * Watches the field the user types in, asks the service worker for a check (debounced),
- * shows the findings, offers one-click fixes, and asks "Denk na" before a serious post. */
+ * shows the findings, offers one-click fixes, and asks "Denk na" before a serious post.
+ * Two depths: a quick check while typing; a deep one (with the encoder) when the panel opens
+ * and when the post button is pressed. Posting waits at most DEEP_WAIT_MS for the deep answer;
+ * after that the quick answer decides. */
 (() => {
   "use strict";
   const ns = globalThis.__denkna;
@@ -8,6 +11,7 @@
   ns.started = true;
 
   const DEBOUNCE_MS = 400;
+  const DEEP_WAIT_MS = 2500; // the longest a post waits for the deep check
   const SUBMIT_WORDS = /\b(post|posten|plaats|plaatsen|publiceer|publiceren|verzend|verzenden|verstuur|versturen|send|tweet|reply|reageer|reageren|antwoord|toot|share|delen|deel|submit)\b/i;
 
   let cfg = null;
@@ -41,6 +45,10 @@
         checkedText: null, // the text `result` belongs to
         result: null,
         pending: null, // promise of the running check
+        deepSeq: 0,
+        deepPending: null, // promise of the running deep check
+        deepPendingText: null,
+        deepText: null, // the text a deep check answered for (then `result` is that answer)
         warned: new Set(), // categories shown to the user and not yet resolved
         confirmedText: null, // "Toch plaatsen" was chosen for exactly this text
         panelDismissedFor: "",
@@ -76,6 +84,7 @@
     }
     const key = categoriesOf(st.result).sort().join(",");
     if (st.panelDismissedFor === key && !ui.panelOpen) return;
+    if (!ui.panelOpen) deepCheck(st); // the panel opens: the deep check confirms or clears it
     ui.showFindings(st.field, st.checkedText, st.result, (flag) => applyFix(st, flag), () => closePanel(st), st.notice);
   }
 
@@ -115,6 +124,36 @@
     st.pendingText = null;
   }
 
+  function dropDeep(st) {
+    st.deepSeq += 1;
+    st.deepPending = null;
+    st.deepPendingText = null;
+  }
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** The deep check of the field's current text (panel opened, post button pressed). Its
+   *  answer replaces the quick one, but only while the field still holds that text: a deep
+   *  answer for text changed since is dropped. Failing or offline, the quick answer stays. */
+  function deepCheck(st) {
+    const text = ns.editor.readText(st.field);
+    if (!text.trim() || st.deepText === text) return Promise.resolve();
+    if (st.deepPending && st.deepPendingText === text) return st.deepPending;
+    const seq = ++st.deepSeq;
+    st.deepPendingText = text;
+    st.deepPending = send({ type: "check", mode: "deep", text, seq, field: st.id }).then((resp) => {
+      if (seq !== st.deepSeq) return; // a newer deep check was asked for
+      st.deepPending = null;
+      st.deepPendingText = null;
+      if (!resp || !resp.ok || resp.seq !== seq) return;
+      if (ns.editor.readText(st.field) !== text) return; // stale: the text changed meanwhile
+      if (st.pendingText === text) dropPending(st); // the quick answer for it adds nothing
+      st.deepText = text;
+      accept(st, text, resp.result);
+    });
+    return st.deepPending;
+  }
+
   /** Asks the service worker. Only the answer to the newest request counts, and only while the
    *  field still holds its text: an older answer arriving late never overwrites a newer one. */
   function check(st) {
@@ -123,6 +162,7 @@
     const text = ns.editor.readText(st.field);
     if (!text.trim()) {
       dropPending(st);
+      dropDeep(st);
       accept(st, text, { flags: [] });
       return Promise.resolve();
     }
@@ -138,7 +178,7 @@
     const seq = ++st.seq;
     st.pendingText = text;
     setStatus(st, "busy");
-    st.pending = send({ type: "check", text, seq, field: st.id }).then((resp) => {
+    st.pending = send({ type: "check", mode: "quick", text, seq, field: st.id }).then((resp) => {
       if (!resp || resp.seq !== st.seq || resp.stale) return; // a newer request was made
       if (ns.editor.readText(st.field) !== text) {
         st.pending = null; // the text changed meanwhile; its own check is scheduled
@@ -146,6 +186,7 @@
       }
       st.pending = null;
       if (resp.ok) {
+        if (st.deepText === text) st.deepText = null; // a quick answer now holds for it
         accept(st, text, resp.result);
       } else {
         st.checkedText = null;
@@ -240,14 +281,15 @@
 
   // ---- the moment of posting ------------------------------------------------------------
 
-  /** Decides whether a post of the active field's text may go ahead; shows "Denk na" once. */
+  /** Decides whether a post of the active field's text may go ahead; shows "Denk na" once.
+   *  The deep check decides when it answers within DEEP_WAIT_MS; otherwise the quick one. */
   async function gate(st) {
     const text = ns.editor.readText(st.field);
     if (!text.trim() || st.confirmedText === text) return true;
-    if (st.checkedText !== text || st.pending) {
-      await check(st);
-      if (st.pending) await st.pending;
-    }
+    const deep = deepCheck(st);
+    if (st.checkedText !== text || st.pending) check(st); // the fallback, at the same time
+    await Promise.race([deep, sleep(DEEP_WAIT_MS)]);
+    if (st.deepText !== text && st.pending) await st.pending; // deep too slow: quick decides
     if (st.checkedText !== text) return true; // offline or unanswered: never block posting
     const high = highFlags(st.result);
     if (!high.length) return true;
@@ -306,7 +348,8 @@
     if (!st) return;
     const text = ns.editor.readText(st.field);
     if (!text.trim() || st.confirmedText === text) return;
-    const needsWait = st.checkedText !== text || st.pending;
+    // held until the deep check of this very text answered (or DEEP_WAIT_MS passed)
+    const needsWait = st.deepText !== text || st.checkedText !== text || st.pending;
     if (!needsWait && !highFlags(st.result).length) return;
     event.preventDefault();
     event.stopImmediatePropagation();
@@ -365,11 +408,17 @@
     ui.controlsOf = composerControls;
     ui.onBadge = () => {
       if (!active) return;
-      if (ui.panelOpen) closePanel(active);
-      else if (active.result && (active.result.flags || []).length) {
-        active.panelDismissedFor = "";
-        render(active);
+      const st = active;
+      if (ui.panelOpen) closePanel(st);
+      else if (st.result && (st.result.flags || []).length) {
+        st.panelDismissedFor = "";
+        render(st); // opens the panel, and asks the deep check
         ui.focusPanel();
+      } else {
+        // nothing found while typing: the deep check may find what the quick one did not
+        deepCheck(st).then(() => {
+          if (active === st && ui.panelOpen) ui.focusPanel();
+        });
       }
     };
     ui.onPanelEscape = () => active && closePanel(active);

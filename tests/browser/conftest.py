@@ -183,6 +183,9 @@ def denkna_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DenknaSe
         f'url = "{db_url}"\n'
         "[scoring]\n"
         "workers = 0\n"
+        # deep checks are answered quick: the extension's behaviour does not depend on whether
+        # an encoder artefact is present (test_extension_modes.py runs deep, with a test judge)
+        "deep = false\n"
         "[rate_limit]\n"
         "per_second = 100.0\n"
         "burst = 500\n",
@@ -256,9 +259,12 @@ def built_editor_pages() -> list[str]:
 
 
 @contextlib.contextmanager
-def serve_in_thread(build: Callable[[], Awaitable[Any]], name: str) -> Iterator[int]:
+def serve_in_thread(build: Callable[[], Awaitable[Any]], name: str,
+                    start_timeout: float = 10.0) -> Iterator[int]:
     """Runs the aiohttp application `build()` makes on 127.0.0.1 in a thread of its own (the
-    Playwright sync API keeps this thread's event loop) and yields its port; cleans it up after."""
+    Playwright sync API keeps this thread's event loop) and yields its port; cleans it up after.
+    `start_timeout`: seconds for `build()` and the application's start-up (a whole Denkna
+    server loads its scorer first)."""
     from aiohttp import web
 
     port = free_port()
@@ -280,7 +286,7 @@ def serve_in_thread(build: Callable[[], Awaitable[Any]], name: str) -> Iterator[
 
     thread = threading.Thread(target=run, name=name, daemon=True)
     thread.start()
-    assert started.wait(10), f"{name} did not start"
+    assert started.wait(start_timeout), f"{name} did not start"
     try:
         yield port
     finally:
