@@ -409,7 +409,8 @@ class Scorer:
         p = encoder.stacker.probability(cat, rule=rule, rule_threshold=default, guarded=guarded,
                                         stance=stance, fasttext=learned.get(cat, 0.0),
                                         encoder=encoder_out.get(cat, 0.0),
-                                        encoder_other=encoder_out)
+                                        encoder_other=encoder_out,
+                                        group=doc is not None and mentions_group(doc))
         score = rescale(p, encoder.stacker.operating(cat), default)
         scores[cat] = score
         if score < threshold:
@@ -478,6 +479,18 @@ def split_findings(
         else:
             by_cat[f.category].append(f)
     return by_cat, guarded, stance
+
+
+GROUP_TAGS = frozenset({"group", "slur"})
+
+
+def mentions_group(doc: Document) -> bool:
+    """Whether the abuse lexicon sees a protected group or a slur anywhere in the text."""
+    try:
+        from classifiers.abuse.engine import default_engine
+    except ImportError:
+        return False
+    return any(not t.tags.isdisjoint(GROUP_TAGS) for t in default_engine().analysis(doc).tagged)
 
 
 def rescale(p: float, operating: float, threshold: float) -> float:

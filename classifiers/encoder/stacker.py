@@ -23,6 +23,8 @@ FEATURES = (
     "encoder_x_rule_guard",
     "encoder_x_stance_guard",
     "encoder_other",  # the encoder's logit for the other judged category
+    "group_term",     # the lexicon sees a protected group or a slur in the text
+    "encoder_x_no_group",  # the encoder's logit when it does not: "geen honden op het plein"
 )
 LOGIT_CLIP = 8.0
 
@@ -34,7 +36,7 @@ def logit(p: float) -> float:
 
 def features(
     category: str, *, rule: float, rule_threshold: float, guarded: bool, stance: bool,
-    fasttext: float, encoder: float, encoder_other: Mapping[str, float],
+    fasttext: float, encoder: float, encoder_other: Mapping[str, float], group: bool,
 ) -> list[float]:
     enc = logit(encoder)
     others = [logit(p) for c, p in encoder_other.items() if c != category]
@@ -48,6 +50,8 @@ def features(
         enc * guarded,
         enc * stance,
         max(others) if others else 0.0,
+        1.0 if group else 0.0,
+        0.0 if group else enc,
     ]
 
 
@@ -87,20 +91,22 @@ class Stacker:
 
 
 def fit(rows: Sequence[Sequence[float]], labels: Sequence[int], l2: float = 1.0,
-        ) -> tuple[list[float], float]:
-    """L2-regularised logistic regression (LBFGS, full batch): weights and bias."""
+        negative_weight: float = 1.0) -> tuple[list[float], float]:
+    """L2-regularised logistic regression (LBFGS, full batch): weights and bias.
+    `negative_weight` > 1 makes a false alarm cost more than a miss."""
     import torch
 
     x = torch.tensor(rows, dtype=torch.float64)
     y = torch.tensor(labels, dtype=torch.float64)
+    sample = torch.where(y > 0.5, 1.0, negative_weight).to(torch.float64)
     w = torch.zeros(x.shape[1], dtype=torch.float64, requires_grad=True)
     b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.LBFGS([w, b], max_iter=500, line_search_fn="strong_wolfe")
 
     def closure():
         opt.zero_grad()
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(x @ w + b, y)
-        loss = loss + l2 * (w @ w) / len(y)
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(x @ w + b, y, weight=sample)
+        loss = loss * len(y) / sample.sum() + l2 * (w @ w) / len(y)
         loss.backward()
         return loss
 
