@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from classifiers.categories import ALL_CATEGORIES, default_thresholds
-from server.auth import new_token
 from server.passwords import hash_password
 from server.storage.models import (
     Account,
@@ -112,6 +111,8 @@ async def create_token(
     user = await get_user(s, user_id)
     if not user.active:
         raise AdminError(409, "user_inactive", "Deze gebruiker is gedeactiveerd.")
+    from server.auth import new_token  # not at import: `denkna admin` needs no aiohttp
+
     plaintext, digest, prefix = new_token()
     token = ApiToken(user_id=user.id, token_hash=digest, prefix=prefix, label=label)
     s.add(token)

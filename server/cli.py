@@ -8,8 +8,6 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from server import plugins
-
 # name -> module under server.commands (kept in the order `denkna --help` lists them)
 COMMANDS: dict[str, str] = {
     "run": "run",
@@ -21,13 +19,21 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every command, or with just `only` (then only that command's module is
+    imported: `denkna admin ...` must not load the classifiers, which takes seconds)."""
     parser = argparse.ArgumentParser(
         prog="denkna", description="Denkna: denk na voordat je iets plaatst."
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = {name: f"server.commands.{module}" for name, module in COMMANDS.items()}
-    for name, module_name in {**modules, **plugins.commands()}.items():
+    if only is None or only not in modules:
+        from server import plugins  # entry points of other packages (`denkna demo`)
+
+        modules.update(plugins.commands())
+    if only is not None and only in modules:
+        modules = {only: modules[only]}
+    for name, module_name in modules.items():
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -41,8 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    first = args_in[0] if args_in else None
+    parser = build_parser(first if first in COMMANDS else None)
+    args = parser.parse_args(args_in)
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2

@@ -63,6 +63,24 @@ class RateLimitSettings(_Section):
     burst: int = Field(60, ge=1)
 
 
+class LoginSettings(_Section):
+    """Dashboard login throttle (server/login_throttle.py): per account (the e-mail address) and
+    per IP address, free attempts, then doubling delays, then a temporary lock."""
+
+    free_attempts: int = Field(3, ge=1)
+    lock_after: int = Field(10, ge=2)
+    # one school often logs in from one address: the IP limits are higher
+    ip_free_attempts: int = Field(30, ge=1)
+    ip_lock_after: int = Field(100, ge=2)
+    delay_seconds: float = Field(1.0, gt=0)
+    max_delay_seconds: float = Field(60.0, gt=0)
+    lock_seconds: float = Field(900.0, gt=0)
+    forget_after_seconds: float = Field(3600.0, gt=0)  # failures older than this are forgotten
+    max_pending_checks: int = Field(16, ge=1)  # password checks waiting at once; more: "busy"
+    # reverse proxies whose X-Forwarded-For is believed (docs/deploy.md)
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+
+
 class RetentionSettings(_Section):
     days: int = Field(30, ge=1)
 
@@ -121,6 +139,7 @@ class Settings(BaseModel):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     cors: CorsSettings = Field(default_factory=CorsSettings)
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    login: LoginSettings = Field(default_factory=LoginSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     scoring: ScoringSettings = Field(default_factory=ScoringSettings)
     monitoring: dict[str, Any] = Field(default_factory=dict)  # MonitoringSettings

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from server.storage.db import Database
+from tests.ci_guard import pytest_runtest_makereport  # noqa: F401  (CI: no skipped PG/browser)
 
 PG_URL = os.environ.get("DENKNA_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 

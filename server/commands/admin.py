@@ -6,6 +6,9 @@
     denkna admin revoke-token ID
     denkna admin set-threshold --school ID CATEGORY VALUE
     denkna admin list-schools | list-users [--school ID]
+    denkna admin set-password --user ID [--password-stdin]
+    denkna admin list-locks                               (blocked dashboard logins)
+    denkna admin unlock E-MAIL|IP                          (lift a login block)
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import admin_ops
 from server.admin_ops import AdminError
-from server.auth import ROLES
 from server.config import ConfigError, load_settings
 from server.storage.db import Database
-from server.storage.models import School, User
+from server.storage.models import ROLES, School, User
 
 HELP = "Beheer: scholen, gebruikers, tokens en drempels."
+NO_TERMINAL = ("Fout: er is geen terminal om het wachtwoord twee keer te vragen. Geef het via "
+               "standaardinvoer met --password-stdin, bijvoorbeeld:\n"
+               "  denkna admin set-password --user {user} --password-stdin < wachtwoord.txt")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -57,6 +62,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub.add_parser("list-schools", help="scholen tonen")
     p = sub.add_parser("list-users", help="gebruikers tonen")
     p.add_argument("--school", type=int)
+    sub.add_parser("list-locks", help="geblokkeerde dashboard-inlogpogingen tonen")
+    p = sub.add_parser("unlock", help="blokkade van een e-mailadres of IP-adres opheffen")
+    p.add_argument("subject", metavar="E-MAIL|IP")
 
 
 async def _action(args: argparse.Namespace, s: AsyncSession) -> str:
@@ -81,6 +89,21 @@ async def _action(args: argparse.Namespace, s: AsyncSession) -> str:
     if a == "set-threshold":
         values = await admin_ops.set_thresholds(s, args.school, {args.category: args.value})
         return "Drempels: " + ", ".join(f"{k}={v}" for k, v in values.items())
+    if a == "list-locks":
+        from server.login_throttle import LoginGuard
+
+        blocks = await LoginGuard.blocks_in(s)
+        return "\n".join(
+            f"{'e-mail' if b.scope == 'account' else 'ip'}\t{b.subject}\t{b.failures} "
+            f"mislukt\t{'geblokkeerd' if b.locked else 'wachten'} tot "
+            f"{b.until.astimezone().strftime('%Y-%m-%d %H:%M:%S')}" for b in blocks
+        ) or "(geen blokkades)"
+    if a == "unlock":
+        from server.login_throttle import LoginGuard
+
+        if not await LoginGuard.unlock_in(s, args.subject):
+            raise AdminError(404, "not_found", f"geen blokkade voor '{args.subject}'.")
+        return f"Blokkade van {args.subject} opgeheven."
     if a == "list-schools":
         rows = (await s.execute(select(School).order_by(School.id))).scalars()
         return "\n".join(f"{x.id}\t{x.slug}\t{x.name}" for x in rows) or "(geen scholen)"
@@ -97,7 +120,7 @@ async def _action(args: argparse.Namespace, s: AsyncSession) -> str:
 async def _with_db(url: str, fn: Callable[[AsyncSession], Awaitable[Any]]) -> Any:
     db = Database(url)
     try:
-        await db.migrate()
+        await db.migrate_if_behind()
         async with db.session() as s:
             return await fn(s)
     finally:
@@ -111,7 +134,14 @@ def run(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     if args.action == "set-password":
-        args.password = _read_password(args.password_stdin)
+        if not args.password_stdin and not sys.stdin.isatty():
+            print(NO_TERMINAL.format(user=args.user), file=sys.stderr)
+            return 2
+        try:
+            args.password = _read_password(args.password_stdin)
+        except EOFError:
+            print("Fout: geen wachtwoord gelezen (de invoer was leeg).", file=sys.stderr)
+            return 1
         if args.password is None:
             print("Fout: de twee wachtwoorden zijn niet gelijk.", file=sys.stderr)
             return 1
@@ -125,7 +155,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _read_password(from_stdin: bool) -> str | None:
     if from_stdin:
-        return sys.stdin.readline().rstrip("\n")
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\r\n")
     first = getpass.getpass("Nieuw wachtwoord: ")
     second = getpass.getpass("Nogmaals: ")
     return first if first == second else None

@@ -6,13 +6,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiohttp import web
 from sqlalchemy import delete, func, select
 
-from server.passwords import verify_password
+from server.login_throttle import LoginGuard, Refusal
+from server.passwords import verify_password_off_loop
 from server.storage.db import Database
 from server.storage.escalation_models import DashboardSession
 from server.storage.models import User, utcnow
@@ -32,17 +34,38 @@ class Login:
 
 
 class LoginRefused(Exception):
-    def __init__(self, message: str, status: int = 401):
+    def __init__(self, message: str, status: int = 401, retry_after: int | None = None):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.retry_after = retry_after
 
 
-async def authenticate(db: Database, email: str, password: str) -> User:
-    async with db.session() as s:
-        user = await s.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    if user is None or not user.active or not verify_password(user.password_hash, password):
-        raise LoginRefused("E-mailadres of wachtwoord klopt niet.")
+async def authenticate(db: Database, email: str, password: str, *, guard: LoginGuard,
+                       ip: str, executor: Executor | None) -> User:
+    """The user, or LoginRefused. Throttled per account and IP (server/login_throttle.py);
+    argon2 runs in `executor`, for an unknown e-mail too (against a dummy hash), so a wrong
+    e-mail and a wrong password take the same time and the event loop never waits."""
+    admitted = await guard.admit(db, email, ip)
+    if isinstance(admitted, Refusal):
+        raise LoginRefused(admitted.message, 429, retry_after=admitted.retry_after)
+    if not guard.try_begin_check():
+        raise LoginRefused("Er wordt nu erg vaak geprobeerd in te loggen. Probeer het over "
+                           "een minuut opnieuw.", 429, retry_after=60)
+    try:
+        async with db.session() as s:
+            user = await s.scalar(select(User).where(
+                func.lower(User.email) == email.strip().lower()))
+        usable = user is not None and user.active
+        ok = await verify_password_off_loop(
+            executor, user.password_hash if usable and user else None, password)
+    finally:
+        guard.end_check()
+    if not ok or user is None:
+        warning = guard.warning(email, admitted)
+        raise LoginRefused("E-mailadres of wachtwoord klopt niet." + (
+            f" {warning}" if warning else ""))
+    await guard.succeeded(db, email, ip)
     if user.role not in DASHBOARD_ROLES:
         raise LoginRefused("Het dashboard is alleen voor de directie en het bestuur. Zie je "
                            "een ontsporende discussie? Meld die bij de directie.", 403)

@@ -3,18 +3,34 @@ middleware, the security headers, and its routes."""
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from server import keys, login_throttle
+from server.config import LoginSettings
 from server.dashboard import pdf, settings, views
+from server.passwords import dummy_hash
 
 HERE = Path(__file__).parent
 
 
+PASSWORD_THREADS = 2  # argon2 checks at once; more wait (login_throttle bounds the queue)
+
+
 def setup(app: web.Application) -> None:
+    if views.LOGIN_GUARD not in app:  # a test may put its own policy in first
+        config = app.get(keys.SETTINGS)
+        app[views.LOGIN_GUARD] = login_throttle.LoginGuard(
+            config.login if config is not None else LoginSettings())
+    app[views.PASSWORD_EXECUTOR] = ThreadPoolExecutor(PASSWORD_THREADS,
+                                                      thread_name_prefix="denkna-password")
+    app.on_startup.append(_make_dummy_hash)
+    app.on_cleanup.append(_close_executor)
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(str(HERE / "templates")),
                          app_key=views.JINJA, autoescape=True)
     app.middlewares.append(views.dashboard_middleware)
@@ -35,3 +51,12 @@ def setup(app: web.Application) -> None:
     r.add_get("/dashboard/accounts", views.accounts_page)
     settings.add_routes(r)
     r.add_static("/dashboard/static/", HERE / "static", append_version=False)
+
+
+async def _close_executor(app: web.Application) -> None:
+    app[views.PASSWORD_EXECUTOR].shutdown(wait=False, cancel_futures=True)
+
+
+async def _make_dummy_hash(app: web.Application) -> None:
+    """The hash unknown e-mails are checked against, made before the first login needs it."""
+    await asyncio.get_running_loop().run_in_executor(app[views.PASSWORD_EXECUTOR], dummy_hash)

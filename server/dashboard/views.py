@@ -6,16 +6,18 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 from sqlalchemy import select
 
-from server import keys
+from server import keys, login_throttle
 from server.dashboard import banner, pdf_render, sessions
 from server.dashboard import viewmodels as vm
 from server.escalation import cases as case_ops
@@ -29,6 +31,10 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 JINJA = web.AppKey("dashboard_jinja", jinja2.Environment)
 LOGIN = web.RequestKey("denkna_dashboard_login", sessions.Login)
+# argon2 runs here, never on the event loop (dashboard/setup.py makes and closes it)
+PASSWORD_EXECUTOR = web.AppKey("dashboard_password_executor", ThreadPoolExecutor)
+# the login throttle (server/login_throttle.py); setup.py makes it from the settings
+LOGIN_GUARD = web.AppKey("dashboard_login_guard", login_throttle.LoginGuard)
 FLASH = {
     "outcome": "De uitkomst is vastgelegd in het dossier.",
     "closed": "De zaak is gesloten. Het dossier is compleet.",
@@ -72,15 +78,17 @@ def error_page(request: web.Request, status: int, title: str, message: str) -> w
 
 
 async def login_form(request: web.Request) -> web.Response:
+    nxt = safe_next(request.query.get("next"))
     if await sessions.current(esc(request).db, request):
-        raise web.HTTPSeeOther("/dashboard/")
-    return _login_page(request)
+        raise web.HTTPSeeOther(nxt or "/dashboard/")
+    return _login_page(request, nxt=nxt)
 
 
 def _login_page(request: web.Request, error: str | None = None, email: str = "",
-                status: int = 200) -> web.Response:
+                status: int = 200, nxt: str | None = None) -> web.Response:
     token = secrets.token_urlsafe(24)
-    resp = render(request, "login.html", {"csrf": token, "error": error, "email": email}, status)
+    resp = render(request, "login.html", {"csrf": token, "error": error, "email": email,
+                                          "next": nxt or ""}, status)
     sessions.set_cookie(resp, sessions.LOGIN_CSRF_COOKIE, token,
                         secure=esc(request).config.secure_cookies or request.secure, max_age=3600)
     return resp
@@ -92,12 +100,20 @@ async def login_submit(request: web.Request) -> web.Response:
     if not expected or not sessions.csrf_ok(expected, form.get("csrf")):
         return _login_page(request, "De pagina was verlopen; probeer opnieuw.", status=400)
     email, password = str(form.get("email", "")), str(form.get("password", ""))
+    nxt = safe_next(form.get("next") or request.query.get("next"))
+    guard = request.app[LOGIN_GUARD]
     try:
-        user = await sessions.authenticate(esc(request).db, email, password)
+        user = await sessions.authenticate(
+            esc(request).db, email, password, guard=guard,
+            ip=login_throttle.client_ip(request, guard.trusted_proxies),
+            executor=request.app[PASSWORD_EXECUTOR])
     except sessions.LoginRefused as exc:
-        return _login_page(request, exc.message, email, status=exc.status)
+        resp = _login_page(request, exc.message, email, status=exc.status, nxt=nxt)
+        if exc.retry_after:
+            resp.headers["Retry-After"] = str(exc.retry_after)
+        return resp
     token, _ = await sessions.start_session(esc(request).db, user)
-    resp = web.HTTPSeeOther(request.query.get("next") if _safe_next(request) else "/dashboard/")
+    resp = web.HTTPSeeOther(nxt or "/dashboard/")
     secure = esc(request).config.secure_cookies or request.secure
     sessions.set_cookie(resp, sessions.COOKIE, token, secure=secure,
                         max_age=sessions.SESSION_HOURS * 3600)
@@ -105,9 +121,19 @@ async def login_submit(request: web.Request) -> web.Response:
     raise resp
 
 
-def _safe_next(request: web.Request) -> bool:
-    nxt = request.query.get("next", "")
-    return nxt.startswith("/dashboard/") and "//" not in nxt[1:]
+def safe_next(value: object) -> str | None:
+    """Where to go after logging in: only a path of this dashboard on this server (the link in
+    an alert e-mail), never another site (`//evil`, `https://evil`, `/\\evil`) or a scheme."""
+    if not isinstance(value, str) or len(value) > 2000:
+        return None
+    if any(ord(ch) < 0x21 or ch == "\\" for ch in value):  # controls, spaces, backslashes
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/dashboard/"):
+        return None
+    if value.startswith("//") or "/../" in parts.path or parts.path.endswith("/.."):
+        return None
+    return value
 
 
 async def logout(request: web.Request) -> web.Response:
@@ -130,8 +156,8 @@ async def dashboard_middleware(request: web.Request, handler: Any) -> web.Stream
     login = await sessions.current(esc(request).db, request)
     if login is None:
         target = "/dashboard/login"
-        if request.method == "GET" and path != "/dashboard/":
-            target += f"?next={path}"
+        if request.method == "GET" and path != "/dashboard/" and safe_next(request.path_qs):
+            target += "?" + urlencode({"next": request.path_qs})
         raise web.HTTPSeeOther(target)
     request[LOGIN] = login
     await banner.load(request, login.user)

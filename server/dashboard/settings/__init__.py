@@ -43,3 +43,4 @@ def add_routes(r: web.UrlDispatcher) -> None:
     r.add_post("/dashboard/settings/users/password", users_page.new_password)
     r.add_post("/dashboard/settings/users/token", users_page.new_token)
     r.add_post("/dashboard/settings/users/revoke-token", users_page.revoke_token)
+    r.add_post("/dashboard/settings/users/unlock", users_page.unlock)

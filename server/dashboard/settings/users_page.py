@@ -4,6 +4,7 @@ own school; the admin manages everyone."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from typing import Any
 
@@ -15,10 +16,13 @@ from server.dashboard import viewmodels as vm
 from server.dashboard.settings.common import MAX_ID, Scope, back, no_school, page, scope
 from server.dashboard.views import error_page, esc, user_of
 from server.escalation.channels import EMAIL_RE
+from server.login_throttle import LoginGuard
 from server.storage.models import ApiToken, User
 
+log = logging.getLogger(__name__)
 PATH = "/dashboard/settings/users"
-FLASH = {"created": "De gebruiker is toegevoegd.", "deactivated": "De gebruiker is "
+FLASH = {"unlocked": "De blokkade is opgeheven; inloggen kan weer.",
+         "created": "De gebruiker is toegevoegd.", "deactivated": "De gebruiker is "
          "gedeactiveerd; zijn tokens en inlog werken niet meer.",
          "revoked": "Het token is ingetrokken; de extensie met dit token werkt niet meer."}
 LEAD_ROLES = ("staff", "leadership")
@@ -43,10 +47,15 @@ async def _render(request: web.Request, sc: Scope, status: int = 200,
         users = (await s.scalars(q.order_by(User.active.desc(), User.name))).all()
         tokens = (await s.scalars(select(ApiToken).where(
             ApiToken.user_id.in_([u.id for u in users])).order_by(ApiToken.id))).all()
+    # login locks (server/login_throttle.py): the admin sees every one and can lift it
+    blocks = await LoginGuard.blocks(esc(request).db) if me.role == "admin" else []
+    locked = {b.subject: b for b in blocks if b.scope == "account" and b.locked}
     rows = []
     for u in users:
         editable = sc.can_edit and _manages(me, u, sc.school_id)
+        lock = locked.get((u.email or "").strip().lower())
         rows.append({
+            "locked_until": vm.when(lock.until) if lock else None,
             "id": u.id, "name": u.name, "email": u.email, "active": u.active,
             "role_label": vm.role_label(u.role), "editable": editable, "is_me": u.id == me.id,
             "can_token": u.role in ("staff", "leadership", "connector"),
@@ -59,7 +68,12 @@ async def _render(request: web.Request, sc: Scope, status: int = 200,
     return page(request, "settings_users.html", sc, "users", {
         "users": rows, "roles": [(r, vm.role_label(r)) for r in roles],
         "form": ctx.pop("form", {"name": "", "email": "", "role": "staff"}),
-        "flash": FLASH.get(request.query.get("m", "")), **ctx}, status)
+        "flash": FLASH.get(request.query.get("m", "")), "blocks": [{
+            "key": b.key, "subject": b.subject, "failures": b.failures,
+            "until": vm.when(b.until, seconds=not b.locked),
+            "what": ("e-mailadres" if b.scope == "account" else "netwerkadres (IP)"),
+            "kind": "geblokkeerd" if b.locked else "moet even wachten"} for b in blocks],
+        **ctx}, status)
 
 
 def _refused(request: web.Request) -> web.Response:
@@ -195,3 +209,17 @@ async def revoke_token(request: web.Request) -> web.Response:
     if keys.AUTH in request.app:
         request.app[keys.AUTH].forget()
     raise back(PATH, sc, "revoked")
+
+
+async def unlock(request: web.Request) -> web.Response:
+    """The admin lifts a login lock (of an e-mail address or an IP address)."""
+    form = await request.post()
+    sc = await scope(request, form)
+    if sc is None:
+        return no_school(request)
+    if user_of(request).role != "admin":
+        return _refused(request)
+    key = str(form.get("key", ""))[:400]
+    await LoginGuard.unlock(esc(request).db, key)
+    log.info("login block lifted by user %s", user_of(request).id)
+    raise back(PATH, sc, "unlocked")
