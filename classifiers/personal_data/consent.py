@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 
 from classifiers.categories import Severity
 from classifiers.document import Document
@@ -36,16 +37,17 @@ REASON_EN = ("This pupil is on the school's consent list without consent to be n
 _WORD = re.compile(r"\w+")
 
 
+@cache
+def _fold_char(c: str) -> str:
+    base = unicodedata.normalize("NFKD", c)[0].lower()
+    return base if len(base) == 1 else c
+
+
 def fold(text: str) -> str:
     """Lower case without accents, every character kept at its offset (spans stay valid)."""
-    out = []
-    for c in text:
-        if c.isascii():
-            out.append(c.lower())
-            continue
-        base = unicodedata.normalize("NFKD", c)[0].lower()
-        out.append(base if len(base) == 1 else c)
-    return "".join(out)
+    if text.isascii():
+        return text.lower()
+    return "".join(c.lower() if c.isascii() else _fold_char(c) for c in text)
 
 
 def name_words(name: str) -> tuple[str, ...]:
@@ -57,13 +59,14 @@ class ConsentList:
     which pupils a text may name costs one pass over the text's words."""
 
     def __init__(self, pupils: Iterable[tuple[str, bool]]) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}
+        # by the name's last word (the surname's): the most selective word of a name
+        self._by_last: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}
         self._size = 0
         for name, consent in pupils:
             words = name_words(name)
             if len(words) < 2:  # a first name alone names nobody in particular
                 continue
-            self._by_first.setdefault(words[0], []).append((words, name, bool(consent)))
+            self._by_last.setdefault(words[-1], []).append((words, name, bool(consent)))
             self._size += 1
 
     def __len__(self) -> int:
@@ -76,8 +79,9 @@ class ConsentList:
             return ()
         words = set(_WORD.findall(fold(text)))
         out: list[tuple[str, bool]] = []
-        for first in words & self._by_first.keys():
-            for need, name, consent in self._by_first[first]:
+        by_last = self._by_last
+        for last in words:
+            for need, name, consent in by_last.get(last, ()):
                 if all(w in words for w in need):
                     out.append((name, consent))
         return tuple(sorted(out))

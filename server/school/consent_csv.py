@@ -14,14 +14,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from classifiers.personal_data.consent import fold, name_words
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_NAME = 200
 MAX_CLASS = 60
 MAX_PROBLEMS = 5
+_NON_WORD = re.compile(r"[^\w]+|_")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 EXPORT_HINT = ("Exporteer de lijst uit de leerlingadministratie als CSV-bestand, met een "
                "puntkomma of komma tussen de kolommen.")
 NEEDED = "naam (of voornaam en achternaam), klas (of groep) en toestemming"
@@ -56,15 +59,13 @@ class Pupil:
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    return " ".join(_NON_WORD.sub(" ", fold(text)).split())
 
 
 def name_key(name: str) -> str:
     """Two spellings of one name ("Sanne de Vries", "sanne  de vries", "Sanne de Vriës") give
-    one key: duplicates are found on it."""
-    return _fold(name)
+    one key: duplicates are found on it (the words the checks match the name on)."""
+    return " ".join(name_words(name))
 
 
 def _decode(data: bytes) -> str:
@@ -80,7 +81,7 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise ConsentFileError("Dit bestand is geen leesbare tekst (geen UTF-8 en geen "
                                "Windows-1252). " + EXPORT_HINT) from exc
-    controls = sum(1 for c in text if ord(c) < 32 and c not in "\r\n\t")
+    controls = len(_CONTROLS.findall(text))
     if controls > max(5, len(text) // 1000):
         raise ConsentFileError("Dit is geen CSV-bestand maar een ander soort bestand. "
                                + EXPORT_HINT)
@@ -179,7 +180,9 @@ def parse(data: bytes) -> list[Pupil]:
         ci = cols["class"]
         class_name = row[ci].strip() if ci < len(row) else ""
         raw = row[cols["consent"]].strip() if cols["consent"] < len(row) else ""
-        answer = _fold(raw)
+        answer = raw.lower()
+        if answer not in _YES and answer not in _NO:
+            answer = _fold(raw)
         if not name:
             problems.append(f"Regel {line}: de naam is leeg.")
         elif len(name) > MAX_NAME or len(class_name) > MAX_CLASS:

@@ -46,12 +46,18 @@ async def school_context(app: web.Application, school_id: int | None) -> SchoolC
     hit = cache.get(school_id)
     now = time.monotonic()
     if hit and now - hit[0] < TTL:
-        return hit[1]
+        return hit[2]
     async with app[keys.DB].session() as s:
         proto = await protocol.load(s, school_id)
-        consent = await consent_store.consent_list(s, school_id)
+        # the list itself is read again only when another import replaced it
+        info = await consent_store.summary(s, school_id)
+        version = info.get("at") if info else None
+        if hit and hit[1] == version:
+            consent = hit[2].consent
+        else:
+            consent = await consent_store.consent_list(s, school_id)
     value = SchoolContext(proto, consent)
-    cache[school_id] = (now, value)
+    cache[school_id] = (now, version, value)
     return value
 
 

@@ -43,7 +43,7 @@ def test_usual_export_shapes() -> None:
 @pytest.mark.parametrize(("data", "expected"), [
     (b"", "Het bestand is leeg"),
     (b"  \r\n\r\n", "Het bestand is leeg"),
-    ("Naam\tKlas\tToestemming\nSanne de Vries\t7\tja\n".encode(), "gescheiden door tabs"),
+    (b"Naam\tKlas\tToestemming\nSanne de Vries\t7\tja\n", "gescheiden door tabs"),
     (b"Naam;Toestemming\nSanne de Vries;ja\n", "ontbreekt: klas (of groep)"),
     (b"Naam;Klas;Toestemming\nSanne de Vries;7;ja\nEmma Visser;7;nee\nsanne de vries;8;ja\n",
      "Regel 4: sanne de vries staat al in de lijst (regel 2)"),
@@ -69,7 +69,7 @@ async def test_replace_keeps_one_list_per_school(database: Database) -> None:
                                                                b"Eva Smit;1;ja\n"))
     async with database.session() as s:
         await consent_store.replace(s, a.id, consent_csv.parse(
-            "Naam;Klas;Toestemming\nSanne de Vries;groep 7;ja\n".encode()))
+            b"Naam;Klas;Toestemming\nSanne de Vries;groep 7;ja\n"))
     async with database.session() as s:
         rows = (await s.scalars(select(ConsentPupil).order_by(ConsentPupil.id))).all()
         assert [(r.school_id, r.name, r.consent) for r in rows] == [
@@ -122,7 +122,7 @@ async def test_sanne_is_marked_without_consent_and_not_with(klimop: Klimop) -> N
 
 @pytest.mark.parametrize("bad", [
     b"",
-    "Naam\tKlas\tToestemming\nEva Smit\t7\tja\n".encode(),
+    b"Naam\tKlas\tToestemming\nEva Smit\t7\tja\n",
     b"Naam;Toestemming\nEva Smit;ja\n",
     b"Naam;Klas;Toestemming\nEva Smit;7;ja\nEva Smit;7;nee\n",
 ])

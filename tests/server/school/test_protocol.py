@@ -43,7 +43,7 @@ def test_every_citation_in_the_classifiers_messages_is_a_known_rule() -> None:
     p = SchoolProtocol.defaults("X")
     for text in texts:
         for line in text.splitlines():
-            if line.lstrip().startswith("#") or "protocol_ref" in line and ":" not in line:
+            if line.lstrip().startswith("#"):
                 continue
             out = p.rewrite(line)
             if "protocol_ref:" in line:
@@ -87,9 +87,9 @@ async def test_leadership_sets_name_and_article_and_the_next_check_uses_them(
     assert "Protocol sociale media De Regenboog" in json.dumps(other, ensure_ascii=False)
 
 
-async def test_staff_and_board_cannot_change_the_protocol(klimop: Klimop) -> None:
+async def test_the_board_cannot_change_the_protocol(klimop: Klimop) -> None:
     await klimop.login("board")
-    html, token = await klimop.form("/dashboard/settings/protocol?school="
+    _, token = await klimop.form("/dashboard/settings/protocol?school="
                                     f"{klimop.school_id}")
     r = await klimop.client.post("/dashboard/settings/protocol", data={
         "csrf": token, "school": str(klimop.school_id), "name": "Van het bestuur"})
