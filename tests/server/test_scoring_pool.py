@@ -109,3 +109,31 @@ async def test_thread_pool_scores_and_closes(reference: Scorer) -> None:
         assert got == [reference.score(t) for t in TEXTS * 3]
     finally:
         await pool.close()
+
+
+@pytest.mark.slow
+async def test_deep_processes_answer_deep_and_a_lost_deep_job_is_answered_quick() -> None:
+    """The deep pool as deployed (a spawned process that builds the test judge): deep
+    answers; when the deep worker dies with a job, that job is scored quick instead of a 503."""
+    from server.scoring_pool import Scoring
+    from tests.deep_judge import CONTEMPT, DeepTestScorer
+
+    scoring = Scoring(ScorerPool(0), ScorerPool(1, DeepTestScorer(), mode="deep"))
+    await scoring.start()
+    try:
+        assert scoring.deep_state in ("loading", "loaded")  # never blocks the start
+        await asyncio.wait_for(scoring.wait_deep(), 120)
+        assert scoring.deep_status()["status"] == "loaded"
+        deep = await scoring.score(CONTEMPT, mode="deep")
+        assert deep.mode == "deep" and any(f.category == "bullying" for f in deep.flags)
+        quick = await scoring.score(CONTEMPT, mode="quick")
+        assert quick.mode == "quick" and not quick.flags
+        assert scoring.deep is not None
+        pid = _pid(scoring.deep)
+        job = asyncio.ensure_future(scoring.score_many([(BIG[:100_000], None)] * 4, mode="deep"))
+        await asyncio.sleep(0.5)
+        os.kill(pid, signal.SIGKILL)
+        answered = await asyncio.wait_for(job, 120)
+        assert [j.mode for j in answered] == ["quick"] * 4
+    finally:
+        await scoring.close()
