@@ -28,6 +28,7 @@ from server.metrics import Metrics
 from server.platforms import setup as platforms
 from server.school import setup as school
 from server.scoring_pool import scoring_from_settings
+from server.sso import setup as sso
 from server.storage.db import Database
 
 log = logging.getLogger("denkna.server")
@@ -36,8 +37,9 @@ CORS_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
 CORS_HEADERS = "Authorization, Content-Type"
 # The server's features, in order: the API, monitoring of the official accounts (it makes the
 # hook lists the others extend), escalation (cases, outbox, alerts), the school's own protocol,
-# consent list and "klopt niet" counts, the leadership dashboard.
-FEATURES = (api, platforms, escalation, school, dashboard)
+# consent list and "klopt niet" counts, the leadership dashboard, sign-in with the school
+# account (it uses the dashboard's sessions and login page).
+FEATURES = (api, platforms, escalation, school, dashboard, sso)
 
 
 def _cors_middleware(allowed: frozenset[str]) -> web.middleware:  # type: ignore[valid-type]

@@ -3,6 +3,9 @@ per-token rate limiting (token bucket) and the `@requires(...)` handler decorato
 
 A verified token is cached for a few seconds; revoking or deactivating through the API clears
 the cache at once (through `denkna admin` it takes effect within CACHE_SECONDS).
+
+A token may expire (`expires_at`) and have a scope: the extension's signed-in tokens
+(server/sso/) have scope "extension" and reach only the paths in SCOPE_PATHS.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from aiohttp import web
 from sqlalchemy import select, update
@@ -25,6 +29,15 @@ TOKEN_PREFIX = "dk_"
 CACHE_SECONDS = 5.0
 LAST_USED_EVERY = 60.0
 ROLES = ("staff", "leadership", "board", "admin", "connector")
+EXTENSION_SCOPE = "extension"
+# what a scoped token may reach: the extension checks drafts, reports outcomes and "klopt
+# niet", and rotates its own token; nothing else, whatever the user's role
+SCOPE_PATHS = {
+    EXTENSION_SCOPE: frozenset({
+        "/api/v1/check", "/api/v1/check/batch", "/api/v1/check/outcome",
+        "/api/v1/check/feedback", "/api/v1/auth/token", "/api/v1/auth/token/rotate",
+    }),
+}
 
 
 def hash_token(plaintext: str) -> str:
@@ -43,6 +56,8 @@ class Principal:
     token_id: int
     role: str
     school_id: int | None
+    scope: str | None = None
+    expires_at: datetime | None = None
 
     def can_read_school(self, school_id: int) -> bool:
         return self.role in ("admin", "board") or self.school_id == school_id
@@ -82,7 +97,8 @@ class Authenticator:
                 row = (
                     await s.execute(
                         select(ApiToken.id, ApiToken.revoked_at, User.id, User.role,
-                               User.school_id, User.active)
+                               User.school_id, User.active, ApiToken.scope,
+                               ApiToken.expires_at)
                         .join(User, User.id == ApiToken.user_id)
                         .where(ApiToken.token_hash == digest)
                     )
@@ -91,10 +107,15 @@ class Authenticator:
                 self._cache.pop(digest, None)
                 raise ApiError(401, "invalid_token", "Dit token is ongeldig of ingetrokken.",
                                headers={"WWW-Authenticate": "Bearer"})
-            principal = Principal(user_id=row[2], token_id=row[0], role=row[3], school_id=row[4])
+            principal = Principal(user_id=row[2], token_id=row[0], role=row[3], school_id=row[4],
+                                  scope=row[6], expires_at=row[7])
             if len(self._cache) > 10_000:
                 self._cache.clear()
             self._cache[digest] = (now, principal)
+        if principal.expires_at is not None and principal.expires_at <= utcnow():
+            self._cache.pop(digest, None)
+            raise ApiError(401, "token_expired", "Dit token is verlopen; log opnieuw in.",
+                           headers={"WWW-Authenticate": "Bearer"})
         await self._touch(principal.token_id, now)
         return principal
 
@@ -138,6 +159,10 @@ def requires(*roles: str) -> Callable[[Handler], Handler]:
             auth.check_rate(principal.token_id)
             if principal.role not in allowed:
                 raise ApiError(403, "forbidden", "Je rol heeft geen toegang tot deze functie.")
+            if principal.scope is not None and request.path not in SCOPE_PATHS.get(
+                    principal.scope, frozenset()):
+                raise ApiError(403, "token_scope", "Dit token van de extensie mag alleen "
+                               "concepten laten controleren.")
             request[PRINCIPAL] = principal
             return await handler(request)
 

@@ -81,6 +81,17 @@ class LoginSettings(_Section):
     trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
 
 
+class SsoSettings(_Section):
+    """Single sign-on (server/sso/): the schools' providers are set per school (admin API
+    `PUT /api/v1/admin/schools/{id}/sso`); here only what is the same for every school."""
+
+    # the address staff reach this server on (behind a TLS proxy: https://denkna.school.nl);
+    # the provider sends the user back to <public_url>/dashboard/login/sso/callback. Empty: the
+    # address of the request itself.
+    public_url: str | None = None
+    token_days: float = Field(7.0, gt=0, le=90)  # an extension token's life (rotated half-way)
+
+
 class RetentionSettings(_Section):
     days: int = Field(30, ge=1)
 
@@ -141,6 +152,7 @@ class Settings(BaseModel):
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     login: LoginSettings = Field(default_factory=LoginSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    sso: SsoSettings = Field(default_factory=SsoSettings)
     scoring: ScoringSettings = Field(default_factory=ScoringSettings)
     monitoring: dict[str, Any] = Field(default_factory=dict)  # MonitoringSettings
     # overrides of the model's per-category thresholds for every school (a school may override)

@@ -38,7 +38,7 @@ async def _is_admin(request: web.Request) -> bool:
         principal = await request.app[keys.AUTH].authenticate(header)
     except ApiError:
         return False
-    return principal.role == "admin"
+    return principal.role == "admin" and principal.scope is None  # not the extension's
 
 
 async def health(request: web.Request) -> web.Response:

@@ -23,6 +23,8 @@ from server.dashboard import viewmodels as vm
 from server.escalation import cases as case_ops
 from server.escalation.service import ESCALATION, Escalation
 from server.school import protocol as school_protocol
+from server.sso import store as sso_store
+from server.sso.setup import LOGIN_CHOICES as SSO_CHOICES
 from server.storage.escalation_models import Case, CaseEvent, ThreadHeat
 from server.storage.models import Account, Comment, School, Thread, User
 from server.storage.monitoring_models import PollState
@@ -88,7 +90,8 @@ def _login_page(request: web.Request, error: str | None = None, email: str = "",
                 status: int = 200, nxt: str | None = None) -> web.Response:
     token = secrets.token_urlsafe(24)
     resp = render(request, "login.html", {"csrf": token, "error": error, "email": email,
-                                          "next": nxt or ""}, status)
+                                          "next": nxt or "",
+                                          "sso_choices": request.get(SSO_CHOICES, [])}, status)
     sessions.set_cookie(resp, sessions.LOGIN_CSRF_COOKIE, token,
                         secure=esc(request).config.secure_cookies or request.secure, max_age=3600)
     return resp
@@ -112,6 +115,11 @@ async def login_submit(request: web.Request) -> web.Response:
         if exc.retry_after:
             resp.headers["Retry-After"] = str(exc.retry_after)
         return resp
+    async with esc(request).db.session() as s:
+        password_ok = await sso_store.password_login_allowed(s, user)
+    if not password_ok:  # the school signs in with its accounts only (server/sso/)
+        return _login_page(request, "Je school logt in met het schoolaccount. Gebruik de knop "
+                           "'Inloggen met je schoolaccount'.", email, status=403, nxt=nxt)
     token, _ = await sessions.start_session(esc(request).db, user)
     resp = web.HTTPSeeOther(nxt or "/dashboard/")
     secure = esc(request).config.secure_cookies or request.secure

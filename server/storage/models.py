@@ -94,6 +94,10 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column()
     last_used_at: Mapped[datetime | None] = mapped_column()
+    # migration 0006_sso: a signed-in extension's token expires (and is rotated before) and may
+    # only do what its scope allows (server/auth.py SCOPE_PATHS); NULL: no expiry, the full role
+    expires_at: Mapped[datetime | None] = mapped_column()
+    scope: Mapped[str | None] = mapped_column(String(20))
 
 
 class Account(Base):

@@ -1,0 +1,104 @@
+"""`setup(app)`: single sign-on routes, the OIDC client with its HTTP session, the buttons on
+the dashboard's login page and the access-log filter. Comes after the dashboard (it uses the
+dashboard's sessions and login page)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import web
+
+from server import keys
+from server.api.openapi import operation
+from server.config import SsoSettings
+from server.errors import Handler
+from server.sso import log_filter, routes, store
+from server.sso.oidc import OidcClient
+
+DASHBOARD_TEMPLATES = Path(__file__).resolve().parents[1] / "dashboard" / "templates"
+# the dashboard's login page shows these (server/dashboard/templates/login.html)
+LOGIN_CHOICES = web.RequestKey("denkna_sso_login_choices", list[dict[str, str]])
+
+TOKEN_ANSWER = {"type": "object", "properties": {
+    "token": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"},
+    "refresh_after": {"type": "string", "format": "date-time"}, "scope": {"type": "string"}}}
+
+
+def setup(app: web.Application) -> None:
+    settings = app[keys.SETTINGS].sso if keys.SETTINGS in app else SsoSettings()
+    sso = routes.Sso(
+        db=app[keys.DB], secret_key=app[keys.SECRET_KEY], settings=settings,
+        client=OidcClient(session=lambda: sso.session()),
+        pages=jinja2.Environment(loader=jinja2.FileSystemLoader(
+            [str(Path(__file__).parent / "templates"), str(DASHBOARD_TEMPLATES)]),
+            autoescape=True),
+    )
+    app[routes.SSO] = sso
+    app.cleanup_ctx.append(_lifetime)
+    app.middlewares.append(login_choices)
+    r = app.router
+    base = routes.BASE
+    r.add_get(base, routes.start_dashboard)
+    r.add_get(f"{base}/extension", routes.start_extension)
+    r.add_get(f"{base}/callback", routes.callback)
+    r.add_get(f"{base}/extension/done", routes.extension_done)
+    r.add_post("/api/v1/auth/extension/token", routes.extension_token)
+    r.add_post("/api/v1/auth/token/rotate", routes.rotate_token)
+    r.add_get("/api/v1/auth/token", routes.token_info)
+    cfg_path = "/api/v1/admin/schools/{school_id}/sso"
+    r.add_get(cfg_path, routes.get_config)
+    r.add_put(cfg_path, routes.put_config)
+    r.add_delete(cfg_path, routes.delete_config)
+    frag: dict[str, Any] = {}
+    operation(frag, "POST", "/api/v1/auth/extension/token", roles=None,
+              summary="De extensie wisselt haar eenmalige inlogcode (na inloggen met het "
+                      "schoolaccount) in voor een token", body=routes.CodeExchange,
+              response=TOKEN_ANSWER, tag="auth")
+    operation(frag, "POST", "/api/v1/auth/token/rotate", roles=("staff", "leadership", "board"),
+              summary="Het token van de extensie vernieuwen vóór het verloopt",
+              response=TOKEN_ANSWER, tag="auth")
+    operation(frag, "GET", "/api/v1/auth/token", roles=("staff", "leadership", "board"),
+              summary="Rol, scope en verloopmoment van het eigen token", tag="auth",
+              response={"type": "object"})
+    operation(frag, "GET", cfg_path, roles=("admin",), tag="admin",
+              summary="Inloggen met het schoolaccount (OIDC) van een school",
+              response={"type": "object"})
+    operation(frag, "PUT", cfg_path, roles=("admin",), tag="admin",
+              summary="Inloggen met het schoolaccount instellen (uitgever, client, domeinen, "
+                      "groep voor de directie, wachtwoord aan/uit)",
+              body=store.SsoConfigIn, response={"type": "object"})
+    operation(frag, "DELETE", cfg_path, roles=("admin",), tag="admin",
+              summary="Inloggen met het schoolaccount uitzetten", response={"type": "object"})
+    app[keys.OPENAPI_FRAGMENTS].append(frag)
+
+
+async def _lifetime(app: web.Application) -> AsyncIterator[None]:
+    flt = log_filter.install()
+    yield
+    log_filter.remove(flt)
+    sso = app[routes.SSO]
+    if sso.http is not None:
+        await sso.http.close()
+
+
+@web.middleware
+async def login_choices(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The dashboard's login page gets a button per school that signs in with its account."""
+    if request.path == "/dashboard/login":
+        async with request.app[routes.SSO].db.session() as s:
+            schools = await store.enabled_schools(s)
+        nxt = request.query.get("next")
+        request[LOGIN_CHOICES] = [
+            {"name": school.name, "href": f"{routes.BASE}?" + "&".join(
+                [f"school={school.slug}"] + ([f"next={_quote(nxt)}"] if nxt else []))}
+            for school, _ in schools]
+    return await handler(request)
+
+
+def _quote(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")
