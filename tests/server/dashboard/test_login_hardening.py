@@ -27,6 +27,7 @@ from server.escalation.alerts import SmtpSettings
 from server.escalation.service import EscalationConfig
 from server.login_throttle import LoginGuard
 from server.storage.db import Database
+from server.storage.login_models import LoginThrottle
 from server.storage.models import User
 from tests.server.dashboard.test_dashboard import csrf_of
 from tests.server.escalation.factory import PASSWORD, World, free_port, make_world
@@ -317,3 +318,26 @@ async def test_next_never_leaves_the_dashboard(env, target: str) -> None:
     assert target not in await page.text()
     resp = await login(client, w.emails["leadership1"], nxt=target)
     assert resp.status == 303 and resp.headers["Location"] == "/dashboard/"
+
+
+# --- the counts in the database, on SQLite and PostgreSQL ---------------------------------------
+
+
+async def test_parallel_attempts_on_two_instances_are_all_counted(database: Database) -> None:
+    """Two guards (two server instances) on one database, 40 attempts at once: every one is
+    counted (no lost update), so the lock comes after lock_after attempts, not later."""
+    policy = LoginSettings.model_validate({**POLICY, "lock_after": 10, "lock_seconds": 600,
+                                          "ip_free_attempts": 1000, "ip_lock_after": 2000})
+    guards = [LoginGuard(policy), LoginGuard(policy)]
+    results = await asyncio.gather(*(guards[n % 2].admit(database, "Juf@School.nl", "10.0.0.1")
+                                     for n in range(40)))
+    assert all(isinstance(r, int) or r.kind in ("delay", "lock") for r in results)
+    admitted = [r for r in results if isinstance(r, int)]
+    assert len(admitted) <= policy.free_attempts + 1
+    blocks = await LoginGuard.blocks(database)
+    account = next(b for b in blocks if b.scope == "account")
+    assert account.subject == "juf@school.nl" and account.failures == 40 and account.locked
+    async with database.session() as s:
+        assert (await s.get(LoginThrottle, "ip:10.0.0.1")).failures == 40
+    assert await LoginGuard.unlock(database, "juf@school.nl")
+    assert isinstance(await guards[0].admit(database, "juf@school.nl", "10.0.0.2"), int)
