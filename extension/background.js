@@ -20,14 +20,134 @@ const stringCache = new Map();
 // a quick check of other text cancels the field's deep check (that text is gone)
 const inflight = new Map();
 
+/** What the school set through device policy (chrome.storage.managed; managed_schema.json).
+ *  Empty where there is no policy (or no managed storage, as in Firefox without one). */
+async function readManaged() {
+  try {
+    return (await chrome.storage.managed.get(null)) || {};
+  } catch {
+    return {};
+  }
+}
+
+/** The options page's settings, with the school's managed values winning. */
 async function readSettings() {
-  const { settings } = await chrome.storage.local.get("settings");
-  return DenknaSettings.sanitise(settings);
+  const [{ settings }, managed] = await Promise.all([chrome.storage.local.get("settings"), readManaged()]);
+  return DenknaSettings.sanitise(DenknaSettings.applyManaged(settings, managed));
 }
 
 async function readToken() {
   const { token } = await chrome.storage.local.get("token");
   return typeof token === "string" ? token : "";
+}
+
+// ---- signing in with the school account --------------------------------------------------
+// The server's sign-in page opens in a tab (works the same in Chromium and Firefox); after the
+// school's provider, the server sends the tab to /dashboard/login/sso/extension/done?code=&state=.
+// The worker reads that address, closes the tab and trades the one-time code, with the PKCE
+// verifier only it holds, for a token scoped to checks and outcomes. The token is rotated
+// from half its life on; a revoked one makes the page ask to sign in again (posting goes on).
+const SSO_PATH = "/dashboard/login/sso/extension";
+
+class SignInNeeded extends Error {
+  constructor(reason) {
+    super("sign in");
+    this.signIn = reason; // "needed" (never signed in) | "again" (revoked or expired)
+  }
+}
+
+function b64url(bytes) {
+  let bin = "";
+  for (const b of new Uint8Array(bytes)) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+async function signIn() {
+  const settings = await readSettings();
+  if (!settings.serverUrl) return { ok: false, reason: "no_server" };
+  const verifier = b64url(crypto.getRandomValues(new Uint8Array(48)));
+  const challenge = b64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
+  const state = b64url(crypto.getRandomValues(new Uint8Array(24)));
+  // the session area: kept across worker restarts, gone when the browser closes, closed to
+  // content scripts
+  await chrome.storage.session.set({ pendingSignIn: { state, verifier, server: settings.serverUrl } });
+  const params = new URLSearchParams({ state, code_challenge: challenge, code_challenge_method: "S256" });
+  if (settings.school) params.set("school", settings.school);
+  await chrome.tabs.create({ url: `${settings.serverUrl}${SSO_PATH}?${params}` });
+  return { ok: true };
+}
+
+async function storeSignedIn(answer) {
+  await chrome.storage.local.set({
+    token: answer.token,
+    auth: { sso: true, expiresAt: answer.expires_at, refreshAfter: answer.refresh_after, signedOut: "" },
+  });
+}
+
+async function finishSignIn(tabId, url) {
+  const { pendingSignIn: pending } = await chrome.storage.session.get("pendingSignIn");
+  if (!pending || !url.startsWith(`${pending.server}${SSO_PATH}/done?`)) return;
+  const params = new URL(url).searchParams;
+  if (params.get("state") !== pending.state) return;
+  await chrome.storage.session.remove("pendingSignIn");
+  try {
+    const res = await fetch(`${pending.server}/api/v1/auth/extension/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ code: params.get("code") || "", code_verifier: pending.verifier }),
+      credentials: "omit",
+      cache: "no-store",
+    });
+    if (res.ok) await storeSignedIn(await res.json());
+  } catch (err) {
+    console.warn("Denkna: signing in failed", err && err.message);
+  }
+  try {
+    await chrome.tabs.remove(tabId);
+  } catch {
+    // the user closed it already
+  }
+}
+
+chrome.tabs.onUpdated.addListener((tabId, info) => {
+  if (info.url && info.url.includes(`${SSO_PATH}/done?`)) finishSignIn(tabId, info.url);
+});
+
+async function signedOut(reason) {
+  await chrome.storage.local.remove("token");
+  const { auth } = await chrome.storage.local.get("auth");
+  await chrome.storage.local.set({ auth: Object.assign({}, auth || {}, { signedOut: reason }) });
+}
+
+let rotating = null;
+/** A new token before this one expires (once at a time); the old one keeps working a little
+ *  while on the server, so a lost answer costs nothing. */
+function rotateIfDue(settings, token) {
+  if (rotating) return rotating;
+  rotating = (async () => {
+    const { auth } = await chrome.storage.local.get("auth");
+    if (!auth || !auth.sso || !auth.refreshAfter || Date.now() < Date.parse(auth.refreshAfter)) return;
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), CHECK_TIMEOUT_MS);
+    try {
+      const res = await fetch(`${settings.serverUrl}/api/v1/auth/token/rotate`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}` },
+        signal: ctrl.signal,
+        credentials: "omit",
+        cache: "no-store",
+      });
+      if (res.ok) await storeSignedIn(await res.json());
+      else if (res.status === 401) await signedOut("again");
+    } catch {
+      // offline: the token still works until it expires; tried again at the next check
+    } finally {
+      clearTimeout(timer);
+    }
+  })().finally(() => {
+    rotating = null;
+  });
+  return rotating;
 }
 
 async function strings(lang) {
@@ -83,7 +203,7 @@ chrome.runtime.onStartup.addListener(() => {
   syncContentScripts();
 });
 chrome.storage.onChanged.addListener((changes, area) => {
-  if (area === "local" && changes.settings) {
+  if (area === "managed" || (area === "local" && changes.settings)) {
     stringCache.clear();
     syncContentScripts();
   }
@@ -114,8 +234,15 @@ async function hello(sender) {
 
 async function post(path, body, timeoutMs, ctrl = new AbortController()) {
   const settings = await readSettings();
-  const token = await readToken();
-  if (!settings.serverUrl || !token) throw new Error("not configured");
+  let token = await readToken();
+  if (!settings.serverUrl) throw new Error("not configured");
+  if (!token) {
+    const { auth } = await chrome.storage.local.get("auth");
+    throw new SignInNeeded(auth && auth.signedOut ? "again" : "needed");
+  }
+  await rotateIfDue(settings, token);
+  token = await readToken();
+  if (!token) throw new SignInNeeded("again");
   const timer = setTimeout(() => ctrl.abort(), timeoutMs);
   try {
     const res = await fetch(`${settings.serverUrl}${path}`, {
@@ -126,6 +253,11 @@ async function post(path, body, timeoutMs, ctrl = new AbortController()) {
       credentials: "omit",
       cache: "no-store",
     });
+    if (res.status === 401) {
+      // revoked or expired: only forget the token if it is still the one we sent
+      if ((await readToken()) === token) await signedOut("again");
+      throw new SignInNeeded("again");
+    }
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     return res.status === 204 ? {} : await res.json();
   } finally {
@@ -178,6 +310,8 @@ async function checkText(msg, sender, ctrl, mode) {
     return { ok: true, seq: msg.seq, mode, result };
   } catch (err) {
     if (ctrl.signal.reason === "stale") return { ok: false, seq: msg.seq, mode, stale: true };
+    // not signed in (or no longer): the page asks to sign in; posting is never held up
+    if (err && err.signIn) return { ok: false, seq: msg.seq, mode, signin: err.signIn };
     // Quiet: the page shows "Denkna offline". Nothing is queued or kept.
     return { ok: false, seq: msg.seq, mode, offline: true, error: String(err && err.message) };
   }
@@ -252,6 +386,21 @@ const HANDLERS = {
   check,
   outcome,
   wrong,
+  // from a listed page's panel or the options page: open the school's sign-in in a tab
+  signIn: async (msg, sender) => {
+    const own = (sender.url || "").startsWith(chrome.runtime.getURL(""));
+    if (!own) {
+      const settings = await readSettings();
+      let host = "";
+      try {
+        host = new URL(sender.url || "").hostname;
+      } catch {
+        host = "";
+      }
+      if (!DenknaSettings.hostListed(host, settings.sites)) return { ok: false };
+    }
+    return signIn();
+  },
   testConnection: (msg, sender) => ((sender.url || "").startsWith(chrome.runtime.getURL("")) ? testConnection() : { ok: false }),
   resync: (msg, sender) => ((sender.url || "").startsWith(chrome.runtime.getURL("")) ? syncContentScripts().then(() => ({ ok: true })) : { ok: false }),
 };

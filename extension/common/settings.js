@@ -29,7 +29,12 @@ var DenknaSettings = (() => {
     policyOfficial: "warn",
     policyPrivate: "warn",
     language: "nl",
+    school: "",
+    signInRequired: false,
   });
+  // what the school's device policy may set (managed_schema.json, chrome.storage.managed);
+  // a value set there wins over the options page
+  const MANAGED_KEYS = Object.keys(DEFAULTS);
 
   const POLICIES = ["warn", "block"];
   const LANGUAGES = ["nl", "en"];
@@ -131,7 +136,23 @@ var DenknaSettings = (() => {
       policyOfficial: POLICIES.includes(s.policyOfficial) ? s.policyOfficial : "warn",
       policyPrivate: POLICIES.includes(s.policyPrivate) ? s.policyPrivate : "warn",
       language: LANGUAGES.includes(s.language) ? s.language : "nl",
+      school: /^[a-z0-9-]{1,100}$/.test(String(s.school || "").trim().toLowerCase())
+        ? String(s.school).trim().toLowerCase()
+        : "",
+      signInRequired: s.signInRequired === true,
     };
+  }
+
+  /** The keys the school's policy set (only those of the schema, with a value). */
+  function managedKeys(managed) {
+    return MANAGED_KEYS.filter((k) => managed && managed[k] !== undefined && managed[k] !== null);
+  }
+
+  /** The options page's settings with the school's managed values over them. */
+  function applyManaged(local, managed) {
+    const out = Object.assign({}, local || {});
+    for (const k of managedKeys(managed)) out[k] = managed[k];
+    return out;
   }
 
   function validServerUrl(url) {
@@ -155,5 +176,7 @@ var DenknaSettings = (() => {
     platformOf,
     sanitise,
     validServerUrl,
+    managedKeys,
+    applyManaged,
   };
 })();

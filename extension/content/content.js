@@ -191,11 +191,33 @@
       } else {
         st.checkedText = null;
         st.result = null;
-        ui.hidePanel();
-        setStatus(st, "offline");
+        if (resp && resp.signin) {
+          // not signed in (or the token was revoked): ask, never hold up posting
+          st.signin = resp.signin;
+          setStatus(st, "signin");
+          showSignIn(st);
+        } else {
+          ui.hidePanel();
+          setStatus(st, "offline");
+        }
       }
     });
     return st.pending;
+  }
+
+  /** The panel that asks to sign in with the school account (the worker opens the tab). */
+  function showSignIn(st) {
+    if (active !== st || st.signinDismissed) return;
+    ui.showSignIn(
+      st.field,
+      st.signin === "again" ? "signInAgain" : "signInNeeded",
+      () => send({ type: "signIn" }),
+      () => {
+        st.signinDismissed = true;
+        ui.hidePanel();
+        st.field.focus();
+      }
+    );
   }
 
   function schedule(st) {
@@ -409,6 +431,12 @@
     ui.onBadge = () => {
       if (!active) return;
       const st = active;
+      if (st.status === "signin" && !ui.panelOpen) {
+        st.signinDismissed = false;
+        showSignIn(st);
+        ui.focusPanel();
+        return;
+      }
       if (ui.panelOpen) closePanel(st);
       else if (st.result && (st.result.flags || []).length) {
         st.panelDismissedFor = "";

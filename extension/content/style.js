@@ -32,6 +32,8 @@ button:focus-visible, summary:focus-visible, .panel:focus-visible {
 .badge[data-status="warn"] { border-color: #b42318; color: #8a1c12; background: #fff5f4; }
 .badge[data-status="warn"] .dot { background: #b42318; }
 .badge[data-status="offline"] { color: #52606d; background: #f5f7fa; }
+.badge[data-status="signin"] { border-color: #1d4ed8; color: #1e3a8a; background: #eff4ff; }
+.badge[data-status="signin"] .dot { background: #1d4ed8; }
 @keyframes pulse { 50% { opacity: .35; } }
 
 /* in-place marks over a textarea/input */

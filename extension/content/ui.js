@@ -165,8 +165,8 @@
     setStatus(field, status) {
       this.ensureAttached();
       this.anchor = field;
-      const labels = { ok: "badgeOk", busy: "badgeBusy", warn: "badgeWarn", offline: "statusOffline" };
-      const titles = { ok: "statusOk", busy: "statusBusy", warn: "statusWarn", offline: "statusOffline" };
+      const labels = { ok: "badgeOk", busy: "badgeBusy", warn: "badgeWarn", offline: "statusOffline", signin: "badgeSignIn" };
+      const titles = { ok: "statusOk", busy: "statusBusy", warn: "statusWarn", offline: "statusOffline", signin: "statusSignIn" };
       this.badge.dataset.status = status;
       this.badge.replaceChildren(h("span", { class: "dot", "aria-hidden": "true" }), this.t(labels[status]));
       this.badge.title = this.t(titles[status]);
@@ -339,6 +339,39 @@
         ...(notes.length ? [h("div", { class: "notes" }, notes.map((n) => h("p", { text: n })))] : []),
         h("ul", { class: "list" }, items),
         this.denkNa()
+      );
+      this.panelOpen = true;
+      this.panel.classList.add("visible");
+      this.badge.setAttribute("aria-expanded", "true");
+      this.reposition();
+    }
+
+    /** Asks to sign in with the school account: one button, and a line saying that posting
+     *  goes on meanwhile. Never modal, never in the way of the post button. */
+    showSignIn(field, messageKey, onSignIn, onClose) {
+      this.ensureAttached();
+      this.anchor = field;
+      this.controls = this.controlsOf(field);
+      const t = this.t;
+      const titleId = "denkna-panel-title";
+      const button = h("button", { class: "fix signin", type: "button", "data-action": "signin", text: t("signInButton") });
+      button.addEventListener("click", () => {
+        button.disabled = true;
+        button.textContent = t("signInOpened");
+        onSignIn();
+      });
+      this.panel.setAttribute("aria-labelledby", titleId);
+      this.panel.replaceChildren(
+        h(
+          "div",
+          { class: "head" },
+          h("div", { class: "logo", "aria-hidden": "true", text: "DN" }),
+          h("div", { class: "titles" }, h("h2", { class: "title", id: titleId, text: t("signInTitle") })),
+          h("button", { class: "close", type: "button", "aria-label": t("panelClose"), title: t("panelClose"), text: "×", onclick: onClose })
+        ),
+        h("p", { class: "notice signin-message", role: "alert", text: t(messageKey) }),
+        h("div", { class: "signin-actions" }, button),
+        h("p", { class: "ref", text: t("signInPostingGoesOn") })
       );
       this.panelOpen = true;
       this.panel.classList.add("visible");

@@ -19,10 +19,60 @@ function showStatus(message, isError) {
   el.classList.toggle("error", Boolean(isError));
 }
 
+// the form fields the school's policy may fix (chrome.storage.managed, managed_schema.json)
+const FIELDS = ["serverUrl", "sites", "officialAccounts", "policyOfficial", "policyPrivate", "language"];
+let managedSet = [];
+
+async function readManaged() {
+  try {
+    return (await chrome.storage.managed.get(null)) || {};
+  } catch {
+    return {};
+  }
+}
+
+/** Fields the school set are shown with their value, locked, marked "Ingesteld door je school". */
+function showManaged() {
+  for (const key of FIELDS) {
+    const el = $(key);
+    const managed = managedSet.includes(key);
+    el.disabled = managed;
+    const label = document.querySelector(`label[for="${key}"]`);
+    let mark = label.querySelector(".managed");
+    if (managed && !mark) {
+      mark = document.createElement("span");
+      mark.className = "managed";
+      label.append(" ", mark);
+    }
+    if (mark) {
+      mark.hidden = !managed;
+      mark.textContent = t("optManaged");
+    }
+  }
+  $("managedIntro").hidden = !managedSet.length;
+}
+
+async function showAccount() {
+  const { token, auth } = await chrome.storage.local.get(["token", "auth"]);
+  let key = "optSignedOut";
+  if (token && auth && auth.sso) key = "optSignedIn";
+  else if (auth && auth.signedOut) key = "optSignedOutAgain";
+  $("accountStatus").textContent = t(key);
+  $("accountStatus").dataset.state = key;
+}
+
 async function load() {
-  const { settings, token } = await chrome.storage.local.get(["settings", "token"]);
-  const s = DenknaSettings.sanitise(settings);
+  const [{ settings, token }, managed] = await Promise.all([
+    chrome.storage.local.get(["settings", "token"]),
+    readManaged(),
+  ]);
+  managedSet = DenknaSettings.managedKeys(managed);
+  const s = DenknaSettings.sanitise(DenknaSettings.applyManaged(settings, managed));
   await applyLanguage(s.language);
+  showManaged();
+  $("tokenBox").hidden = s.signInRequired;
+  $("tokenManaged").hidden = !s.signInRequired;
+  await showAccount();
   $("serverUrl").value = s.serverUrl;
   $("token").value = typeof token === "string" ? token : "";
   $("sites").value = s.sites.join("\n");
@@ -48,11 +98,13 @@ async function save(event) {
     policyPrivate: $("policyPrivate").value,
     language: $("language").value,
   });
-  await chrome.storage.local.set({ settings, token: $("token").value.trim() });
+  const values = { settings };
+  if (!$("tokenBox").hidden) values.token = $("token").value.trim();
+  await chrome.storage.local.set(values);
   $("serverUrl").value = settings.serverUrl;
   $("sites").value = settings.sites.join("\n");
   await chrome.runtime.sendMessage({ type: "resync" });
-  await applyLanguage(settings.language);
+  await load(); // the school's values stay as the school set them
   showStatus(t("optSaved"), false);
 }
 
@@ -63,4 +115,9 @@ async function testConnection() {
 
 $("form").addEventListener("submit", save);
 $("test").addEventListener("click", testConnection);
+$("signin").addEventListener("click", () => chrome.runtime.sendMessage({ type: "signIn" }));
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === "managed") load();
+  else if (area === "local" && (changes.token || changes.auth)) showAccount();
+});
 load();
