@@ -79,7 +79,7 @@ def main() -> int:
     if deep.mode != "deep":
         print("deep mode unavailable: see the warning above", file=sys.stderr)
         return 1
-    suites = args.suite or default_suites()
+    suites = [p.resolve() for p in args.suite] if args.suite else default_suites()
     fmt = (lambda v: "–" if v is None else f"{v:.3f}")
     head = ["suite", "n", "pesten snel", "pesten diep", "discr. snel", "discr. diep",
             "schoon gemarkeerd snel", "schoon gemarkeerd diep"]
