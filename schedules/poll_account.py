@@ -20,10 +20,10 @@ from sqlalchemy import update
 from schedules import leases
 from server import keys
 from server.keys import ReauthAlert
+from server.platforms.access import build_connector
 from server.platforms.alerts import alert_needs_reauth
-from server.platforms.base import AuthExpired, PlatformError, RateLimited, load_settings
-from server.platforms.credentials import CredentialError, load_token
-from server.platforms.registry import connector_class
+from server.platforms.base import AuthExpired, PlatformError, RateLimited
+from server.platforms.credentials import CredentialError, load_grant
 from server.platforms.store import store_batch
 from server.storage.models import Account, utcnow
 from server.storage.monitoring_models import PollState
@@ -73,16 +73,12 @@ async def poll_account(app: web.Application, account_id: int) -> PollResult:
             account = await s.get(Account, account_id)
             state = await s.get(PollState, account_id)
             assert account is not None and state is not None
-            token = await load_token(s, app[keys.SECRET_KEY], account_id)
+            grant = await load_grant(s, app[keys.SECRET_KEY], account_id)
             cursor = dict(state.cursor or {})
-            account_settings = {**cfg.platforms.get(account.platform, {}),
-                                **(account.settings or {}).get("api", {})}
             await s.execute(update(PollState).where(PollState.account_id == account_id)
                             .values(last_attempt_at=utcnow()))
-        cls = connector_class(account.platform)
-        connector = cls(account_external_id=account.external_id, token=token,
-                        settings=load_settings(account.platform, account_settings),
-                        session=monitor.session(), account_settings=account.settings)
+        # an expiring access token (YouTube) is renewed here, and on a 401 mid-poll
+        connector = await build_connector(app, account, grant)
         for _ in range(cfg.max_rounds_per_poll):
             started = utcnow()
             items, new_cursor = await connector.list_new(cursor)

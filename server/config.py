@@ -121,8 +121,12 @@ class MonitoringSettings(_Section):
     backoff_max_seconds: float = Field(3600.0, gt=0)
     meta_app_secret: str | None = None
     meta_verify_token: str | None = None
-    # per-platform overrides of server/platforms/platforms.toml (e.g. base_url for a proxy)
+    # per-platform overrides of server/platforms/platforms.toml (e.g. base_url for a proxy),
+    # and the installation's OAuth clients (client_id, client_secret, Meta's config_id)
     platforms: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # the address schools reach this server on (https://denkna.school.nl): the platforms send
+    # the browser back to <public_url>/connect/callback; unset: the address the request used
+    public_url: str | None = None
 
 
 def monitoring_settings(server_settings: Any = None,

@@ -77,10 +77,15 @@ class ReauthAlert:
     account_name: str
     reason: str  # short, no token material
 
+    @property
+    def reconnect_path(self) -> str:
+        """The dashboard page that connects this account again."""
+        return f"/dashboard/accounts/{self.account_id}/connect"
+
     def message_nl(self) -> str:
         return (f"Het {self.platform}-account '{self.account_name}' moet opnieuw worden "
-                "gekoppeld: het toegangstoken is verlopen of ingetrokken. Denkna leest de "
-                "reacties pas weer mee als een beheerder een nieuw token instelt.")
+                "gekoppeld: de toegang is verlopen of ingetrokken. Denkna leest de reacties "
+                f"pas weer mee als het account opnieuw gekoppeld is ({self.reconnect_path}).")
 
 
 CommentListener = Callable[[web.Application, list[StoredComment]], Awaitable[None]]

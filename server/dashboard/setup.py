@@ -13,7 +13,7 @@ from aiohttp import web
 
 from server import keys, login_throttle
 from server.config import LoginSettings
-from server.dashboard import pdf, settings, views
+from server.dashboard import connect_page, pdf, settings, views
 from server.passwords import dummy_hash
 
 HERE = Path(__file__).parent
@@ -49,6 +49,7 @@ def setup(app: web.Application) -> None:
     r.add_post("/dashboard/cases/{case_id}/statement", views.case_statement)
     r.add_post("/dashboard/cases/{case_id}/stop-reacting", views.case_stop_reacting)
     r.add_get("/dashboard/accounts", views.accounts_page)
+    connect_page.add_routes(r)  # Account koppelen, and /connect/callback
     settings.add_routes(r)
     r.add_static("/dashboard/static/", HERE / "static", append_version=False)
 

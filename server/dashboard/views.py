@@ -22,6 +22,7 @@ from server.dashboard import banner, pdf_render, sessions
 from server.dashboard import viewmodels as vm
 from server.escalation import cases as case_ops
 from server.escalation.service import ESCALATION, Escalation
+from server.platforms.connect import leadership_may_connect
 from server.school import protocol as school_protocol
 from server.sso import store as sso_store
 from server.sso.setup import LOGIN_CHOICES as SSO_CHOICES
@@ -485,9 +486,14 @@ async def accounts_page(request: web.Request) -> web.Response:
                 health, label = "error", f"{poll.consecutive_failures}× mislukt"
             elif poll is not None and poll.last_success:
                 health, label = "ok", "in orde"
-            rows.append({"name": acc.name, "platform": acc.platform.capitalize(),
+            rows.append({"id": acc.id, "name": acc.name,
+                         "platform": acc.platform.capitalize(),
                          "school": school.name, "health": health, "health_label": label,
                          "last_poll": vm.when(poll.last_success) if poll and poll.last_success
                          else None, "error": (poll.last_error or "")[:160] if poll else ""})
+        can_connect = user.role == "admin" or (
+            user.role == "leadership" and user.school_id is not None
+            and await leadership_may_connect(s, user.school_id))
     return render(request, "accounts.html", {"page": "accounts", "accounts": rows,
-                                             "schools_visible": user.role in ("board", "admin")})
+                                             "schools_visible": user.role in ("board", "admin"),
+                                             "can_connect": can_connect})

@@ -104,9 +104,9 @@ class Alert:
             return [
                 f"Het toegangstoken van {self.account} ({self.school}) is verlopen of "
                 "ingetrokken. Denkna leest de reacties op dit account niet meer mee.",
-                "Stel een nieuw token in; Denkna gaat dan verder waar het gebleven was, "
-                "zonder reacties te missen.",
-                f"Accounts: {self.link}",
+                "Koppel het account opnieuw via de link hieronder; Denkna gaat dan verder "
+                "waar het gebleven was, zonder reacties te missen.",
+                f"Opnieuw koppelen: {self.link}",
             ]
         if self.kind == "test":
             return [

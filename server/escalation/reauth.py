@@ -28,7 +28,7 @@ async def alert_admins(app: web.Application, alert: ReauthAlert, service: Escala
             case_id=None,
             school=school.name if school else "",
             account=f"{alert.account_name} ({alert.platform.capitalize()})",
-            link=f"{service.config.base_url.rstrip('/')}/dashboard/accounts",
+            link=f"{service.config.base_url.rstrip('/')}{alert.reconnect_path}",
         )
         # One transition, one alert: a repeated call in the same hour is the same event.
         stamp = now.strftime("%Y%m%d%H")

@@ -60,5 +60,6 @@ async def test_expired_token_mails_the_admins_once(aiohttp_client: Any, tmp_path
     subject = " ".join(str(make_header(decode_header(mail["Subject"]))).split())
     assert subject == "Denkna – Account OBS De Klimop (Facebook) moet opnieuw worden gekoppeld"
     body = mail.get_payload()
-    assert "https://denkna.klimop.nl/dashboard/accounts" in body
+    # the link goes straight to the page that connects this account again
+    assert f"https://denkna.klimop.nl/dashboard/accounts/{account.id}/connect" in body
     assert "schoolreisje" not in body
