@@ -33,6 +33,11 @@ so that no cache keyed by text could flatter the numbers.
    HTTP, auth, validation, rendering and counting around a check cost on their own, i.e. the
    best ratio any scorer could reach here.
 
+5. Mixed (issue 14): the 128 paced typists on quick and, at the same time, 10 deep checks per
+   second (the post button, the panel, official comments), for 20 s. A deep request answered
+   quick counts as an error. The server runs its default pools: quick scorer processes and
+   one deep scorer process (scoring.deep_workers), so deep never queues behind the typists.
+
 Targets: /check >= 40% of the bare throughput at 16 clients (closed loop); p99 <= 50 ms at
 128 clients (reported for both the closed loop and the paced run); no errors.
 On a 2-core machine the load generator competes with the server: numbers are honest, not ideal.
@@ -74,6 +79,8 @@ PACED_CLIENTS = 128
 PACE_SECONDS = 0.4  # the extension's debounce: see the docstring
 PACED_SECONDS = 8.0  # per endpoint: 128 * 8 / 0.4 = 2,560 requests
 CHECK_TIMEOUT_SECONDS = 3.0  # the extension's timeout
+DEEP_PER_SECOND = 10  # deep checks (post button, panel, official comments) beside the typists
+MIXED_SECONDS = 20.0
 
 
 def load_drafts() -> list[dict[str, object]]:
@@ -199,9 +206,10 @@ def _summary(latencies: list[float], elapsed: float, errors: int) -> dict[str, A
     }
 
 
-async def paced(url: str, token: str, clients: int, pace: float, seconds: float
-                ) -> dict[str, Any]:
-    """Open loop: each client sends at phase + k * pace, without waiting for its answers."""
+async def paced(url: str, token: str, clients: int, pace: float, seconds: float,
+                mode: str = "quick") -> dict[str, Any]:
+    """Open loop: each client sends at phase + k * pace, without waiting for its answers.
+    An answer in another mode than asked (deep answered quick) counts as an error."""
     latencies: list[float] = []
     errors = 0
     headers = {"Authorization": f"Bearer {token}"}
@@ -213,10 +221,13 @@ async def paced(url: str, token: str, clients: int, pace: float, seconds: float
         async def one(scheduled: float) -> None:
             nonlocal errors
             try:
-                async with session.post(url, json=DRAFTS[_next_draft()],
-                                        headers=headers) as resp:
-                    await resp.read()
+                body = {**DRAFTS[_next_draft()], "mode": mode}
+                async with session.post(url, json=body, headers=headers) as resp:
+                    raw = await resp.read()
                     if resp.status != 200:
+                        errors += 1
+                        return
+                    if mode == "deep" and json.loads(raw).get("mode") != "deep":
                         errors += 1
                         return
             except (TimeoutError, aiohttp.ClientError):
@@ -244,6 +255,20 @@ async def paced(url: str, token: str, clients: int, pace: float, seconds: float
         await asyncio.gather(*(client(rng.uniform(0, pace), start) for _ in range(clients)))
         elapsed = time.perf_counter() - start
     return _summary(latencies, elapsed, errors)
+
+
+async def deep_ready(url: str, token: str, seconds: float = 240.0) -> None:
+    """Wait until the server's deep pool answers deep (it loads in the background)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    deadline = time.perf_counter() + seconds
+    async with aiohttp.ClientSession() as session:
+        while time.perf_counter() < deadline:
+            async with session.post(url, json={"text": "hoi", "mode": "deep"},
+                                    headers=headers) as resp:
+                if resp.status == 200 and (await resp.json()).get("mode") == "deep":
+                    return
+            await asyncio.sleep(1.0)
+    raise SystemExit("the deep pool did not get ready: is the encoder artefact there?")
 
 
 async def load(url: str, token: str, clients: int, total: int,
@@ -341,6 +366,21 @@ async def main() -> int:
             paced_results[name] = r
             print(f"{PACED_CLIENTS:>7} {name:>8} {r['n']:>6.0f} {r['rps']:>8.1f} {r['p50']:>8.2f} "
                   f"{r['p99']:>8.2f} {r['errors']:>6.0f}")
+        check_url = f"http://127.0.0.1:{port}/api/v1/check"
+        await deep_ready(check_url, token)
+        print(f"mixed (open loop, {MIXED_SECONDS:.0f} s): {PACED_CLIENTS} typists on quick, "
+              f"one each every {PACE_SECONDS * 1000:.0f} ms, and {DEEP_PER_SECOND} deep checks "
+              f"per second at the same time:")
+        quick_mixed, deep_mixed = await asyncio.gather(
+            paced(check_url, token, PACED_CLIENTS, PACE_SECONDS, MIXED_SECONDS, "quick"),
+            paced(check_url, token, DEEP_PER_SECOND, 1.0, MIXED_SECONDS, "deep"))
+        for name, r in (("quick", quick_mixed), ("deep", deep_mixed)):
+            print(f"{name:>7} {r['n']:>6.0f} {r['rps']:>8.1f} req/s  p50 {r['p50']:>8.2f} ms  "
+                  f"p99 {r['p99']:>8.2f} ms  errors {r['errors']:>4.0f}")
+        print(f"target mixed: quick p99 <= 50 ms: {quick_mixed['p99']:.1f} ms "
+              f"{'OK' if quick_mixed['p99'] <= 50 else 'MISSED'}; deep p99 <= 300 ms: "
+              f"{deep_mixed['p99']:.1f} ms {'OK' if deep_mixed['p99'] <= 300 else 'MISSED'}; "
+              f"errors {quick_mixed['errors'] + deep_mixed['errors']:.0f}")
         print("CPU per request at 16 clients, ms (load generator + server processes):")
         totals: dict[str, float] = {}
         for name in ("bare", "check"):

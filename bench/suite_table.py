@@ -66,6 +66,10 @@ def measure(path: Path, scorer) -> dict[str, float]:
     return out
 
 
+def fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
 def main() -> int:
     from classifiers.pipeline import Scorer
 
@@ -80,7 +84,6 @@ def main() -> int:
         print("deep mode unavailable: see the warning above", file=sys.stderr)
         return 1
     suites = [p.resolve() for p in args.suite] if args.suite else default_suites()
-    fmt = (lambda v: "–" if v is None else f"{v:.3f}")
     head = ["suite", "n", "pesten snel", "pesten diep", "discr. snel", "discr. diep",
             "schoon gemarkeerd snel", "schoon gemarkeerd diep"]
     if args.markdown:

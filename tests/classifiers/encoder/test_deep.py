@@ -73,6 +73,7 @@ def test_training_learns_and_the_saved_judge_predicts_the_same(tiny) -> None:
 def test_artefact_holds_only_what_training_changed(tiny) -> None:
     _, path, _ = tiny
     meta, keep, layers, head = load_encoder_artefact(path)
+    assert keep == list(range(len(keep)))  # the ids the test kept, stored as given
     assert sorted(layers) == [1]  # the top layer of two: the frozen one is not copied
     assert head["weight"].shape[0] == len(OUTPUTS) == len(meta.categories)
 

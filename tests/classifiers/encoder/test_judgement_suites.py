@@ -31,6 +31,11 @@ ACCURACY_FLOORS = [
     (NATURAL / "w02.jsonl", "discrimination", 0.932),  # 0.940 (quick 0.855)
     (NATURAL / "w09.jsonl", "bullying", 0.925),  # 0.932 (quick 0.770)
     (NATURAL / "w09.jsonl", "discrimination", 0.955),  # 0.963 (quick 0.887)
+    # written blind after the model was fixed, scored once (model commit cbca03f)
+    (BLIND / "blind_1.jsonl", "bullying", 0.938),  # 0.947 (quick 0.767)
+    (BLIND / "blind_1.jsonl", "discrimination", 0.952),  # 0.961 (quick 0.867)
+    (BLIND / "blind_2.jsonl", "bullying", 0.930),  # 0.939 (quick 0.769)
+    (BLIND / "blind_2.jsonl", "discrimination", 0.958),  # 0.967 (quick 0.850)
     (ABUSE / "heldout_bullying.jsonl", "bullying", 0.90),  # 0.924 (quick 0.753); the bar
     (FUNCTIONAL / "bullying_5.jsonl", "bullying", 0.84),  # 0.853 (quick 0.760)
     (FUNCTIONAL / "discrimination_9.jsonl", "discrimination", 0.91),  # 0.933 (quick 1.000)
@@ -79,7 +84,8 @@ def test_deep_leaves_everyday_school_posts_alone(path: Path, most: float) -> Non
 
 
 def test_deep_flags_what_no_rule_knows_and_marks_the_sentence_that_carries_it() -> None:
-    text = "Leuk verslag van het kamp. Ik hoop dat je morgen van je fiets valt en niet meer opstaat."
+    text = ("Leuk verslag van het kamp. "
+            "Ik hoop dat je morgen van je fiets valt en niet meer opstaat.")
     assert not Scorer().score(text).flags  # quick: no word of the lexicon
     j = deep().score(text)
     assert j.mode == "deep" and j.to_dict()["mode"] == "deep"
