@@ -49,6 +49,8 @@ class Flag:
     suggestion: str | None = None
     reason_en: str | None = None
     subtypes: list[str] = field(default_factory=list)
+    # what raised it: "rule:<recognizer family>", "model:fasttext" or "model:encoder"
+    raised_by: str = ""
 
     def to_dict(self, locale: str = "nl") -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -62,6 +64,8 @@ class Flag:
         }
         if self.suggestion:
             out["suggestion"] = self.suggestion
+        if self.raised_by:
+            out["raised_by"] = self.raised_by
         if len(self.subtypes) > 1:
             out["subtypes"] = list(self.subtypes)
         return out

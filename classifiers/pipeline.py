@@ -445,6 +445,7 @@ class Scorer:
             suggestion=next((f.suggestion for f in passing if f.suggestion), None),
             reason_en=top.reason_en,
             subtypes=sorted({f.subtype for f in passing}),
+            raised_by="rule:" + top.source.split(":")[0].split(".")[0],
         )
 
     def _model_flag(self, cat: str, score: float, doc: Document | None, model_out) -> Flag:
@@ -472,6 +473,7 @@ class Scorer:
             protocol_ref=info.protocol_ref,
             reason_en=f"The model recognises this text as {info.label_en}.",
             subtypes=[subtype],
+            raised_by="model:fasttext",
         )
 
 

@@ -167,4 +167,5 @@ class EncoderJudge:
             protocol_ref=info.protocol_ref,
             reason_en=message.get("en", "").format(zin=excerpt),
             subtypes=[subtype if subtype != "default" else "encoder"],
+            raised_by="model:encoder",
         )

@@ -2,11 +2,11 @@
 a fixed list. Counted per school, day, category, subtype and what raised the warning (a rule
 or a model); never the text, never who.
 
-The classifiers do not say per flag what raised it, so `raised_by` reads it from the flag the
-way the scorer builds it (pipeline.py): the learned model's and the encoder's flags carry their
-own reason texts; every other flag comes from the rule recognizer of its category (or from the
-school's consent list). The answer of /check carries it per flag, so the extension can send it
-back with a mark.
+Each flag of the scorer says what raised it (`Flag.raised_by`); for a flag without it (an
+older scorer), `raised_by` reads it from the flag the way the scorer builds it (pipeline.py):
+the learned model's and the encoder's flags carry their own reason texts; every other flag
+comes from the rule recognizer of its category (or from the school's consent list). The
+answer of /check carries it per flag, so the extension can send it back with a mark.
 
 Leadership sees per category the share of shown warnings marked wrong, next to what staff did
 after a warning (the nudge outcomes); where that share is high, a softer level is suggested
@@ -79,6 +79,8 @@ def _encoder_reasons() -> tuple[re.Pattern[str], ...]:
 
 def raised_by(flag: dict[str, Any]) -> str:
     """What raised a flag of the scoring contract (see the module's docstring)."""
+    if flag.get("raised_by") in RAISED_BY:  # the scorer says so itself
+        return str(flag["raised_by"])
     reason = str(flag.get("reason") or "")
     if reason in (consent_rules.REASON_NL, consent_rules.REASON_EN):
         return "rule:consent_list"

@@ -105,6 +105,10 @@ def test_encoder_only_flag_marks_the_carrying_sentence_with_a_dutch_reason(tiny)
     marked = text[flag.spans[0].start:flag.spans[0].end]
     assert marked == "Hallo wereld hallo!"
     assert marked in flag.reason and flag.protocol_ref
+    assert flag.raised_by == "model:encoder" and flag.to_dict()["raised_by"] == "model:encoder"
+    rule_flag = next(f for f in Scorer(model_path=None).score("jij bent een vieze loser").flags
+                     if f.category == "bullying")
+    assert rule_flag.raised_by == "rule:abuse"
     assert [text[s.start:s.end] for s in sentences(text)] == [
         "De school is een school.", "Hallo wereld hallo!"]
 
