@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "eval": "evaluate",
     "train": "train",
     "admin": "admin",
+    "accounts": "accounts",
 }
 
 

@@ -291,3 +291,15 @@ async def test_reconnecting_with_another_channel_changes_nothing(site: Site) -> 
     assert [a.external_id for a in await site.accounts()] == [first.id]
     async with site.app[keys.DB].session() as s:
         assert (await s.get(AccountCredential, account.id)).token_encrypted == before
+
+
+def test_every_permission_is_documented() -> None:
+    """docs/platforms.md names each permission the connect screen asks for (that screen is
+    checked in tests/browser/test_connect_accounts.py)."""
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "platforms.md").read_text()
+    for platform, permissions in PERMISSIONS.items():
+        for p in permissions:
+            assert f"`{p.name}`" in doc, (platform, p.name)
+    for must in ("App Review", "bedrijfsverificatie", "subscribed_apps", "Quotum",
+                 "OAuth-client-ID", "beperkt", "/connect/callback"):
+        assert must in doc, must
