@@ -69,7 +69,9 @@ def make_settings(tmp_path: Path, db_url: str | None = None) -> Settings:
     return Settings.model_validate({
         "database": {"url": db_url or f"sqlite+aiosqlite:///{tmp_path / 'denkna.sqlite3'}"},
         "server": {"secret_key": secrets.token_urlsafe(32), "var_dir": str(tmp_path / "var")},
-        "scoring": {"workers": 0},
+        # deep off: these tests are about polling, and must not depend on (or wait for) an
+        # encoder artefact that happens to be in the checkout
+        "scoring": {"workers": 0, "deep": False},
     })
 
 

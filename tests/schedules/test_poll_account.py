@@ -3,14 +3,16 @@ expired tokens, edits, deletions, roles, auto-hide."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from schedules.poll_account import Outcome, poll_account
 from server import keys
-from server.storage.models import Account, AuditLog, Comment
+from server.storage.models import Account, AuditLog, Comment, utcnow
 from server.storage.monitoring_models import PollState
-from tests.schedules.conftest import Monitored
+from tests.schedules.conftest import Monitored, fast_monitoring
 
 PLATFORMS = ["facebook", "instagram", "youtube", "mastodon"]
 
@@ -185,10 +187,19 @@ async def test_auto_hide_is_off_by_default_and_reversible(monitored: Monitored) 
 
 async def test_near_the_usage_budget_the_next_poll_waits(monitored: Monitored) -> None:
     m = monitored
+    # real backoff settings: the test settings' 0.2 s cap made the pause shorter than a slow
+    # machine takes between two polls (this test failed now and then)
+    m.app[keys.MONITOR].settings = fast_monitoring(backoff_base_seconds=30,
+                                                   backoff_max_seconds=3600)
     account_id, fake = await m.add_account("facebook")
     m.world.add_comment(m.world.add_post(fake.id, "Nieuws").id, "hoi")
     m.world.usage_pct = 95
     assert (await poll_account(m.app, account_id)).outcome == Outcome.OK
+    async with m.app[keys.DB].session() as s:
+        paused_until = (await s.get(PollState, account_id)).next_attempt_at
+    # 95% is 3 steps of 5% past 80%: 2**3 times the base wait, at least 240 s
+    assert paused_until is not None
+    assert paused_until - utcnow() > timedelta(seconds=230)
     assert (await poll_account(m.app, account_id)).outcome == Outcome.WAITING
     requests = m.world.requests[fake.id]
     assert (await poll_account(m.app, account_id)).outcome == Outcome.WAITING

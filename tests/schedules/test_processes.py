@@ -54,7 +54,8 @@ async def test_sigkill_mid_poll_and_restart_store_everything_once(tmp_path: Path
         async def some_stored() -> bool:
             return await count(db) > 0
 
-        await wait_for(some_stored, 90, "the first worker to store comments")
+        await wait_for(some_stored, 90, "the first worker to store comments",
+                       [(worker, tmp_path / "worker1.log")])
         assert await count(db) < total, "killed mid-poll, not after it was done"
         kill(worker)
         at_kill = await count(db)
@@ -73,7 +74,8 @@ async def test_sigkill_mid_poll_and_restart_store_everything_once(tmp_path: Path
         async def all_stored() -> bool:
             return await count(db) >= total
 
-        await wait_for(all_stored, 120, f"all {total} comments (had {at_kill} at the kill)")
+        await wait_for(all_stored, 120, f"all {total} comments (had {at_kill} at the kill)",
+                       [(worker, tmp_path / "worker2.log")])
         await asyncio.sleep(1.0)  # a few more polls: nothing may be stored twice
         ids = await stored(db)
         assert len(ids) == len(set(ids)) == total
@@ -112,8 +114,9 @@ async def test_two_instances_on_postgres_never_poll_one_account_at_once(tmp_path
         async def started() -> bool:
             return await count(db) > 0
 
-        await wait_for(started, 90, "the workers to start polling")
         logs = [tmp_path / f"worker{n}.log" for n in (1, 2)]
+        await wait_for(started, 90, "the workers to start polling",
+                       list(zip(workers, logs, strict=True)))
 
         async def both_up() -> bool:  # on a busy machine one may start long after the other
             return all(STARTED in log.read_text(errors="replace") for log in logs)

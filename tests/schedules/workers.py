@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -29,6 +29,9 @@ def worker_env(db_url: str, secret: str, var_dir: Path, **monitoring: object) ->
     env = {k: v for k, v in os.environ.items() if not k.startswith("DENKNA_")}
     env.update({"DENKNA_DATABASE_URL": db_url, "DENKNA_SERVER_SECRET_KEY": secret,
                 "DENKNA_SERVER_VAR_DIR": str(var_dir), "DENKNA_SCORING_WORKERS": "0",
+                # no deep scorer process: with an encoder artefact in the checkout each worker
+                # loaded a ~0.8 GB judge and stored nothing for minutes on a busy machine
+                "DENKNA_SCORING_DEEP": "false",
                 "PYTHONPATH": str(ROOT)})
     values = {"enabled": "true", "poll_interval_seconds": 0.3, "jitter_seconds": 0.1,
               "sync_interval_seconds": 0.5, "lease_seconds": 3, "backoff_base_seconds": 0.1,
@@ -88,10 +91,27 @@ async def count(db: Database) -> int:
         return (await s.execute(select(func.count()).select_from(Comment))).scalar_one()
 
 
-async def wait_for(check: Callable[[], Awaitable[bool]], timeout: float, what: str) -> None:
+async def wait_for(check: Callable[[], Awaitable[bool]], timeout: float, what: str,
+                   workers: Sequence[tuple[subprocess.Popen[bytes], Path]] = ()) -> None:
+    """Wait until `check()`; fail at once when a worker process died, and say what the
+    workers logged when it fails."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if await check():
             return
+        dead = [(p, log) for p, log in workers if p.poll() is not None]
+        if dead:
+            raise AssertionError(f"a worker exited ({dead[0][0].returncode}) while waiting for "
+                                 f"{what}:\n{_tails(dead)}")
         await asyncio.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}\n"
+                         f"{_tails(workers)}")
+
+
+def _tails(workers: Sequence[tuple[subprocess.Popen[bytes], Path]], lines: int = 15) -> str:
+    out = []
+    for _proc, log in workers:
+        text = log.read_text(errors="replace") if log.exists() else ""
+        kept = [ln for ln in text.splitlines() if "maximum number of running instances" not in ln]
+        out.append(f"--- {log.name}:\n" + "\n".join(kept[-lines:]))
+    return "\n".join(out)
