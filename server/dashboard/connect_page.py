@@ -37,6 +37,7 @@ PICK_COOKIE = "denkna_connect_pick"
 CONNECT_CSP = ("default-src 'none'; style-src 'self'; form-action 'self'; "
                "frame-ancestors 'none'; base-uri 'none'")
 MAX_ID = 2**31 - 1
+CONNECT_ERROR = web.RequestKey("denkna_connect_error", str)
 INTRO = {
     "facebook": "Denkna leest de reacties onder de berichten van de Facebook-pagina van de "
                 "school. U logt in bij Facebook en kiest daar de pagina.",
@@ -152,7 +153,7 @@ async def _screen(request: web.Request, user: User, school_id: int,
         "page": "accounts", "cards": cards, "school_id": school_id, "schools": schools,
         "account": account, "is_admin": user.role == "admin", "leadership": leadership,
         "connect_flash": flash.get(request.query.get("m", "")),
-        "error": request.get("connect_error")})
+        "error": request.get(CONNECT_ERROR)})
 
 
 async def set_leadership(request: web.Request) -> web.Response:
@@ -228,7 +229,7 @@ async def start_mastodon(request: web.Request) -> web.Response:
                                             "Denkna", str(request.url.origin()))
         url = connect.authorize_url(flow, _settings(request, "mastodon"), None)
     except connect.ConnectError as exc:
-        request["connect_error"] = exc.message
+        request[CONNECT_ERROR] = exc.message
         user = user_of(request)
         async with esc(request).db.session() as s:
             account = await s.get(Account, flow.account_id) if flow.account_id else None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-# The leadership dashboard is HTML for browsers (session login), not part of the JSON API.
-NOT_API_PREFIXES = ("/dashboard", "/demo")
+# The leadership dashboard is HTML for browsers (session login), not part of the JSON API;
+# so are the pages a platform sends the browser back to when an account is connected.
+NOT_API_PREFIXES = ("/dashboard", "/demo", "/connect/")
 
 
 def _app_routes(app: Any) -> set[tuple[str, str]]:
