@@ -2,9 +2,9 @@
 
 `EncoderJudge.load(path)` checks the pinned base model (sha256), rebuilds the pruned network
 from it, puts the artefact's fine-tuned layers and head on top and quantizes the linear
-layers to int8 (dynamic, CPU). `predict` gives calibrated probabilities per output;
-`flag` builds the Flag for a category that only the encoder raised, marking the sentence
-that carries it.
+layers to int8 (dynamic, one scale per output channel, CPU). `predict` gives calibrated
+probabilities per output; `flag` builds the Flag for a category that only the encoder raised,
+marking the sentence that carries it.
 """
 
 from __future__ import annotations
@@ -93,8 +93,12 @@ class EncoderJudge:
         head.load_state_dict(head_state)
         network.eval()
         head.eval()
-        network = torch.ao.quantization.quantize_dynamic(network, {torch.nn.Linear},
-                                                         dtype=torch.qint8)
+        # int8 with a scale per output channel: as fast as one scale per matrix here, and
+        # nearer fp32 (natural dev, bullying/discrimination: fp32 0.945/0.968, per channel
+        # 0.955/0.963, per matrix 0.943/0.940); fp32 itself misses the speed target (3.5x XLM-R)
+        network = torch.ao.quantization.quantize_dynamic(
+            network, {torch.nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig},
+            dtype=torch.qint8)
         return cls(meta, tokenizer, network, head, Stacker.from_dict(meta.stacker))
 
     # ----- inference ------------------------------------------------------------------------
