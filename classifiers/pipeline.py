@@ -18,7 +18,9 @@ with "guard:" (e.g. "guard:counter_speech"), or a finding with `source` ending i
 Guards never become flags; they only damp the learned score of their category.
 The abuse analysis (classifiers/abuse) also yields guards: when its lexicon tags a stance
 word in the text (counter-speech, reported speech, health talk, an object, a negation) and
-its rules found no bullying/discrimination, those two categories are guarded.
+no recognizer's rule found bullying/discrimination, those two categories are guarded. Every
+abuse guard (this stance guard, the benign group mention, denial, intensifier) is built in
+classifiers/abuse/rules/guards.py; GUARD_FACTOR below is the one place where a guard acts.
 
 Modes: `quick` is the above. `deep` adds the fine-tuned encoder (classifiers/encoder) for
 the categories it judges (bullying, discrimination): per category a small stacker, fitted on
@@ -59,10 +61,9 @@ MAX_TEXT_CHARS = 100_000
 PIPELINE_VERSION = "denkna-rules-0.1"
 RULES_NAME = "denkna-rules"
 GUARD_PREFIX = "guard:"
+# the learned score of a guarded category is multiplied by this in Scorer.combine (the
+# categories the deep encoder judges get their guards as stacker features instead)
 GUARD_FACTOR = 0.3
-STANCE_TAGS = frozenset(
-    {"counter", "report", "health", "healthverb", "object", "stance", "neg", "helpline"})
-GUARDED_BY_STANCE = ("bullying", "discrimination")
 MAX_MODEL_SPANS = 3
 # Categories whose flags must rest on something a recognizer found in the text: personal
 # data is a concrete name, number or record, a protocol rule is a specific rule with its
@@ -516,24 +517,14 @@ def rescale(p: float, operating: float, threshold: float) -> float:
 
 
 def _stance_guards(doc: Document, findings: list[Finding]) -> list[Finding]:
-    """Guards from the abuse analysis: stance words present, no abuse rule fired."""
+    """The abuse analysis' stance guard (classifiers/abuse/rules/guards.py) for the
+    categories that no recognizer's rule flagged."""
     flagged = {f.category for f in findings if not is_guard(f) and f.score > 0}
-    open_cats = [c for c in GUARDED_BY_STANCE if c not in flagged]
-    if not open_cats:
-        return []
     try:
         from classifiers.abuse.engine import default_engine
     except ImportError:
         return []
-    analysis = default_engine().analysis(doc)
-    stance = [t for t in analysis.tagged if not t.tags.isdisjoint(STANCE_TAGS)]
-    if not stance:
-        return []
-    spans = [Span(t.start, t.end) for t in stance]
-    return [
-        Finding(cat, GUARD_PREFIX + "stance", 0.0, Severity.LOW, spans, "", "", source="stance")
-        for cat in open_cats
-    ]
+    return default_engine().stance_guards(doc, flagged)
 
 
 def _top_token_spans(doc: Document, contrib: list[float]) -> list[Span]:

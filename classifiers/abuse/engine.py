@@ -12,6 +12,7 @@ from classifiers.abuse.analysis import Analysis, analyse
 from classifiers.abuse.lexicon import LEXICON_DIR, Lexicon
 from classifiers.abuse.phrases import PhraseIndex, load_phrases
 from classifiers.abuse.rules import Hit, Stance, Targets, build, guards
+from classifiers.abuse.rules.guards import stance_guards
 from classifiers.categories import Severity
 from classifiers.document import Document
 from classifiers.judgement import Finding, Span
@@ -88,6 +89,9 @@ class AbuseEngine:
             )
         return out
 
+    def stance_guards(self, doc: Document, flagged: set[str]) -> list[Finding]:
+        """The stance guard for the categories no rule flagged (rules/guards.py)."""
+        return stance_guards(self.analysis(doc), flagged)
 
 
 @cache

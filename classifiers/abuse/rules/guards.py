@@ -1,6 +1,7 @@
 """The stance guards, in one place: when the rules found no abuse of a category, a guard
 (a finding with score 0) tells the scorer to damp the learned model's score for it
-(classifiers/pipeline.py multiplies it by GUARD_FACTOR, the same for every guard).
+(classifiers/pipeline.py multiplies it by GUARD_FACTOR, the same for every guard). Their
+kinds of words are data: rules.yaml, section guards.
 
 The benign group mention lives here whole: a text that only mentions a group (no loaded
 word: rules.yaml guards.loaded; no cautionary word: words.yaml caution; and a sign of a
@@ -148,3 +149,24 @@ def _guard(category: str, subtype: str, toks: list[Tok], source: str) -> list[Fi
         return []
     spans = sorted({Span(t.start, t.end) for t in toks})
     return [Finding(category, subtype, 0.0, Severity.LOW, spans, "", "", source=f"{source}:guard")]
+
+
+# lexicon kinds of a stance word: a quote, counter-speech, health talk, an object, a negation
+STANCE = frozenset(config().section("guards")["stance"])
+
+
+def stance_guards(an: Analysis, flagged: set[str]) -> list[Finding]:
+    """The stance guard (source "stance"), added by the scorer when a learned model scores:
+    stance words in the text guard each of bullying and discrimination that no recognizer's
+    rule flagged (`flagged`: the categories with a rule finding above 0)."""
+    open_cats = [c for c in GUARDED if c not in flagged]
+    if not open_cats:
+        return []
+    stance = [t for t in an.tagged if not t.tags.isdisjoint(STANCE)]
+    if not stance:
+        return []
+    spans = [Span(t.start, t.end) for t in stance]
+    return [
+        Finding(cat, "guard:stance", 0.0, Severity.LOW, spans, "", "", source="stance")
+        for cat in open_cats
+    ]
