@@ -107,3 +107,9 @@ COMMENT_LISTENERS = web.AppKey("comment_listeners", list[CommentListener])
 REAUTH_HOOKS = web.AppKey("reauth_hooks", list[ReauthHook])
 RETENTION_KEEP_THREADS = web.AppKey("retention_keep_threads", list[KeepThreads])
 REPLY_POSTER = web.AppKey("reply_poster", ReplyPoster)
+# The dashboard's login page and server/sso meet here, so neither imports the other: the
+# schools' "Inloggen met je schoolaccount" choices (set per request by server/sso), and whether
+# a user may log in with a password (registered by server/sso; absent: always).
+SSO_LOGIN_CHOICES = web.RequestKey("denkna_sso_login_choices", list[dict[str, str]])
+PasswordLoginPolicy = Callable[[Any, Any], Awaitable[bool]]  # (db session, user) -> allowed
+PASSWORD_LOGIN_ALLOWED = web.AppKey("password_login_allowed", PasswordLoginPolicy)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from server.api import admin, cases, check, monitoring, system
+from server.api import admin, cases, check, feedback, monitoring, system
 
 
 def setup(app: web.Application) -> None:
-    for module in (system, check, monitoring, cases, admin):
+    for module in (system, check, feedback, monitoring, cases, admin):
         module.setup(app)

@@ -24,8 +24,6 @@ from server.escalation import cases as case_ops
 from server.escalation.service import ESCALATION, Escalation
 from server.platforms.connect import leadership_may_connect
 from server.school import protocol as school_protocol
-from server.sso import store as sso_store
-from server.sso.setup import LOGIN_CHOICES as SSO_CHOICES
 from server.storage.escalation_models import Case, CaseEvent, ThreadHeat
 from server.storage.models import Account, Comment, School, Thread, User
 from server.storage.monitoring_models import PollState
@@ -90,9 +88,9 @@ async def login_form(request: web.Request) -> web.Response:
 def _login_page(request: web.Request, error: str | None = None, email: str = "",
                 status: int = 200, nxt: str | None = None) -> web.Response:
     token = secrets.token_urlsafe(24)
+    choices = request.get(keys.SSO_LOGIN_CHOICES, [])
     resp = render(request, "login.html", {"csrf": token, "error": error, "email": email,
-                                          "next": nxt or "",
-                                          "sso_choices": request.get(SSO_CHOICES, [])}, status)
+                                          "next": nxt or "", "sso_choices": choices}, status)
     sessions.set_cookie(resp, sessions.LOGIN_CSRF_COOKIE, token,
                         secure=esc(request).config.secure_cookies or request.secure, max_age=3600)
     return resp
@@ -116,8 +114,11 @@ async def login_submit(request: web.Request) -> web.Response:
         if exc.retry_after:
             resp.headers["Retry-After"] = str(exc.retry_after)
         return resp
-    async with esc(request).db.session() as s:
-        password_ok = await sso_store.password_login_allowed(s, user)
+    password_ok = True
+    policy = request.app.get(keys.PASSWORD_LOGIN_ALLOWED)
+    if policy is not None:
+        async with esc(request).db.session() as s:
+            password_ok = await policy(s, user)
     if not password_ok:  # the school signs in with its accounts only (server/sso/)
         return _login_page(request, "Je school logt in met het schoolaccount. Gebruik de knop "
                            "'Inloggen met je schoolaccount'.", email, status=403, nxt=nxt)

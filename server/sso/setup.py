@@ -20,7 +20,7 @@ from server.sso.oidc import OidcClient
 
 DASHBOARD_TEMPLATES = Path(__file__).resolve().parents[1] / "dashboard" / "templates"
 # the dashboard's login page shows these (server/dashboard/templates/login.html)
-LOGIN_CHOICES = web.RequestKey("denkna_sso_login_choices", list[dict[str, str]])
+LOGIN_CHOICES = keys.SSO_LOGIN_CHOICES
 
 TOKEN_ANSWER = {"type": "object", "properties": {
     "token": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"},
@@ -28,6 +28,7 @@ TOKEN_ANSWER = {"type": "object", "properties": {
 
 
 def setup(app: web.Application) -> None:
+    app[keys.PASSWORD_LOGIN_ALLOWED] = store.password_login_allowed
     settings = app[keys.SETTINGS].sso if keys.SETTINGS in app else SsoSettings()
     sso = routes.Sso(
         db=app[keys.DB], secret_key=app[keys.SECRET_KEY], settings=settings,
