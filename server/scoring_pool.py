@@ -168,7 +168,11 @@ def _frame(obj: object) -> bytes:
 def _worker_main(sock: socket.socket, log_level: int = logging.WARNING,
                  factory: ScorerFactory = ScorerSpec()) -> None:
     """Serve jobs `(op, args)` from the socket until the server closes it (or dies)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server: it stops us
+    # Ctrl-C in a terminal and SIGTERM from systemd or `timeout` reach the whole process
+    # group; they are for the server, which then closes our socket and we exit. Dying on them
+    # ourselves made the server restart us while it shut down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # The server's log level, on stderr. Configured before the lexicons load: deduce calls
     # logging.basicConfig(stdout, DEBUG) on import, which would otherwise win here.
     logging.basicConfig(level=log_level, stream=sys.stderr,
@@ -311,13 +315,13 @@ class _ProcessWorker:
         proc = self.process
         if proc is None:
             return
+        self.process = None  # ours to reap: a concurrent stop (close during a restart) skips it
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, proc.join, timeout)
         if proc.is_alive():
             proc.kill()
             await loop.run_in_executor(None, proc.join, 5.0)
         proc.close()
-        self.process = None
 
 
 class _ThreadWorker:
@@ -456,7 +460,8 @@ class ScorerPool:
                 await asyncio.sleep(0.5 * (attempt + 1))
                 continue
             if self._closing:
-                await worker.stop(1.0)
+                with contextlib.suppress(Exception):
+                    await worker.stop(1.0)
                 return
             self._watch(worker)
             self._release(worker)
