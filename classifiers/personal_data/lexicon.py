@@ -43,6 +43,8 @@ class Lexicon:
     relatives: frozenset[str]
     pronouns: frozenset[str]
     self_words: frozenset[str]
+    own_possessives: frozenset[str]
+    own_family: frozenset[str]
     generic_mailboxes: frozenset[str]
     class_re: re.Pattern[str]
     health_re: re.Pattern[str]
@@ -180,6 +182,8 @@ def load_lexicon() -> Lexicon:
         relatives=frozenset(lex["relatives"]),
         pronouns=frozenset(lex["pronouns"]),
         self_words=frozenset(lex["self_words"]),
+        own_possessives=frozenset(lex["own_possessives"]),
+        own_family=frozenset(lex["own_family"]),
         generic_mailboxes=frozenset(lex["generic_mailboxes"]),
         street_suffixes=street_suffixes,
         messages=messages,

@@ -22,6 +22,7 @@ replaced by placeholders (redact.py).
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 
@@ -115,6 +116,13 @@ class PersonalDataRecognizer(Recognizer):
 
         used_names: set[Hit] = set()
         for hit in sensitive:
+            if self._own_family(low, hit):
+                # "mijn zoon heeft autisme": the writer tells of their own family; a guard, so
+                # the learned model does not flag it either (pipeline.py)
+                findings.append(Finding(CATEGORY, "guard:own_family", 0.0, Severity.LOW,
+                                        [Span(hit.start, hit.end)], "", "",
+                                        source=f"{self.name}:guard"))
+                continue
             anchored = self._anchor(low, hit, names, classes)
             if anchored is None:
                 continue
@@ -226,6 +234,7 @@ class PersonalDataRecognizer(Recognizer):
         s_start, s_end = _sentence_bounds(text, hit.start)
         in_sentence = [n for n in names if s_start <= n.start < s_end]
         has_class = _any_between(classes, s_start, s_end)
+        before = [w.lower() for w in _WORDS.findall(text[s_start : hit.start])]
         if hit.kind == "school_record":
             # A pupil's file; a staff member's discipline is a protocol matter (confidential).
             in_sentence = [n for n in in_sentence if n.kind == "name"]
@@ -244,7 +253,6 @@ class PersonalDataRecognizer(Recognizer):
             # "[naam] uit 2B is ziek": the person was already replaced by a placeholder
             # (our own one-click rewrite); what is left identifies nobody.
             return None
-        before = [w.lower() for w in _WORDS.findall(text[s_start : hit.start])]
         if any(w in lex.self_words for w in before[-3:]) and not has_class:
             return None
         pronoun = any(w in lex.pronouns for w in before[-3:])
@@ -256,6 +264,16 @@ class PersonalDataRecognizer(Recognizer):
             # "mijn oma heeft kanker": health data, but nobody a reader can identify.
             return 0.45, Severity.LOW, []
         return None
+
+    def _own_family(self, text: str, hit: Hit) -> bool:
+        """ "mijn dochter heeft ADHD", "m'n zoontje is ziek": the writer's own family right
+        before the health or school record; a teacher named in the same sentence ("... en
+        juf Marloes helpt hem goed") is not whom it is about."""
+        lex = self.lex
+        s_start, _ = _sentence_bounds(text, hit.start)
+        words = [w.lower() for w in _WORDS.findall(text[s_start : hit.start])][-4:]
+        return any(a in lex.own_possessives and b in lex.own_family
+                   for a, b in itertools.pairwise(words))
 
     def _redacted_subject(self, text: str, start: int, end: int) -> bool:
         return any(p in text[start:end] for p in self._name_placeholders)

@@ -9,8 +9,9 @@
 - quoting_colleague: "zoals juf Anja zei", "mijn collega zei in de personeelskamer" (004).
 - private_contact: staff inviting pupils to a private channel (001 A.6, 000 D.1).
 - heated_discussion: arguing back at an angry message in context.reply_to (004, 003 B.4).
-Texts written by a pupil or another adult (context.author_role child/adult) are not
-judged by these staff rules.
+Texts written by a pupil or another adult (context.author_role child/adult), or by a
+commenter the school does not know (unknown: a member of the public under an official post),
+are not judged by these staff rules. A text without an author role is a staff draft.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from classifiers.recognizer import Recognizer, register
 from classifiers.staff_protocol.rules import Rule, load_rules, lower_same_length
 
 CATEGORY = "protocol"
-_NOT_STAFF = {"child", "adult"}
+_NOT_STAFF = {"child", "adult", "unknown"}
 _CAPS_WORD = re.compile(r"\b[A-Z]{4,}\b")
 
 
@@ -50,7 +51,7 @@ class StaffProtocolRecognizer(Recognizer):
 
     def analyze(self, doc: Document) -> list[Finding]:
         ctx = doc.context
-        if (ctx.author_role or "unknown") in _NOT_STAFF:
+        if ctx.author_role in _NOT_STAFF:
             return []
         text = doc.text
         low = lower_same_length(text)

@@ -22,7 +22,7 @@ from classifiers.abuse.rules.group_stance import (
     procedure_described,
     thing_described,
 )
-from classifiers.abuse.rules.stance import denied_after, intensifies, is_question
+from classifiers.abuse.rules.stance import banter, denied_after, intensifies, is_question
 from classifiers.abuse.rules.targets import self_identified
 from classifiers.abuse.words import W
 from classifiers.categories import Severity
@@ -128,7 +128,8 @@ def guards(an: Analysis, hits: list[Hit], category: str, source: str) -> list[Fi
     - benign group mention (discrimination, no discrimination hit at all): "Christenen
       vieren Pasen" (`benign_group_mention`);
     - denial (no hit of the category at the flag line): "Jij een loser? Nee joh.";
-    - intensifier (idem): "Je bent gestoord goed op die gitaar"."""
+    - intensifier (idem): "Je bent gestoord goed op die gitaar";
+    - banter (bullying, idem): "jij gekkie 😂 tot morgen"."""
     out: list[Finding] = []
     if category == "discrimination" and not any(h.category == category for h in hits):
         toks = benign_group_mention(an) if an.toks else []
@@ -140,6 +141,9 @@ def guards(an: Analysis, hits: list[Hit], category: str, source: str) -> list[Fi
         out.extend(_guard(category, "guard:denied", denied, source))
         praise = [t for t in an.tagged if t.has("negadj") and intensifies(an, t)]
         out.extend(_guard(category, "guard:intensifier", praise, source))
+        if category == "bullying":
+            teasing = [t for t in an.toks if banter(an, t)]
+            out.extend(_guard(category, "guard:banter", teasing, source))
     return out
 
 

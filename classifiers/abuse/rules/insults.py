@@ -10,6 +10,7 @@ from classifiers.abuse.analysis import Analysis, Tok
 from classifiers.abuse.rules.base import HITS, Hit
 from classifiers.abuse.rules.stance import (
     Stance,
+    banter,
     denied_after,
     denied_in_sentence,
     intensifies,
@@ -51,6 +52,8 @@ class InsultRule:
                 continue
             if t.lemma == "gek" and t.index and an.toks[t.index - 1].lemma in _GOING_MAD:
                 continue  # "ik word gek van die printer"
+            if banter(an, t):
+                continue  # "jij malloot 😂": teasing between friends
             aim = targets.aimed(t)
             if aim is None and told_to_stop(an, t):
                 aim = "exclaim"  # "doe niet zo mongool": said to the reader
@@ -194,6 +197,8 @@ class AttributeRule:
             nxt = toks[t.index + 1].lemma if t.index + 1 < len(toks) else ""
             if intensifies(an, t):
                 continue  # "je bent gestoord goed", "ziek mooi": the word only intensifies
+            if banter(an, t):
+                continue  # "jullie zijn echt gestoord met die dansjes 😂"
             if t.lemma == "ziek" and nxt != "in":
                 continue  # "Jasmijn is weer ziek" is about health ("ziek in je hoofd" is not)
             subtype = "humiliation" if t.has("body") else "insult"
@@ -233,6 +238,8 @@ class LaughterRule:
                 continue
             if denied_in_sentence(an, cue):
                 continue
+            if any(banter(an, t) for t in sentence):
+                continue  # "haha jij gekkie, je stond in de verkeerde rij": friends teasing
             # (who it is aimed at is looked up only for a sentence with a cue: most have none)
             lo = an.sentences[s - 1][0] if s else start  # "zag je Sem zwemmen? net een ..."
             aimed = [

@@ -208,6 +208,22 @@ def intensifies(an: Analysis, tok: Tok) -> bool:
             and not nxt.has("gnoun", "group", "person", "npgroup", "you"))
 
 
+BANTER_TERMS = W.set("banter_terms")
+BANTER_MARKERS = W.set("banter_markers")
+
+
+def banter(an: Analysis, tok: Tok) -> bool:
+    """"jij gekkie 😂 tot morgen": a mild name friends call each other, with laughter or a
+    heart in its own or a neighbouring sentence, teases and puts no one down (POLICY.md:
+    warm banter is not flagged). Harsher words stay insults whatever the emoji."""
+    if tok.lemma not in BANTER_TERMS:
+        return False
+    return any(
+        abs(t.sentence - tok.sentence) <= 1 and (t.has("laugh") or t.lemma in BANTER_MARKERS)
+        for t in an.toks
+    )
+
+
 # a negation plus a verb of saying or thinking denies what follows ("ik zou nooit zeggen dat
 # je dik bent", "het is niet waar dat Noor een slet is", "niemand vindt jou dom")
 DENIAL_VERBS = W.set("denial_verbs")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from classifiers.pipeline import Scorer
+
 
 def test_kankerlijer_at_the_reader_is_flagged_on_the_word(judge) -> None:
     text = "jij bent echt een kankerlijer"
@@ -134,3 +136,26 @@ def test_threat_gets_its_own_protocol_and_high_severity(judge) -> None:
 def test_english_reason_is_available(judge) -> None:
     judgement = judge("jij bent echt een kankerlijer")
     assert "bullying" in judgement.to_dict("en")["flags"][0]["reason"]
+
+
+@pytest.mark.parametrize("text", [
+    "jij gekkie 😂 tot morgen",
+    "jij malloot 😂",
+    "jullie zijn echt gestoord met die dansjes 😂😂",
+    "haha jij zot, je stond in de verkeerde rij bij de klassenfoto",
+])
+def test_warm_banter_with_laughter_is_not_bullying(judge, text) -> None:
+    # POLICY.md: warm banter between friends where no one is put down is not flagged, by the
+    # rules nor by the learned model (the banter guard damps it)
+    assert "bullying" not in judge.categories(text)
+    assert "bullying" not in {f.category for f in Scorer(mode="quick").score(text).flags}
+
+
+@pytest.mark.parametrize("text", [
+    "jij malloot, ik sla je op je bek 😂",
+    "jij bent echt een vieze hoer 😂",
+    "jij malloot",
+    "jij bent gestoord, niemand wil jou erbij",
+])
+def test_laughter_does_not_excuse_harsher_words_or_threats(judge, text) -> None:
+    assert "bullying" in judge.categories(text)

@@ -67,8 +67,24 @@ def test_health_without_a_person_is_not_personal_data(analyze):
 
 def test_health_of_an_unnamed_relative_stays_below_the_threshold(analyze):
     findings = analyze("Mijn oma heeft kanker, dus ik ben er even niet.")
+    assert [f.subtype for f in findings] == ["guard:own_family"]  # the writer's own family
+    assert flagged(findings) == {}
+    findings = analyze("Haar oma heeft kanker, dus ze is er even niet.")
     assert [f.subtype for f in findings] == ["health"]
     assert flagged(findings) == {}
+
+
+def test_a_parent_telling_of_their_own_child_is_not_flagged_and_a_pupil_is():
+    from classifiers.pipeline import Scorer
+
+    quick = Scorer(mode="quick")
+    for text in ["Mijn zoon heeft autisme en de begeleiding van juf Marloes is fantastisch.",
+                 "Mijn dochter heeft ADHD en zit sinds dit jaar in groep 5.",
+                 "Mijn zoon heeft ADHD en bloeit op sinds hij bij meester Kevin zit."]:
+        assert not [f for f in quick.score(text).flags if f.category == "personal_data"], text
+    for text in ["Mijn leerling Daan heeft ADHD.", "Daan uit groep 5 heeft ADHD.",
+                 "Emma uit groep 5 heeft kanker, en mijn zoon is er verdrietig van."]:
+        assert [f for f in quick.score(text).flags if f.category == "personal_data"], text
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,10 @@ def test_confidential_school_information_is_flagged(analyze, text):
     [
         "Morgen is er een teamvergadering, de kinderen zijn vrij.",
         "Sanne heeft een nieuwe fiets, zeg het niet verder!",
+        "Kunt u de ouderbijdrage niet betalen? Neem dan vertrouwelijk contact op met de "
+        "administratie.",
+        "Uw melding bij de vertrouwenspersoon wordt vertrouwelijk behandeld.",
+        "Ik vraag me af uit welk budget die tenues komen, gewoon een vraag over de begroting.",
     ],
 )
 def test_announcing_a_meeting_or_a_small_secret_is_not_confidential(analyze, text):
@@ -94,3 +98,11 @@ def test_tone_markers_alone_need_an_angry_message_to_count(analyze):
 
 def test_mentioning_what_a_teacher_says_is_no_quote(analyze):
     assert "quoting_colleague" not in analyze("Jij mag er niet bij, ook niet als de juf het zegt.")
+
+
+def test_staff_rules_judge_staff_drafts_and_not_unknown_commenters(analyze):
+    text = "Zoals juf Anja gisteren zei: die ouders snappen er niks van."
+    assert "quoting_colleague" in analyze(text, OFFICIAL)
+    assert "quoting_colleague" in analyze(text, Context())  # no role given: a staff draft
+    # a member of the public under the school's post is no colleague of anyone
+    assert analyze(text, Context(account_type="official", author_role="unknown")) == {}
