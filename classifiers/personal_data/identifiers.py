@@ -122,6 +122,8 @@ def find_addresses(text: str, lex: Lexicon, low: str) -> list[Hit]:
         word = m.group(1)
         if not any(word.endswith(x) and len(word) > len(x) + 1 for x in lex.street_suffixes):
             continue
+        if lex.class_re.match(low, m.end(1) + 1):
+            continue  # "Beroepenmarkt 3 havo": a class, no house number
         start = m.start()
         if text[start].isupper():
             start = _capitalised_words_before(text, start)

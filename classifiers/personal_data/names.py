@@ -134,6 +134,12 @@ def find_names(text: str, lex: Lexicon, low: str) -> list[Hit]:
         sur = _surname_after(words, i, lex, lower) if base == word else None
         end = items[sur][1] + len(_POSSESSIVE.sub("", items[sur][0])) if sur else start + len(base)
         common = base.lower() in lex.common_words
+        if base.lower() in lex.name_cues and i + 1 < len(items) and (
+            class_follows(low, end, lex) is not None or items[i + 1][0] in lex.first_names
+            or items[i + 1][0].lower() in lex.titles
+        ):
+            i += 1  # "Lieve 2B", "Lieve juf Sanne", "Beste Daan": the greeting, not a name
+            continue
         if not titled and sur is None:
             context = class_follows(low, end, lex) is not None
             if lower:

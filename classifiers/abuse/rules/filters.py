@@ -1,9 +1,10 @@
 """The filters that run over all hits after the rules, in the order of data/rules.yaml
 (section filters): denied discrimination, the group upgrade, safety advice, curses inside
-aimed abuse, and one bullying subtype per act."""
+aimed abuse, a team's boast about a game, and one bullying subtype per act."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from classifiers.abuse.analysis import Analysis
@@ -149,6 +150,30 @@ def resolve_bullying_subtypes(an: Analysis, hits: list[Hit]) -> list[Hit]:
     return hits
 
 
+GAME_CUES = W.set("game_cues")
+GAME_SUBJECTS = W.set("game_subjects")
+_SCORELINE = re.compile(r"\b\d{1,2}\s?-\s?\d{1,2}\b")
+
+
+def drop_game_boasts(an: Analysis, hits: list[Hit]) -> list[Hit]:
+    """"we gaan ze inmaken", "volgend debat maken we jullie af": a team boasting before or
+    after a match, a debate or a snowball fight speaks of winning, not of harm. A bullying
+    threat whose sentence has "we" as its speaker is dropped when the text is about a game
+    (lexicon: game_cues, or a score like 12-0); "ik maak je af" and "we maken je af na
+    school" stay threats."""
+    if not any(h.category == "bullying" and h.subtype == "threat" for h in hits):
+        return hits
+    if not (_SCORELINE.search(an.text) or any(t.lemma in GAME_CUES for t in an.toks)):
+        return hits
+
+    def boast(h: Hit) -> bool:
+        sentences = {t.sentence for t in h.toks}
+        return any(t.lemma in GAME_SUBJECTS for t in an.toks if t.sentence in sentences)
+
+    return [h for h in hits
+            if not (h.category == "bullying" and h.subtype == "threat" and boast(h))]
+
+
 # The filters by the names rules.yaml gives them; each takes the hits so far and returns the
 # hits that stay (the same list or a new one).
 Filter = Callable[[Analysis, Stance, list[Hit]], list[Hit]]
@@ -158,4 +183,5 @@ FILTERS: dict[str, Filter] = {
     "drop_safety_advice": lambda an, stance, hits: drop_safety_advice(an, hits),
     "drop_aimed_profanity": lambda an, stance, hits: drop_aimed_profanity(hits),
     "resolve_bullying_subtypes": lambda an, stance, hits: resolve_bullying_subtypes(an, hits),
+    "drop_game_boasts": lambda an, stance, hits: drop_game_boasts(an, hits),
 }

@@ -159,3 +159,24 @@ def test_warm_banter_with_laughter_is_not_bullying(judge, text) -> None:
 ])
 def test_laughter_does_not_excuse_harsher_words_or_threats(judge, text) -> None:
     assert "bullying" in judge.categories(text)
+
+
+@pytest.mark.parametrize("text", [
+    "wie gaat er morgen kijken naar voetbal tegen het stedelijk? we gaan ze slopen 😤",
+    "sneeuwballengevecht in de pauze, 2B tegen 2C, we maken jullie af ❄️😂",
+    "gg hoor, maar volgend debat maken we jullie af",
+])
+def test_a_team_boasting_about_a_game_is_no_threat(judge, text) -> None:
+    assert "bullying" not in judge.categories(text)
+
+
+@pytest.mark.parametrize("text", [
+    "we maken je af na school", "na de wedstrijd maak ik je af", "ik maak je af",
+])
+def test_threats_stay_threats_without_a_team_and_a_game(judge, text) -> None:
+    assert judge.flag(text, "bullying").subtype == "threat"
+
+
+def test_the_see_no_evil_monkey_is_embarrassment_not_an_insult(judge) -> None:
+    assert not judge.categories("Daar gaan we weer 🙈 Kam staat al klaar.")
+    assert "bullying" in judge.categories("jij vuile 🐒")

@@ -146,3 +146,11 @@ def test_a_famous_namesake_next_to_a_class_is_no_pupil(analyze, text):
 
 def test_a_pupil_with_a_class_is_still_a_pupil(analyze):
     assert "pupil_name" in flagged(analyze("Anne uit 2B heeft de voorleeswedstrijd gewonnen"))
+
+
+@pytest.mark.parametrize("text", [
+    "Lieve 2B, wat hebben jullie het lokaal mooi versierd voor mijn verjaardag!",
+    "Beroepenmarkt 3 havo/vwo: ouders vertellen over hun werk.",
+])
+def test_a_greeting_or_a_class_is_no_name_and_no_address(analyze, text):
+    assert flagged(analyze(text)) == {}
