@@ -119,9 +119,9 @@ def analyse(doc: Document, lexicon: Lexicon) -> Analysis:
         capitalised = first.isupper() and not doc.text[dtok.start : dtok.end].isupper()
         pieces = lexicon.match(dtok.text)
         if not pieces:
-            is_name = dtok.text in lexicon.first_names or (
-                dtok.start and doc.text[dtok.start - 1] == "@"
-            )
+            is_name = (dtok.text in lexicon.first_names and (
+                capitalised or not _common_word(dtok.text)
+            )) or (dtok.start and doc.text[dtok.start - 1] == "@")
             toks.append(
                 Tok(dtok.text, _NAME_TAGS if is_name else _NO_TAGS, dtok.start,
                     dtok.end, sentence, capitalised=capitalised, quoted=in_quote,
@@ -188,6 +188,15 @@ def _tag_prefix(tags: frozenset[str]) -> str:
 
 
 _JOINABLE = frozenset({"group", "slur", "insult", "dehum", "disease", "profanity", "negnoun"})
+
+
+@lru_cache(maxsize=4096)
+def _common_word(word: str) -> bool:
+    """A first name that is also a common Dutch word ("frans", "zweer", "roos") is a name
+    only when it is written with a capital; "levi", "bilal" are names in lower case too."""
+    from classifiers.abuse.morphology import common_dutch
+
+    return common_dutch(word)
 
 
 def _ordinary(word: str, lexicon: Lexicon) -> bool:

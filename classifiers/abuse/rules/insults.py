@@ -33,6 +33,22 @@ _GOING_MAD = W.set("going_mad")
 _INSULT = HITS["insult"]
 
 
+ROLE_CHARACTERS = W.set("role_characters")
+ROLE_CUES = W.set("role_cues")
+ROLE_MARKERS = W.set("role_markers")
+
+
+def _plays_a_role(an: Analysis, t: Tok) -> bool:
+    """A character word ("heks", "tovenaar") names a role in a play, a story or a costume:
+    after "als" or "de" ("daan als heks", "de heks was lotte"), or anywhere in a text about
+    a play or dressing up ("de rol van de heks", "Castlijst: Daan de heks")."""
+    if t.lemma not in ROLE_CHARACTERS:
+        return False
+    if t.index and an.toks[t.index - 1].lemma in ROLE_MARKERS:
+        return True
+    return any(x.lemma in ROLE_CUES for x in an.toks)
+
+
 class InsultRule:
     """A term of abuse aimed at the reader or a named person (bullying)."""
 
@@ -54,6 +70,8 @@ class InsultRule:
                 continue  # "ik word gek van die printer"
             if banter(an, t):
                 continue  # "jij malloot 😂": teasing between friends
+            if _plays_a_role(an, t):
+                continue  # "Lotte speelt de heks", "daan als heks"
             aim = targets.aimed(t)
             if aim is None and told_to_stop(an, t):
                 aim = "exclaim"  # "doe niet zo mongool": said to the reader
@@ -190,6 +208,8 @@ class AttributeRule:
                 continue
             if _dummy_subject(window):
                 continue  # "het is zo oneerlijk dat hij er niet meer is": about a situation
+            if said_of_self(an, t):
+                continue  # "ik ben zo slecht in Frans": the speaker, about themselves
             if stance.negated(t, 4) or stance.reported(t) or denied_in_sentence(an, t):
                 continue
             if denied_after(an, t):

@@ -180,3 +180,25 @@ def test_threats_stay_threats_without_a_team_and_a_game(judge, text) -> None:
 def test_the_see_no_evil_monkey_is_embarrassment_not_an_insult(judge) -> None:
     assert not judge.categories("Daar gaan we weer 🙈 Kam staat al klaar.")
     assert "bullying" in judge.categories("jij vuile 🐒")
+
+
+@pytest.mark.parametrize("text", [
+    "De rollen zijn verdeeld! Sem wordt de gemene tovenaar, Lotte speelt de heks.",
+    "omg de heks was lotte?? ik herkende haar echt niet",
+    "daan als heks, dit wordt legendarisch",
+    "ik ben zo slecht in frans, mijn toets was echt een slagveld 😭",
+    "die wolf was zo eng ik zweer 🐺",
+    "Medicijnen graag in een zakje met naam afgeven bij meester Joost.",
+    "Met verdriet delen wij dat meester Harm vredig is ingeslapen.",
+    "bilal is een legende, ik ga dood van het lachen",
+])
+def test_roles_self_talk_and_ordinary_words_are_not_bullying(judge, text) -> None:
+    assert "bullying" not in judge.categories(text)
+
+
+@pytest.mark.parametrize("text", [
+    "jij bent een heks", "wat een heks ben jij", "jij bent zo slecht in frans",
+    "Frans is echt dom", "jij vuile zak", "jij bent morgen dood",
+])
+def test_the_same_words_aimed_at_someone_stay_bullying(judge, text) -> None:
+    assert "bullying" in judge.categories(text)

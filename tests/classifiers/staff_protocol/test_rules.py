@@ -106,3 +106,11 @@ def test_staff_rules_judge_staff_drafts_and_not_unknown_commenters(analyze):
     assert "quoting_colleague" in analyze(text, Context())  # no role given: a staff draft
     # a member of the public under the school's post is no colleague of anyone
     assert analyze(text, Context(account_type="official", author_role="unknown")) == {}
+
+
+def test_a_sentence_ending_in_klaar_is_no_full_stop_to_a_discussion(analyze):
+    angry = Context(account_type="official", author_role="staff",
+                    reply_to="Dit is SCHANDALIG!! Belachelijk die prijzen")
+    calm = "De prijzen bepaalt de cateraar. Er staat altijd gratis water klaar."
+    assert "heated_discussion" not in analyze(calm, angry)
+    assert "heated_discussion" in analyze("U krijgt geen geld terug, punt.", angry)
