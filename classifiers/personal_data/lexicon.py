@@ -45,6 +45,7 @@ class Lexicon:
     self_words: frozenset[str]
     own_possessives: frozenset[str]
     own_family: frozenset[str]
+    self_introductions: frozenset[tuple[str, str]]
     generic_mailboxes: frozenset[str]
     class_re: re.Pattern[str]
     health_re: re.Pattern[str]
@@ -184,6 +185,7 @@ def load_lexicon() -> Lexicon:
         self_words=frozenset(lex["self_words"]),
         own_possessives=frozenset(lex["own_possessives"]),
         own_family=frozenset(lex["own_family"]),
+        self_introductions=frozenset(tuple(p.split()) for p in lex["self_introductions"]),
         generic_mailboxes=frozenset(lex["generic_mailboxes"]),
         street_suffixes=street_suffixes,
         messages=messages,

@@ -134,6 +134,9 @@ def find_names(text: str, lex: Lexicon, low: str) -> list[Hit]:
         sur = _surname_after(words, i, lex, lower) if base == word else None
         end = items[sur][1] + len(_POSSESSIVE.sub("", items[sur][0])) if sur else start + len(base)
         common = base.lower() in lex.common_words
+        if i >= 2 and (items[i - 2][0].lower(), prev) in lex.self_introductions:
+            i += 1  # "ik ben Laura, de nieuwe juf": the writer introduces themselves
+            continue
         if base.lower() in lex.name_cues and i + 1 < len(items) and (
             class_follows(low, end, lex) is not None or items[i + 1][0] in lex.first_names
             or items[i + 1][0].lower() in lex.titles

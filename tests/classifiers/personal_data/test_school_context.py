@@ -154,3 +154,11 @@ def test_a_pupil_with_a_class_is_still_a_pupil(analyze):
 ])
 def test_a_greeting_or_a_class_is_no_name_and_no_address(analyze, text):
     assert flagged(analyze(text)) == {}
+
+
+@pytest.mark.parametrize("text", [
+    "Even voorstellen: ik ben Laura en vanaf maandag de nieuwe juf van groep 3!",
+    "Ons team: juf Esra (groep 1/2a), meester Joost (groep 3) en onderwijsassistent Fatima.",
+])
+def test_staff_introducing_themselves_or_their_team_name_no_pupil(analyze, text):
+    assert flagged(analyze(text)) == {}
