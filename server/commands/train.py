@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "met --encoder het meegeleverde encoderbestand)")
     parser.add_argument("--epochs", type=int, default=None,
                         help=f"maximaal aantal epochs (standaard {defaults.epochs}, "
-                             "met --encoder 3)")
+                             "met --encoder 5)")
     parser.add_argument("--seed", type=int, default=None,
                         help=f"toevalszaadje (standaard {defaults.seed}, met --encoder 0)")
     parser.add_argument("--threads", type=int, default=None,
@@ -44,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "fastText-model")
     parser.add_argument("--layers", type=int, default=None,
                         help="met --encoder: hoeveel bovenste lagen meegetraind worden "
-                             "(standaard 4)")
+                             "(standaard 8)")
     parser.add_argument("--stacker-only", action="store_true",
                         help="met --encoder: alleen de stacker opnieuw passen op het "
                              "bestaande encoderbestand (--out)")

@@ -188,7 +188,7 @@ def test_train_encoder_passes_layers_epochs_and_out(monkeypatch, tmp_path: Path,
     target = tmp_path / "e5.safetensors"
     assert main(["train", "--encoder", "--out", str(target)]) == 0
     out, cfg = calls[-1]
-    assert out == target and cfg.trainable == 4 and cfg.epochs == 3  # type: ignore[attr-defined]
+    assert out == target and cfg.trainable == 8 and cfg.epochs == 5  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("argv, message", [
