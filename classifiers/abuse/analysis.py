@@ -118,6 +118,10 @@ def analyse(doc: Document, lexicon: Lexicon) -> Analysis:
         first = doc.text[dtok.start]
         capitalised = first.isupper() and not doc.text[dtok.start : dtok.end].isupper()
         pieces = lexicon.match(dtok.text)
+        if pieces and capitalised and dtok.text in lexicon.first_names and not any(
+            p.as_written for p in pieces
+        ):
+            pieces = []  # "meester Koen" is no "koe" with an ending: a name
         if not pieces:
             is_name = (dtok.text in lexicon.first_names and (
                 capitalised or not _common_word(dtok.text)

@@ -73,6 +73,11 @@ class Piece:
     entries: tuple[Entry, ...]
     # exact | spelling | inflection | squeeze | wildcard | fuzzy | compound | glued | health
     how: str
+
+    @property
+    def as_written(self) -> bool:
+        """The token is the lexicon word itself (or its teen spelling), not a form of it."""
+        return self.how == "exact" or self.how == "spelling"
     curse_prefix: str = ""
     # derived from the entries once, when the piece is made (pieces are memoised, and the
     # analysis needs these for every token that has them): the kinds, highest severity

@@ -46,6 +46,7 @@ class Lexicon:
     own_possessives: frozenset[str]
     own_family: frozenset[str]
     self_introductions: frozenset[tuple[str, str]]
+    greeting_addressees: frozenset[str]
     generic_mailboxes: frozenset[str]
     class_re: re.Pattern[str]
     health_re: re.Pattern[str]
@@ -186,6 +187,7 @@ def load_lexicon() -> Lexicon:
         own_possessives=frozenset(lex["own_possessives"]),
         own_family=frozenset(lex["own_family"]),
         self_introductions=frozenset(tuple(p.split()) for p in lex["self_introductions"]),
+        greeting_addressees=frozenset(lex["greeting_addressees"]),
         generic_mailboxes=frozenset(lex["generic_mailboxes"]),
         street_suffixes=street_suffixes,
         messages=messages,

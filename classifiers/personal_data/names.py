@@ -140,8 +140,9 @@ def find_names(text: str, lex: Lexicon, low: str) -> list[Hit]:
         if base.lower() in lex.name_cues and i + 1 < len(items) and (
             class_follows(low, end, lex) is not None or items[i + 1][0] in lex.first_names
             or items[i + 1][0].lower() in lex.titles
+            or items[i + 1][0].lower() in lex.greeting_addressees
         ):
-            i += 1  # "Lieve 2B", "Lieve juf Sanne", "Beste Daan": the greeting, not a name
+            i += 1  # "Lieve 2B", "Lieve juf Sanne", "Lieve ouders": the greeting, not a name
             continue
         if not titled and sur is None:
             context = class_follows(low, end, lex) is not None

@@ -9,9 +9,12 @@
 - quoting_colleague: "zoals juf Anja zei", "mijn collega zei in de personeelskamer" (004).
 - private_contact: staff inviting pupils to a private channel (001 A.6, 000 D.1).
 - heated_discussion: arguing back at an angry message in context.reply_to (004, 003 B.4).
-Texts written by a pupil or another adult (context.author_role child/adult), or by a
-commenter the school does not know (unknown: a member of the public under an official post),
-are not judged by these staff rules. A text without an author role is a staff draft.
+These are rules for staff: they judge a text only when its author is known to be staff
+(context.author_role "staff", set by /api/v1/check for every draft, or "page", the school's
+own account; without a role, a text meant for an official or a private account is a
+staff draft). A pupil, a parent, a member of the public under an official post, or a text
+without any context ("meneer de Boer zei vandaag ..." in a pupil's chat) is not judged by
+them.
 """
 
 from __future__ import annotations
@@ -19,13 +22,16 @@ from __future__ import annotations
 import re
 
 from classifiers.categories import Severity
-from classifiers.document import Document
+from classifiers.document import Context, Document
 from classifiers.judgement import Finding, Span
 from classifiers.recognizer import Recognizer, register
 from classifiers.staff_protocol.rules import Rule, load_rules, lower_same_length
 
 CATEGORY = "protocol"
-_NOT_STAFF = {"child", "adult", "unknown"}
+# the school's own staff: a draft checked by a signed-in staff member (/api/v1/check sets
+# "staff"), or a reply from the school's own account ("page")
+_STAFF = {"staff", "page"}
+_STAFF_ACCOUNTS = {"official", "private"}
 _CAPS_WORD = re.compile(r"\b[A-Z]{4,}\b")
 
 
@@ -43,6 +49,14 @@ def _severity(score: float) -> Severity:
     return Severity.LOW
 
 
+def _by_staff(ctx: Context) -> bool:
+    """Known to be written by staff: the role says so, or no role is given and the text is
+    meant for one of the school's accounts or a staff member's private account."""
+    if ctx.author_role is None:
+        return ctx.account_type in _STAFF_ACCOUNTS
+    return ctx.author_role in _STAFF
+
+
 class StaffProtocolRecognizer(Recognizer):
     name = "staff_protocol"
 
@@ -51,7 +65,7 @@ class StaffProtocolRecognizer(Recognizer):
 
     def analyze(self, doc: Document) -> list[Finding]:
         ctx = doc.context
-        if ctx.author_role in _NOT_STAFF:
+        if not _by_staff(ctx):
             return []
         text = doc.text
         low = lower_same_length(text)

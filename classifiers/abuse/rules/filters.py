@@ -152,15 +152,17 @@ def resolve_bullying_subtypes(an: Analysis, hits: list[Hit]) -> list[Hit]:
 
 GAME_CUES = W.set("game_cues")
 GAME_SUBJECTS = W.set("game_subjects")
+GAME_ARENA = W.set("game_arena")
 _SCORELINE = re.compile(r"\b\d{1,2}\s?-\s?\d{1,2}\b")
 
 
 def drop_game_boasts(an: Analysis, hits: list[Hit]) -> list[Hit]:
     """"we gaan ze inmaken", "volgend debat maken we jullie af": a team boasting before or
     after a match, a debate or a snowball fight speaks of winning, not of harm. A bullying
-    threat whose sentence has "we" as its speaker is dropped when the text is about a game
-    (lexicon: game_cues, or a score like 12-0); "ik maak je af" and "we maken je af na
-    school" stay threats."""
+    threat is dropped when the text is about a game (lexicon: game_cues, or a score like
+    12-0) and its own sentence has "we" as its speaker or names the game it is played in
+    ("ik sloop je vanavond met fifa", "in bedwars"); "ik maak je af", "na de wedstrijd maak
+    ik je af" and "we maken je af na school" stay threats."""
     if not any(h.category == "bullying" and h.subtype == "threat" for h in hits):
         return hits
     if not (_SCORELINE.search(an.text) or any(t.lemma in GAME_CUES for t in an.toks)):
@@ -168,7 +170,12 @@ def drop_game_boasts(an: Analysis, hits: list[Hit]) -> list[Hit]:
 
     def boast(h: Hit) -> bool:
         sentences = {t.sentence for t in h.toks}
-        return any(t.lemma in GAME_SUBJECTS for t in an.toks if t.sentence in sentences)
+        toks = an.toks
+        return any(
+            t.lemma in GAME_SUBJECTS
+            or (t.lemma in GAME_CUES and any(
+                x.lemma in GAME_ARENA for x in toks[max(0, t.index - 3) : t.index]))
+            for t in toks if t.sentence in sentences)
 
     return [h for h in hits
             if not (h.category == "bullying" and h.subtype == "threat" and boast(h))]

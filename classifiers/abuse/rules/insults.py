@@ -180,6 +180,16 @@ def _dummy_subject(window: list[Tok]) -> bool:
     return False
 
 
+ABSENT = W.set("absent")
+
+
+def _missed(an: Analysis, sentence: int) -> bool:
+    """Every "jou"/"je" of the sentence follows "zonder": "het was saai zonder jou"."""
+    yous = [t for t in an.sentence_toks(sentence) if t.has("you")]
+    return bool(yous) and all(
+        t.index and an.toks[t.index - 1].lemma in ABSENT for t in yous)
+
+
 class AttributeRule:
     """"jij bent zo dom": a negative attribute given to the reader or a named person."""
 
@@ -210,6 +220,8 @@ class AttributeRule:
                 continue  # "het is zo oneerlijk dat hij er niet meer is": about a situation
             if said_of_self(an, t):
                 continue  # "ik ben zo slecht in Frans": the speaker, about themselves
+            if _missed(an, s):
+                continue  # "was saai zonder jou": the reader is missed, not put down
             if stance.negated(t, 4) or stance.reported(t) or denied_in_sentence(an, t):
                 continue
             if denied_after(an, t):
@@ -260,6 +272,8 @@ class LaughterRule:
                 continue
             if any(banter(an, t) for t in sentence):
                 continue  # "haha jij gekkie, je stond in de verkeerde rij": friends teasing
+            if any(t.has("posadj") for t in sentence):
+                continue  # "haha die foto van jou met die vis, je kijkt zo trots": fond
             # (who it is aimed at is looked up only for a sentence with a cue: most have none)
             lo = an.sentences[s - 1][0] if s else start  # "zag je Sem zwemmen? net een ..."
             aimed = [

@@ -202,9 +202,10 @@ def subject_negated(an: Analysis, first: Tok) -> bool:
 
 def intensifies(an: Analysis, tok: Tok) -> bool:
     """A negative word right before praise in its clause only intensifies it ("gestoord
-    goed", "ziek mooi"); praise that is a group or person word ("mensen") does not count."""
+    goed", "ziek mooi", "gestoord lekker"); praise that is a group or person word ("mensen")
+    does not count."""
     nxt = an.toks[tok.index + 1] if tok.index + 1 < len(an.toks) else None
-    return (nxt is not None and nxt.clause == tok.clause and nxt.has("posadj")
+    return (nxt is not None and nxt.clause == tok.clause and nxt.has("posadj", "benign")
             and not nxt.has("gnoun", "group", "person", "npgroup", "you"))
 
 

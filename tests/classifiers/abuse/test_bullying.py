@@ -202,3 +202,24 @@ def test_roles_self_talk_and_ordinary_words_are_not_bullying(judge, text) -> Non
 ])
 def test_the_same_words_aimed_at_someone_stay_bullying(judge, text) -> None:
     assert "bullying" in judge.categories(text)
+
+
+@pytest.mark.parametrize("text", [
+    "ik sloop je vanavond met fifa, maak je borst maar nat 😤",
+    "ik kill jullie allemaal in bedwars vanavond, maak je klaar",
+    "jullie zijn allemaal gek en ik hou van jullie ❤️",
+    "haha jij bent echt een nerd 🤓 maar daarom ben je mn favoriete studiemaatje",
+    "die cake die je meenam was gestoord lekker, recept pls",
+    "jaa eindelijk, was saai zonder jou",
+    "Blijkbaar heeft meester Koen het zo goed uitgelegd.",
+    "in de laatste minuut kopte jayden hem erin",
+])
+def test_everyday_chat_that_looks_rough_is_not_bullying(judge, text) -> None:
+    assert not judge.categories(text) & {"bullying", "profanity"}
+
+
+@pytest.mark.parametrize("text", [
+    "na de wedstrijd maak ik je af", "jij bent saai", "jij bent echt een koe",
+])
+def test_the_rough_reading_stays_where_it_is_meant(judge, text) -> None:
+    assert "bullying" in judge.categories(text)

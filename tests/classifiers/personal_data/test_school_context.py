@@ -162,3 +162,13 @@ def test_a_greeting_or_a_class_is_no_name_and_no_address(analyze, text):
 ])
 def test_staff_introducing_themselves_or_their_team_name_no_pupil(analyze, text):
     assert flagged(analyze(text)) == {}
+
+
+@pytest.mark.parametrize("text", [
+    "Lieve ouders, morgen is de gymles buiten. Graag sportkleding mee!",
+    "ik heb zo'n last van hooikoorts deze week, ik nies de hele les door.",
+    "dankjewel allemaal voor de lieve berichtjes toen ik in het ziekenhuis lag.",
+    "ik zweer het, mijn moeder heeft 14 foto's van mij gemaakt bij het hek.",
+])
+def test_greetings_and_the_writer_s_own_health_are_no_pupil_data(analyze, text):
+    assert flagged(analyze(text)) == {}
