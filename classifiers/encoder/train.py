@@ -36,6 +36,7 @@ class EncoderTrainConfig:
     max_tokens: int = 128
     dropout: float = 0.1
     corpus_fraction: float = 0.25  # part of the template corpus used per epoch
+    functional_repeat: int = 2  # times each functional training suite text is seen per epoch
     seed: int = 0
     threads: int = 2
 
@@ -146,6 +147,9 @@ def train_encoder(train: Sequence[Sample], dev: Sequence[Sample], tokenizer, net
     opt = torch.optim.AdamW(params, weight_decay=0.01)
     corpus = [i for i in train_idx if train[i].source.startswith("corpus")]
     other = [i for i in train_idx if not train[i].source.startswith("corpus")]
+    # the functional suites are small beside the natural batches: they may be seen more often
+    other += [i for i in other if train[i].source.startswith("functional")] * (
+        cfg.functional_repeat - 1)
     per_epoch = len(other) + int(len(corpus) * cfg.corpus_fraction)
     total = cfg.epochs * math.ceil(per_epoch / cfg.batch)
     warm = max(1, total // 20)

@@ -27,31 +27,40 @@ BLIND = Path(__file__).parent / "data"
 # (file, category, floor on accuracy); measured on the shipped artefact, see the README
 # (measured - about 3 cases, so that int8 kernels of another CPU may flip a borderline case)
 ACCURACY_FLOORS = [
-    (NATURAL / "w02.jsonl", "bullying", 0.932),  # 0.940 (quick 0.750)
-    (NATURAL / "w02.jsonl", "discrimination", 0.942),  # 0.950 (quick 0.855)
-    (NATURAL / "w09.jsonl", "bullying", 0.940),  # 0.948 (quick 0.770)
-    (NATURAL / "w09.jsonl", "discrimination", 0.967),  # 0.975 (quick 0.887)
-    # blind_3 and blind_4: written after the final model was fixed, scored once (see data/)
-    (BLIND / "blind_3.jsonl", "bullying", 0.955),  # 0.964 (quick 0.772)
-    (BLIND / "blind_3.jsonl", "discrimination", 0.955),  # 0.964 (quick 0.867)
-    (BLIND / "blind_4.jsonl", "bullying", 0.947),  # 0.956 (quick 0.775)
-    (BLIND / "blind_4.jsonl", "discrimination", 0.966),  # 0.975 (quick 0.864)
-    # blind_1 and blind_2 were scored once on the model before the final one (cbca03f, int8
-    # with one scale per matrix): 0.947/0.961 and 0.939/0.967; now regression floors
-    (BLIND / "blind_1.jsonl", "bullying", 0.958),  # 0.967 (quick 0.767)
-    (BLIND / "blind_1.jsonl", "discrimination", 0.955),  # 0.964 (quick 0.867)
-    (BLIND / "blind_2.jsonl", "bullying", 0.947),  # 0.956 (quick 0.769)
-    (BLIND / "blind_2.jsonl", "discrimination", 0.952),  # 0.961 (quick 0.850)
-    (ABUSE / "heldout_bullying.jsonl", "bullying", 0.90),  # 0.911 (quick 0.753); the bar
-    (FUNCTIONAL / "bullying_5.jsonl", "bullying", 0.88),  # 0.900 (quick 0.760)
-    (FUNCTIONAL / "discrimination_9.jsonl", "discrimination", 0.93),  # 0.967 (quick 1.000)
-    (FUNCTIONAL / "discrimination_10.jsonl", "discrimination", 0.93),  # 0.966 (quick 0.948)
+    (NATURAL / "w02.jsonl", "bullying", 0.935),  # 0.943 (quick 0.745)
+    (NATURAL / "w02.jsonl", "discrimination", 0.932),  # 0.940 (quick 0.855)
+    (NATURAL / "w09.jsonl", "bullying", 0.937),  # 0.945 (quick 0.777)
+    (NATURAL / "w09.jsonl", "discrimination", 0.975),  # 0.983 (quick 0.887)
+    # blind_5 and blind_6: written before the final model was trained, sealed, scored once
+    (BLIND / "blind_5.jsonl", "bullying", 0.908),  # 0.917 (quick 0.703)
+    (BLIND / "blind_5.jsonl", "discrimination", 0.947),  # 0.956 (quick 0.856)
+    (BLIND / "blind_6.jsonl", "bullying", 0.927),  # 0.936 (quick 0.781)
+    (BLIND / "blind_6.jsonl", "discrimination", 0.955),  # 0.964 (quick 0.847)
+    # blind_1 to blind_4 were scored once on earlier models (data/README.md); now floors
+    (BLIND / "blind_1.jsonl", "bullying", 0.955),  # 0.964 (quick 0.764)
+    (BLIND / "blind_1.jsonl", "discrimination", 0.950),  # 0.958 (quick 0.867)
+    (BLIND / "blind_2.jsonl", "bullying", 0.938),  # 0.947 (quick 0.769)
+    (BLIND / "blind_2.jsonl", "discrimination", 0.958),  # 0.967 (quick 0.850)
+    (BLIND / "blind_3.jsonl", "bullying", 0.947),  # 0.956 (quick 0.778)
+    (BLIND / "blind_3.jsonl", "discrimination", 0.955),  # 0.964 (quick 0.864)
+    (BLIND / "blind_4.jsonl", "bullying", 0.938),  # 0.947 (quick 0.772)
+    (BLIND / "blind_4.jsonl", "discrimination", 0.969),  # 0.978 (quick 0.864)
+    (ABUSE / "heldout_bullying.jsonl", "bullying", 0.924),  # 0.943 (quick 0.747); bar 0.90
+    (FUNCTIONAL / "bullying_5.jsonl", "bullying", 0.847),  # 0.867 (quick 0.760)
+    (FUNCTIONAL / "discrimination_9.jsonl", "discrimination", 0.95),  # 0.983 (quick 1.000)
+    (FUNCTIONAL / "discrimination_10.jsonl", "discrimination", 0.913),  # 0.948 (quick 0.948)
 ]
 # (file, most share of its texts with any flag): every text in these is clean; measured + 1.
-# heldout_school_life: 8 of 150 (0.053; quick 0.047) misses the 3%
 SCHOOL_LIFE_CEILINGS = [
-    (ABUSE / "heldout_school_life.jsonl", 0.06),
-    (FUNCTIONAL / "school_life.jsonl", 0.025),  # 3 of 160 (0.019; quick 0.037)
+    (ABUSE / "heldout_school_life.jsonl", 0.014),  # 1 of 150 (0.007; quick 0.013); bar 0.03
+    (FUNCTIONAL / "school_life.jsonl", 0.025),  # 3 of 160 (0.019; quick 0.025)
+]
+# (natural test batch, most share with a bullying or discrimination flag): everyday school
+# life (sNN) and chat (cNN), every text clean; measured + 1 text
+CLEAN_BATCH_CEILINGS = [
+    (NATURAL / "s04.jsonl", 0.029),  # 8 of 320 (0.025)
+    (NATURAL / "s05.jsonl", 0.029),  # 8 of 320 (0.025)
+    (NATURAL / "c05.jsonl", 0.054),  # 16 of 320 (0.050)
 ]
 
 
@@ -86,6 +95,16 @@ def test_deep_leaves_everyday_school_posts_alone(path: Path, most: float) -> Non
     rows, flags = judged(path)
     assert all(not r["labels"] for r in rows)
     flagged = [r["text"][:80] for r, f in zip(rows, flags, strict=True) if f]
+    assert len(flagged) / len(rows) <= most, flagged
+
+
+@pytest.mark.parametrize(("path", "most"), CLEAN_BATCH_CEILINGS,
+                         ids=[p.stem for p, _ in CLEAN_BATCH_CEILINGS])
+def test_deep_leaves_everyday_chat_and_school_life_alone(path: Path, most: float) -> None:
+    rows, flags = judged(path)
+    assert all(not r["labels"] for r in rows)
+    flagged = [r["text"][:80] for r, f in zip(rows, flags, strict=True)
+               if f & {"bullying", "discrimination"}]
     assert len(flagged) / len(rows) <= most, flagged
 
 
