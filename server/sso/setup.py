@@ -4,6 +4,7 @@ dashboard's sessions and login page)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,38 @@ from server.config import SsoSettings
 from server.errors import Handler
 from server.sso import log_filter, routes, store
 from server.sso.oidc import OidcClient
+from server.storage.db import Database
 
 DASHBOARD_TEMPLATES = Path(__file__).resolve().parents[1] / "dashboard" / "templates"
 # the dashboard's login page shows these (server/dashboard/templates/login.html)
 LOGIN_CHOICES = keys.SSO_LOGIN_CHOICES
+
+
+class SchoolsLookup:
+    """The schools with a sign-in button on the login page, (name, slug): one query, shared
+    by the requests that arrive while it runs (a flood of 200 logins makes a few, not 200)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._running: asyncio.Task[list[tuple[str, str]]] | None = None
+
+    async def get(self) -> list[tuple[str, str]]:
+        if self._running is None:
+            self._running = task = asyncio.create_task(self._load())
+            task.add_done_callback(self._finished)
+        # shielded: a request that goes away leaves the others their answer
+        return await asyncio.shield(self._running)
+
+    def _finished(self, task: asyncio.Task[list[tuple[str, str]]]) -> None:
+        if self._running is task:
+            self._running = None
+
+    async def _load(self) -> list[tuple[str, str]]:
+        async with self.db.session() as s:
+            return [(school.name, school.slug) for school, _ in await store.enabled_schools(s)]
+
+
+SCHOOLS_LOOKUP = web.AppKey("sso_schools_lookup", SchoolsLookup)
 
 TOKEN_ANSWER = {"type": "object", "properties": {
     "token": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"},
@@ -38,6 +67,7 @@ def setup(app: web.Application) -> None:
             autoescape=True),
     )
     app[routes.SSO] = sso
+    app[SCHOOLS_LOOKUP] = SchoolsLookup(app[keys.DB])
     app.cleanup_ctx.append(_lifetime)
     app.middlewares.append(login_choices)
     r = app.router
@@ -89,13 +119,12 @@ async def _lifetime(app: web.Application) -> AsyncIterator[None]:
 async def login_choices(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The dashboard's login page gets a button per school that signs in with its account."""
     if request.path == "/dashboard/login":
-        async with request.app[routes.SSO].db.session() as s:
-            schools = await store.enabled_schools(s)
+        schools = await request.app[SCHOOLS_LOOKUP].get()
         nxt = request.query.get("next")
         request[LOGIN_CHOICES] = [
-            {"name": school.name, "href": f"{routes.BASE}?" + "&".join(
-                [f"school={school.slug}"] + ([f"next={_quote(nxt)}"] if nxt else []))}
-            for school, _ in schools]
+            {"name": name, "href": f"{routes.BASE}?" + "&".join(
+                [f"school={slug}"] + ([f"next={_quote(nxt)}"] if nxt else []))}
+            for name, slug in schools]
     return await handler(request)
 
 

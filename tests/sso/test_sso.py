@@ -6,6 +6,7 @@ school can switch off while the local admin keeps it."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +18,9 @@ from sqlalchemy import func, select
 
 from server import admin_ops, keys
 from server.auth import hash_token
+from server.sso import store
 from server.sso.log_filter import RedactSignIn
+from server.sso.setup import SCHOOLS_LOOKUP
 from server.storage.escalation_models import DashboardSession
 from server.storage.models import ApiToken, User
 from server.storage.sso_models import SchoolSso
@@ -282,3 +285,29 @@ def test_the_access_log_never_holds_a_code_or_state() -> None:
     RedactSignIn().filter(record)
     assert "GEHEIM" not in record.getMessage()
     assert "/dashboard/login/sso/callback?code=…&state=…" in record.getMessage()
+
+
+async def test_login_pages_asked_at_once_share_one_lookup_of_the_schools(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: every request for the login page (a flood of 200 wrong passwords too) asked the
+    database for the schools with a sign-in button, 200 sessions at once. Requests at the same
+    time now share one lookup; nothing is kept, so the next page after a change shows it."""
+    cli, seed, _provider = world
+    real = store.enabled_schools
+    calls = 0
+
+    async def counted(s: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return await real(s)
+
+    monkeypatch.setattr(store, "enabled_schools", counted)
+    answers = await asyncio.gather(*(cli.app[SCHOOLS_LOOKUP].get() for _ in range(30)))
+    assert calls == 1
+    assert all(a == [("School 1", "school-1")] for a in answers)
+    resp = await cli.delete(f"/api/v1/admin/schools/{seed.schools[0].id}/sso",
+                            headers=seed.headers(seed.admin_token))
+    assert resp.status == 200
+    html = await (await cli.get("/dashboard/login")).text()
+    assert calls == 2 and "schoolaccount" not in html
