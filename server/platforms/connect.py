@@ -330,21 +330,29 @@ async def finish(http: aiohttp.ClientSession, flow: Flow, code: str,
         raise _unreachable(label) from None
 
 
-async def _finish_google(http: aiohttp.ClientSession, flow: Flow, code: str,
-                         settings: PlatformSettings, client: OAuthClient, label: str,
-                         now: float) -> list[Candidate]:
-    form = {"code": code, "client_id": client.client_id, "client_secret": client.client_secret,
-            "redirect_uri": flow.redirect_uri, "grant_type": "authorization_code",
-            "code_verifier": flow.verifier}
-    async with http.post(settings.token_url, data=form, timeout=TIMEOUT) as r:
+async def _exchange_code(http: aiohttp.ClientSession, url: str, form: Mapping[str, str],
+                         label: str) -> Mapping:
+    """The OAuth token request for an authorization code: the answer's body, or the Dutch
+    error (an expired or used code; the platform unreachable or answering nonsense)."""
+    async with http.post(url, data=form, timeout=TIMEOUT) as r:
         if r.status >= 400:
             error, _ = await oauth_error(r)
             if error == "invalid_grant":
                 raise _expired_code(label)
             raise _unreachable(label)
         body = await _json(r, label)
-    access = body.get("access_token") if isinstance(body, Mapping) else None
-    refresh = body.get("refresh_token") if isinstance(body, Mapping) else None
+    return body if isinstance(body, Mapping) else {}
+
+
+async def _finish_google(http: aiohttp.ClientSession, flow: Flow, code: str,
+                         settings: PlatformSettings, client: OAuthClient, label: str,
+                         now: float) -> list[Candidate]:
+    form = {"code": code, "client_id": client.client_id, "client_secret": client.client_secret,
+            "redirect_uri": flow.redirect_uri, "grant_type": "authorization_code",
+            "code_verifier": flow.verifier}
+    body = await _exchange_code(http, settings.token_url, form, label)
+    access = body.get("access_token")
+    refresh = body.get("refresh_token")
     if not isinstance(access, str):
         raise _unreachable(label)
     if not isinstance(refresh, str) or not refresh:
@@ -379,14 +387,8 @@ async def _finish_mastodon(http: aiohttp.ClientSession, flow: Flow, code: str,
     form = {"grant_type": "authorization_code", "code": code, "client_id": flow.client_id,
             "client_secret": flow.client_secret, "redirect_uri": flow.redirect_uri,
             "code_verifier": flow.verifier, "scope": " ".join(scopes("mastodon"))}
-    async with http.post(f"{flow.instance}/oauth/token", data=form, timeout=TIMEOUT) as r:
-        if r.status >= 400:
-            error, _ = await oauth_error(r)
-            if error == "invalid_grant":
-                raise _expired_code(label)
-            raise _unreachable(label)
-        body = await _json(r, label)
-    access = body.get("access_token") if isinstance(body, Mapping) else None
+    body = await _exchange_code(http, f"{flow.instance}/oauth/token", form, label)
+    access = body.get("access_token")
     if not isinstance(access, str):
         raise _unreachable(label)
     async with http.get(f"{flow.instance}/api/v1/accounts/verify_credentials",
