@@ -113,3 +113,8 @@ REPLY_POSTER = web.AppKey("reply_poster", ReplyPoster)
 SSO_LOGIN_CHOICES = web.RequestKey("denkna_sso_login_choices", list[dict[str, str]])
 PasswordLoginPolicy = Callable[[Any, Any], Awaitable[bool]]  # (db session, user) -> allowed
 PASSWORD_LOGIN_ALLOWED = web.AppKey("password_login_allowed", PasswordLoginPolicy)
+# Settings tabs a feature set up after the dashboard adds in its setup(app), shown after the
+# dashboard's own: (key, label, href, the roles that see it). server/sso adds "Inloggen met
+# schoolaccount" for the admin.
+SettingsTab = tuple[str, str, str, tuple[str, ...]]
+SETTINGS_TABS = web.AppKey("settings_tabs", list[SettingsTab])

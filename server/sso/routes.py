@@ -338,11 +338,8 @@ async def put_config(request: web.Request) -> web.Response:
     body = await read_json(request, store.SsoConfigIn)
     sso = request.app[SSO]
     async with sso.db.session() as s:
-        row = await store.save(s, sso.secret_key, school_id, body)
-        s.add(AuditLog(school_id=school_id, actor_user_id=principal_of(request).user_id,
-                       action="sso.configured", target=f"school:{school_id}",
-                       details={"issuer": body.issuer, "enabled": body.enabled,
-                                "password_login": body.password_login}))
+        row = await store.configure(s, sso.secret_key, school_id, body,
+                                    actor=principal_of(request).user_id)
         view = {**store.public_view(row), "configured": True,
                 "redirect_uri": redirect_uri(request)}
     return web.json_response(view)
@@ -352,7 +349,5 @@ async def put_config(request: web.Request) -> web.Response:
 async def delete_config(request: web.Request) -> web.Response:
     school_id = await _school(request)
     async with request.app[SSO].db.session() as s:
-        await s.execute(delete(SchoolSso).where(SchoolSso.school_id == school_id))
-        s.add(AuditLog(school_id=school_id, actor_user_id=principal_of(request).user_id,
-                       action="sso.removed", target=f"school:{school_id}", details={}))
+        await store.remove(s, school_id, actor=principal_of(request).user_id)
     return web.json_response({"school_id": school_id, "configured": False})

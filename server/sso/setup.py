@@ -1,6 +1,7 @@
 """`setup(app)`: single sign-on routes, the OIDC client with its HTTP session, the buttons on
-the dashboard's login page and the access-log filter. Comes after the dashboard (it uses the
-dashboard's sessions and login page)."""
+the dashboard's login page, the admin's settings page (Instellingen → Inloggen met
+schoolaccount) and the access-log filter. Comes after the dashboard (it uses the dashboard's
+sessions, login page and settings pages)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from server import keys
 from server.api.openapi import operation
 from server.config import SsoSettings
 from server.errors import Handler
-from server.sso import log_filter, routes, store
+from server.sso import log_filter, routes, settings_page, store
 from server.sso.oidc import OidcClient
 from server.storage.db import Database
 
@@ -83,6 +84,7 @@ def setup(app: web.Application) -> None:
     r.add_get(cfg_path, routes.get_config)
     r.add_put(cfg_path, routes.put_config)
     r.add_delete(cfg_path, routes.delete_config)
+    settings_page.add_routes(app)
     frag: dict[str, Any] = {}
     operation(frag, "POST", "/api/v1/auth/extension/token", roles=None,
               summary="De extensie wisselt haar eenmalige inlogcode (na inloggen met het "

@@ -1,26 +1,39 @@
-"""A school's single sign-on set-up: read, written (admin API and `denkna admin sso`) and
-checked. The client secret is stored encrypted (Fernet, key derived from the server secret) and
-never shown again; `password_login` says whether the school's staff may still use a password."""
+"""A school's single sign-on set-up: read, written (admin API and the dashboard's settings
+page) and checked. The client secret is stored encrypted (Fernet, key derived from the server
+secret) and never shown again; `password_login` says whether the school's staff may still use a
+password. `cut_off` tells who would lose every way into the dashboard by a change."""
 
 from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.dashboard.sessions import DASHBOARD_ROLES
 from server.sso.oidc import ProviderSettings
-from server.storage.models import School, User, utcnow
+from server.storage.models import AuditLog, School, User, utcnow
 from server.storage.sso_models import SchoolSso
 
 KDF_INFO = b"denkna/sso-client-secret/v1"
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _plain(value: str) -> str:
+    """No control characters (a NUL would not even fit a PostgreSQL text column)."""
+    if CONTROL.search(value):
+        raise ValueError("bevat een onzichtbaar stuurteken (bijvoorbeeld een tab of "
+                         "regeleinde); typ of plak de waarde opnieuw")
+    return value
 
 
 class SsoConfigIn(BaseModel):
@@ -40,7 +53,7 @@ class SsoConfigIn(BaseModel):
     @field_validator("issuer")
     @classmethod
     def _issuer(cls, value: str) -> str:
-        value = value.strip()
+        value = _plain(value.strip())
         if not (value.startswith("https://") or value.startswith("http://127.0.0.1")
                 or value.startswith("http://localhost")):
             raise ValueError("de uitgever (issuer) moet een https-adres zijn, bijvoorbeeld "
@@ -62,8 +75,18 @@ class SsoConfigIn(BaseModel):
     @field_validator("group_claim")
     @classmethod
     def _claim(cls, value: str | None) -> str | None:
-        value = (value or "").strip()
+        value = _plain((value or "").strip())
         return value or None
+
+    @field_validator("client_id", "client_secret")
+    @classmethod
+    def _no_controls(cls, value: str | None) -> str | None:
+        return value if value is None else _plain(value)
+
+    @field_validator("leadership_groups")
+    @classmethod
+    def _groups(cls, value: list[str]) -> list[str]:
+        return [_plain(group) for group in value]
 
 
 def _fernet(secret_key: str) -> Fernet:
@@ -99,6 +122,23 @@ async def save(s: AsyncSession, secret_key: str, school_id: int, cfg: SsoConfigI
     return row
 
 
+async def configure(s: AsyncSession, secret_key: str, school_id: int, cfg: SsoConfigIn,
+                    actor: int | None) -> SchoolSso:
+    """Save and note it in the audit log (never the secret)."""
+    row = await save(s, secret_key, school_id, cfg)
+    s.add(AuditLog(school_id=school_id, actor_user_id=actor, action="sso.configured",
+                   target=f"school:{school_id}", details={
+                       "issuer": cfg.issuer, "enabled": cfg.enabled,
+                       "password_login": cfg.password_login}))
+    return row
+
+
+async def remove(s: AsyncSession, school_id: int, actor: int | None) -> None:
+    await s.execute(delete(SchoolSso).where(SchoolSso.school_id == school_id))
+    s.add(AuditLog(school_id=school_id, actor_user_id=actor, action="sso.removed",
+                   target=f"school:{school_id}", details={}))
+
+
 def public_view(row: SchoolSso) -> dict[str, Any]:
     """For the admin: everything but the secret (only whether one is set)."""
     return {"school_id": row.school_id, "issuer": row.issuer, "client_id": row.client_id,
@@ -127,3 +167,69 @@ async def password_login_allowed(s: AsyncSession, user: User) -> bool:
         return True
     row = await s.get(SchoolSso, user.school_id)
     return row is None or not row.enabled or row.password_login
+
+
+# --- who can still get in ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a school's set-up means for logging in to the dashboard."""
+
+    enabled: bool
+    password_login: bool
+    domains: frozenset[str]
+
+    @classmethod
+    def of(cls, cfg: SsoConfigIn | SchoolSso) -> Access:
+        return cls(bool(cfg.enabled), bool(cfg.password_login),
+                   frozenset(d.lower() for d in cfg.allowed_domains or []))
+
+
+def has_way_in(user: User, access: dict[int, Access]) -> bool:
+    """A password the user's school lets them use (a user of no school always may), or an
+    e-mail domain that a school with SSO on accepts from them (accounts.sign_in: their own
+    school, or any school for a user of no school)."""
+    own = access.get(user.school_id) if user.school_id is not None else None
+    if user.password_hash and (own is None or not own.enabled or own.password_login):
+        return True
+    email = (user.email or "").lower()
+    if email.count("@") != 1:
+        return False
+    domain = email.rsplit("@", 1)[1]
+    return any(a.enabled and domain in a.domains and user.school_id in (school_id, None)
+               for school_id, a in access.items())
+
+
+@dataclass(frozen=True)
+class WaysIn:
+    """The active dashboard users one school's set-up concerns (its own and those of no
+    school) and every school's set-up as stored."""
+
+    school_id: int
+    users: list[User]
+    stored: dict[int, Access]
+
+    @property
+    def current(self) -> Access | None:
+        return self.stored.get(self.school_id)
+
+    def _with(self, this: Access | None) -> dict[int, Access]:
+        access = {k: v for k, v in self.stored.items() if k != self.school_id}
+        if this is not None:
+            access[self.school_id] = this
+        return access
+
+    def cut_off(self, before: Access | None, after: Access | None) -> list[User]:
+        """Who could log in to the dashboard with `before` as this school's set-up and could
+        not with `after` (None: no set-up)."""
+        was, will = self._with(before), self._with(after)
+        return [u for u in self.users if has_way_in(u, was) and not has_way_in(u, will)]
+
+
+async def ways_in(s: AsyncSession, school_id: int) -> WaysIn:
+    users = (await s.scalars(select(User).where(
+        User.active.is_(True), User.role.in_(DASHBOARD_ROLES),
+        or_(User.school_id == school_id, User.school_id.is_(None))).order_by(User.name))).all()
+    rows: Iterable[SchoolSso] = (await s.scalars(select(SchoolSso))).all()
+    return WaysIn(school_id, list(users), {row.school_id: Access.of(row) for row in rows})

@@ -273,6 +273,12 @@ async def test_bad_set_up_is_a_dutch_422(world: Any) -> None:
                          headers=seed.headers(seed.admin_token),
                          json={"issuer": "ftp://x", "client_id": "a", "allowed_domains": ["x"]})
     assert resp.status == 422
+    # a NUL would not fit a PostgreSQL text column: refused before it gets there
+    nul = await cli.put(f"/api/v1/admin/schools/{seed.schools[0].id}/sso",
+                        headers=seed.headers(seed.admin_token),
+                        json={"issuer": "https://login.school-1.nl", "client_id": "a\u0000b",
+                              "allowed_domains": ["school-1.nl"]})
+    assert nul.status == 422
     staff = await cli.get(f"/api/v1/admin/schools/{seed.schools[0].id}/sso",
                           headers=seed.headers(seed.schools[0].tokens["leadership"]))
     assert staff.status == 403

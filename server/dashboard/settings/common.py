@@ -1,5 +1,6 @@
 """What every settings page shares: which school is being set up, who may change it (the
-school's leadership and the admins; the board reads), and the tabs."""
+school's leadership and the admins; the board reads), and the tabs (the dashboard's own, then
+those a later feature adds through keys.SETTINGS_TABS)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
+from server import keys
 from server.dashboard.views import error_page, esc, render, user_of
 from server.storage.models import School, User
 
@@ -66,7 +68,10 @@ async def scope(request: web.Request, form: Any = None) -> Scope | None:
 
 def page(request: web.Request, template: str, sc: Scope, tab: str, ctx: dict[str, Any],
          status: int = 200) -> web.Response:
-    tabs = [t for t in TABS if sc.user.role in TAB_ROLES.get(t[0], (sc.user.role,))]
+    role = sc.user.role
+    tabs = [t for t in TABS if role in TAB_ROLES.get(t[0], (role,))] + [
+        (key, label, href) for key, label, href, roles in request.app.get(keys.SETTINGS_TABS, [])
+        if role in roles]
     return render(request, template, {
         "page": "settings", "tab": tab, "tabs": tabs, "scope": sc,
         "school_query": f"?school={sc.school_id}" if len(sc.schools) > 1 else "", **ctx},
