@@ -7,7 +7,12 @@ Behaves like a real instance where the connectors are easy to get wrong:
   `GET /api/v1/statuses/:id` finds them); a deleted status is a 404 `Record not found`;
 - a reply to the account is also a `mention` notification; paging by `min_id` / `max_id`;
 - `DELETE /api/v1/statuses/:id` only deletes the account's own statuses;
-- tokens do not expire; an app's scopes bound what authorize may ask.
+- tokens do not expire; an app's scopes bound what authorize may ask;
+- an app is known only on the instance that registered it; `world.apps_registered` counts the
+  registrations per instance (its origin, e.g. `http://127.0.0.1:8123`), and after
+  `world.forget_client(client_id)` (an admin deleted the app, or Mastodon cleaned up an app
+  without tokens) authorize and the token endpoint answer `invalid_client` (401);
+- `grant_type=client_credentials` gives a token of the app itself (no account).
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from denkna_demo.fakes.common import (
     fake_middleware,
     json_response,
 )
-from denkna_demo.fakes.world import FakePost, FakeWorld
+from denkna_demo.fakes.world import FakeClient, FakePost, FakeWorld
 from server.comments import PlatformComment
 
 
@@ -286,8 +291,10 @@ async def register_app(request: web.Request) -> web.Response:
         return json_response({"error": "Validation failed: Redirect URI must be an absolute "
                                        "URI."}, status=422)
     scopes = str(p.get("scopes") or "read").split()
+    instance = str(request.url.origin())
     client = world.add_client("mastodon", name=name, redirect_uris=tuple(uris),
-                              scopes=tuple(scopes))
+                              scopes=tuple(scopes), instance=instance)
+    world.apps_registered[instance] += 1
     world.actions.append(("register_app", client.client_id, tuple(scopes)))
     return json_response({"id": str(len(world.clients)), "name": name,
                           "website": p.get("website"), "scopes": scopes,
@@ -296,11 +303,18 @@ async def register_app(request: web.Request) -> web.Response:
                           "vapid_key": "fake"})
 
 
+def _app(request: web.Request, client_id: object) -> FakeClient | None:
+    """The app with this client id, if this instance knows it."""
+    client = request.app[WORLD].client_of(str(client_id or ""), "mastodon")
+    if client is None or client.instance not in ("", str(request.url.origin())):
+        return None
+    return client
+
 
 async def authorize(request: web.Request) -> web.Response:
     world: FakeWorld = request.app[WORLD]
     q = request.query
-    client = request.app[WORLD].client_of(q.get("client_id", ""), "mastodon")
+    client = _app(request, q.get("client_id"))
     if client is None:
         return consent.error_page("Client authentication failed due to unknown client.", 401)
     redirect = q.get("redirect_uri", "")
@@ -322,7 +336,7 @@ async def authorize(request: web.Request) -> web.Response:
 async def authorize_decision(request: web.Request) -> web.Response:
     world: FakeWorld = request.app[WORLD]
     query, chosen, allowed = await consent.decision(request)
-    client = request.app[WORLD].client_of(query.get("client_id", ""), "mastodon")
+    client = _app(request, query.get("client_id"))
     redirect = query.get("redirect_uri", "")
     if client is None or redirect not in client.redirect_uris:
         return consent.error_page("Client authentication failed due to unknown client.", 401)
@@ -339,13 +353,22 @@ async def authorize_decision(request: web.Request) -> web.Response:
 async def token(request: web.Request) -> web.Response:
     world: FakeWorld = request.app[WORLD]
     p = await _params(request)
-    client = request.app[WORLD].client_of(str(p.get("client_id", "")), "mastodon")
+    client = _app(request, p.get("client_id"))
     if client is None or p.get("client_secret") != client.secret:
         return json_response({"error": "invalid_client", "error_description":
                               "Client authentication failed due to unknown client, no client "
                               "authentication included, or unsupported authentication "
                               "method."}, status=401)
     world.token_calls[str(p.get("grant_type"))] += 1
+    if p.get("grant_type") == "client_credentials":
+        asked = tuple(str(p.get("scope") or "read").split())
+        if not set(asked) <= set(client.scopes):
+            return json_response({"error": "invalid_scope", "error_description":
+                                  "The requested scope is invalid, unknown, or malformed."},
+                                 status=400)
+        grant = world.issue("app", (), client_id=client.client_id, scopes=asked)
+        return json_response({"access_token": grant.token, "token_type": "Bearer",
+                              "scope": " ".join(asked), "created_at": int(world.time())})
     if p.get("grant_type") != "authorization_code":
         return json_response({"error": "unsupported_grant_type"}, status=400)
     code = world.take_code(str(p.get("code", "")), client.client_id,

@@ -73,6 +73,7 @@ class FakeClient:
     redirect_uris: tuple[str, ...] = ()  # empty: any (Meta and Google check their own lists)
     scopes: tuple[str, ...] = ()
     configs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Meta config_id → scopes
+    instance: str = ""  # Mastodon: the instance it was registered on ("": known on any)
 
 
 @dataclass
@@ -90,7 +91,8 @@ class FakeCode:
 @dataclass
 class FakeGrant:
     """One token: `kind` is "account" (works for `account_ids`), "user" (a Meta user: sees
-    the pages in `account_ids` through /me/accounts) or "refresh" (Google)."""
+    the pages in `account_ids` through /me/accounts), "refresh" (Google) or "app" (Mastodon's
+    `client_credentials`: the app itself, no account)."""
 
     token: str
     kind: str
@@ -122,6 +124,7 @@ class FakeWorld:
     faults: dict[str, deque[Fault]] = field(default_factory=dict)
     requests: Counter[str] = field(default_factory=Counter)
     token_calls: Counter[str] = field(default_factory=Counter)  # grant_type → calls
+    apps_registered: Counter[str] = field(default_factory=Counter)  # Mastodon: instance → apps
     active: Counter[str] = field(default_factory=Counter)
     overlaps: Counter[str] = field(default_factory=Counter)
     actions: list[tuple[str, str, Any]] = field(default_factory=list)
@@ -302,6 +305,18 @@ class FakeWorld:
             raise ValueError(f"unknown fault {kind!r}; known: {sorted(FAULT_KINDS)}")
         queue = self.faults.setdefault(account_id, deque())
         queue.extend(Fault(kind=kind, **params) for _ in range(count))
+
+    def forget_client(self, client_id: str) -> None:
+        """The platform no longer knows this OAuth client (a Mastodon admin deleted the app, or
+        the instance cleaned it up): its codes and tokens die with it, and the token endpoint
+        and authorize answer `invalid_client` (401)."""
+        self.clients.pop(client_id, None)
+        for grant in self.grants.values():
+            if grant.client_id == client_id:
+                grant.revoked = True
+        for code in self.codes.values():
+            if code.client_id == client_id:
+                code.used = True
 
     # --- reading it back ---
 

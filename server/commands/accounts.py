@@ -29,6 +29,7 @@ from server.config import (
 from server.platforms import connect
 from server.platforms.base import PLATFORMS
 from server.platforms.base import load_settings as platform_settings
+from server.platforms.mastodon_apps import MastodonApps
 from server.platforms.oauth import PERMISSIONS, PLATFORM_LABELS, client_for
 from server.storage.db import Database
 
@@ -92,9 +93,10 @@ async def _connect(args: argparse.Namespace, settings: Settings,
                                                f"{args.platform}-account van school "
                                                f"{args.school}.")
         async with aiohttp.ClientSession() as http:
+            apps = MastodonApps(db, secret, http, website=public_url)
             if args.platform == "mastodon":
                 flow.instance = connect.normalise_instance(args.instance or "")
-                await connect.register_mastodon_app(http, flow, "Denkna", public_url)
+                await apps.prepare(flow)
             url = connect.authorize_url(flow, cfg, client)
             label = PLATFORM_LABELS[args.platform]
             print(f"Denkna vraagt bij {label} deze rechten:")
@@ -111,7 +113,7 @@ async def _connect(args: argparse.Namespace, settings: Settings,
                                            "gekoppeld.")
             query = dict(parse_qsl(parts.query))
             flow = connect.check_callback(flow, query)
-            found = await connect.finish(http, flow, query["code"], cfg, client)
+            found = await connect.finish(http, flow, query["code"], cfg, client, apps=apps)
             if args.pick:
                 found = [c for c in found if c.external_id == args.pick]
                 if not found:

@@ -7,9 +7,10 @@ platform's own consent screen (server/platforms/connect.py does the OAuth).
 - `GET /dashboard/accounts/{id}/connect`: the same for one account that must be connected again
   (the link in the "opnieuw koppelen" alert).
 - `GET /dashboard/accounts/connect/{platform}/start`: seals the flow in a cookie and sends the
-  browser to the platform; `POST /dashboard/accounts/connect/mastodon` first registers Denkna on
-  the school's instance (the dashboard's CSP allows forms only to itself, so a page with a link
-  to the instance follows).
+  browser to the platform; `POST /dashboard/accounts/connect/mastodon` first takes Denkna's app
+  on the school's instance, registered there once and reused (server/platforms/mastodon_apps.py;
+  the dashboard's CSP allows forms only to itself, so a page with a link to the instance
+  follows).
 - `GET /connect/callback`: where the platform sends the browser back. It lives outside
   /dashboard because the session cookie is SameSite=Strict and does not come along on a
   redirect from another site; the sealed flow cookie (SameSite=Lax, 15 minutes, made for the
@@ -29,6 +30,7 @@ from server import keys
 from server.dashboard.views import JINJA, error_page, esc, render, user_of
 from server.platforms import connect
 from server.platforms.base import PLATFORMS, load_settings
+from server.platforms.mastodon_apps import MastodonApps
 from server.platforms.oauth import PERMISSIONS, PLATFORM_LABELS, client_for
 from server.storage.models import Account, School, User
 
@@ -69,6 +71,11 @@ def _settings(request: web.Request, platform: str, account: Account | None = Non
 
 def _client(request: web.Request, platform: str) -> Any:
     return client_for(request.app[keys.MONITOR].settings.platforms, platform)
+
+
+def _mastodon_apps(request: web.Request) -> MastodonApps:
+    return MastodonApps(request.app[keys.DB], request.app[keys.SECRET_KEY],
+                        request.app[keys.MONITOR].session(), website=str(request.url.origin()))
 
 
 def redirect_uri(request: web.Request) -> str:
@@ -225,8 +232,7 @@ async def start_mastodon(request: web.Request) -> web.Response:
             if known and connect.normalise_instance(known) != flow.instance:
                 raise connect.ConnectError(f"Dit account staat op {known}, niet op "
                                            f"{flow.instance}. Er is niets veranderd.")
-        await connect.register_mastodon_app(request.app[keys.MONITOR].session(), flow,
-                                            "Denkna", str(request.url.origin()))
+        await _mastodon_apps(request).prepare(flow)
         url = connect.authorize_url(flow, _settings(request, "mastodon"), None)
     except connect.ConnectError as exc:
         request[CONNECT_ERROR] = exc.message
@@ -295,7 +301,8 @@ async def callback(request: web.Request) -> web.Response:
     http = request.app[keys.MONITOR].session()
     try:
         found = await connect.finish(http, flow, query["code"], settings,
-                                     _client(request, flow.platform))
+                                     _client(request, flow.platform),
+                                     apps=_mastodon_apps(request))
     except connect.ConnectError as exc:
         return _failed(request, exc.message, exc.status, flow)
     if len(found) > 1 and flow.account_id is None:

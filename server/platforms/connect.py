@@ -10,8 +10,11 @@ and `denkna accounts connect` both drive it.
 - **Google** (YouTube): authorization code with `access_type=offline`, `prompt=consent` and
   PKCE; the refresh token is stored (encrypted) with the access token and its expiry; the channel
   is `channels?mine=true`.
-- **Mastodon**: Denkna registers itself on the school's instance (`POST /api/v1/apps`), then the
-  usual authorization code (with PKCE); the account is `verify_credentials`.
+- **Mastodon**: Denkna's app on the school's instance (`POST /api/v1/apps` once per instance,
+  stored and reused: server/platforms/mastodon_apps.py), then the usual authorization code
+  (with PKCE); the account is `verify_credentials`. A code exchange that answers
+  `invalid_client` (the instance deleted the app) registers the app anew and asks the user to
+  start again.
 
 A flow's state lives in a sealed cookie (`Flow.seal`: Fernet under the server secret, 15
 minutes), so any instance can take the callback. Every failure is a `ConnectError` with a Dutch
@@ -28,7 +31,7 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 import aiohttp
@@ -42,6 +45,9 @@ from server.platforms.credentials import Grant, expiry, fernet_for, store_grant
 from server.platforms.oauth import PLATFORM_LABELS, OAuthClient, oauth_error, scopes
 from server.storage.models import Account, SchoolSetting, User
 from server.storage.monitoring_models import PollState
+
+if TYPE_CHECKING:
+    from server.platforms.mastodon_apps import MastodonApps
 
 FLOW_INFO = b"denkna/connect-flow/v1"
 FLOW_SECONDS = 900
@@ -73,7 +79,7 @@ class Flow:
     nonce: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     verifier: str = field(default_factory=lambda: secrets.token_urlsafe(48))
     instance: str | None = None  # Mastodon: https://school.social
-    client_id: str | None = None  # Mastodon: the app Denkna registered there
+    client_id: str | None = None  # Mastodon: Denkna's app there (mastodon_apps.py)
     client_secret: str | None = None
     started: float = field(default_factory=time.time)
 
@@ -214,31 +220,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-async def register_mastodon_app(http: aiohttp.ClientSession, flow: Flow, app_name: str,
-                                website: str | None = None) -> None:
-    """`POST /api/v1/apps` on the school's instance; fills in the flow's client."""
-    assert flow.instance
-    body = {"client_name": app_name, "redirect_uris": flow.redirect_uri,
-            "scopes": " ".join(scopes("mastodon"))}
-    if website:
-        body["website"] = website
-    host = urlsplit(flow.instance).hostname
-    not_mastodon = ConnectError(f"Op {host} draait geen Mastodon-server die Denkna kan "
-                                "bereiken. Controleer het adres (zoals het in de adresbalk "
-                                "staat als u daar inlogt).")
-    try:
-        async with http.post(f"{flow.instance}/api/v1/apps", json=body, timeout=TIMEOUT) as r:
-            if r.status >= 400:
-                raise not_mastodon
-            data = await r.json(content_type=None)
-    except (TimeoutError, aiohttp.ClientError, ValueError):
-        raise not_mastodon from None
-    if not isinstance(data, Mapping) or not isinstance(data.get("client_id"), str) or (
-            not isinstance(data.get("client_secret"), str)):
-        raise not_mastodon
-    flow.client_id, flow.client_secret = data["client_id"], data["client_secret"]
-
-
 def authorize_url(flow: Flow, settings: PlatformSettings, client: OAuthClient | None) -> str:
     """The platform's consent screen for this flow."""
     label = PLATFORM_LABELS[flow.platform]
@@ -300,7 +281,20 @@ def _expired_code(label: str) -> ConnectError:
                         "opnieuw.")
 
 
-def _unreachable(label: str) -> ConnectError:
+def _app_gone(instance: str, renewed: bool) -> ConnectError:
+    host = urlsplit(instance).hostname or instance
+    return ConnectError(f"De Mastodon-server {host} kende de app van Denkna niet meer (door de "
+                        "beheerder van die server verwijderd of opgeruimd). Er is niets "
+                        "gekoppeld. " + ("Denkna heeft zich daar opnieuw aangemeld: start het "
+                                         "koppelen opnieuw, dan lukt het wel." if renewed else
+                                         "Start het koppelen opnieuw."), 409)
+
+
+class _ClientRejected(Exception):
+    """The token endpoint answered `invalid_client`: it does not know this OAuth client."""
+
+
+def unreachable(label: str) -> ConnectError:
     return ConnectError(f"{label} is nu niet bereikbaar of gaf een onverwacht antwoord. Er is "
                         "niets gekoppeld; probeer het over een paar minuten opnieuw.", 502)
 
@@ -309,37 +303,49 @@ async def _json(resp: aiohttp.ClientResponse, label: str) -> Any:
     try:
         return await resp.json(content_type=None)
     except (ValueError, aiohttp.ClientError):
-        raise _unreachable(label) from None
+        raise unreachable(label) from None
 
 
 async def finish(http: aiohttp.ClientSession, flow: Flow, code: str,
                  settings: PlatformSettings, client: OAuthClient | None,
-                 now: float | None = None) -> list[Candidate]:
-    """Exchange the code and find the account(s) it gives access to."""
+                 now: float | None = None, apps: MastodonApps | None = None
+                 ) -> list[Candidate]:
+    """Exchange the code and find the account(s) it gives access to. Mastodon: when the
+    instance no longer knows Denkna's app, `apps` registers it anew (once) and the Dutch
+    error asks the user to start again."""
     now = time.time() if now is None else now
     label = PLATFORM_LABELS[flow.platform]
     try:
         if flow.platform == "mastodon":
-            return await _finish_mastodon(http, flow, code, label)
+            try:
+                return await _finish_mastodon(http, flow, code, label)
+            except _ClientRejected:
+                if apps is None or not flow.instance or not flow.client_id:
+                    raise _app_gone(flow.instance or "", renewed=False) from None
+                await apps.renew(flow.instance, flow.redirect_uri, flow.client_id)
+                raise _app_gone(flow.instance, renewed=True) from None
         if client is None:
             raise ConnectError(f"Koppelen met {label} is op deze server niet ingesteld.", 409)
         if flow.platform == "youtube":
             return await _finish_google(http, flow, code, settings, client, label, now)
         return await _finish_meta(http, flow, code, settings, client, label)
     except (TimeoutError, aiohttp.ClientError):
-        raise _unreachable(label) from None
+        raise unreachable(label) from None
 
 
 async def _exchange_code(http: aiohttp.ClientSession, url: str, form: Mapping[str, str],
-                         label: str) -> Mapping:
+                         label: str, client_may_be_gone: bool = False) -> Mapping:
     """The OAuth token request for an authorization code: the answer's body, or the Dutch
-    error (an expired or used code; the platform unreachable or answering nonsense)."""
+    error (an expired or used code; the platform unreachable or answering nonsense).
+    `client_may_be_gone` (Mastodon): `invalid_client` / 401 raises _ClientRejected."""
     async with http.post(url, data=form, timeout=TIMEOUT) as r:
         if r.status >= 400:
             error, _ = await oauth_error(r)
             if error == "invalid_grant":
                 raise _expired_code(label)
-            raise _unreachable(label)
+            if client_may_be_gone and (error == "invalid_client" or r.status == 401):
+                raise _ClientRejected
+            raise unreachable(label)
         body = await _json(r, label)
     return body if isinstance(body, Mapping) else {}
 
@@ -354,7 +360,7 @@ async def _finish_google(http: aiohttp.ClientSession, flow: Flow, code: str,
     access = body.get("access_token")
     refresh = body.get("refresh_token")
     if not isinstance(access, str):
-        raise _unreachable(label)
+        raise unreachable(label)
     if not isinstance(refresh, str) or not refresh:
         raise ConnectError("Google gaf geen vernieuwingstoken (refresh token), zodat Denkna na "
                            "een uur niet meer zou kunnen lezen. Er is niets gekoppeld; trek de "
@@ -366,7 +372,7 @@ async def _finish_google(http: aiohttp.ClientSession, flow: Flow, code: str,
     async with http.get(f"{api}/channels", params={"part": "snippet", "mine": "true"},
                         headers={"Authorization": f"Bearer {access}"}, timeout=TIMEOUT) as r:
         if r.status >= 400:
-            raise _unreachable(label)
+            raise unreachable(label)
         channels = await _json(r, label)
     items = channels.get("items") if isinstance(channels, Mapping) else None
     found = []
@@ -387,17 +393,18 @@ async def _finish_mastodon(http: aiohttp.ClientSession, flow: Flow, code: str,
     form = {"grant_type": "authorization_code", "code": code, "client_id": flow.client_id,
             "client_secret": flow.client_secret, "redirect_uri": flow.redirect_uri,
             "code_verifier": flow.verifier, "scope": " ".join(scopes("mastodon"))}
-    body = await _exchange_code(http, f"{flow.instance}/oauth/token", form, label)
+    body = await _exchange_code(http, f"{flow.instance}/oauth/token", form, label,
+                                client_may_be_gone=True)
     access = body.get("access_token")
     if not isinstance(access, str):
-        raise _unreachable(label)
+        raise unreachable(label)
     async with http.get(f"{flow.instance}/api/v1/accounts/verify_credentials",
                         headers={"Authorization": f"Bearer {access}"}, timeout=TIMEOUT) as r:
         if r.status >= 400:
-            raise _unreachable(label)
+            raise unreachable(label)
         me = await _json(r, label)
     if not isinstance(me, Mapping) or not isinstance(me.get("id"), str):
-        raise _unreachable(label)
+        raise unreachable(label)
     host = urlsplit(flow.instance or "").hostname or ""
     name = str(me.get("display_name") or me.get("acct") or me["id"])
     grant = Grant(access_token=access, scopes=tuple(str(body.get("scope", "")).split()),
@@ -430,17 +437,17 @@ async def _finish_meta(http: aiohttp.ClientSession, flow: Flow, code: str,
     if status >= 400:
         if _graph_code(body)[0] == 100:
             raise _expired_code(label)
-        raise _unreachable(label)
+        raise unreachable(label)
     short = body.get("access_token") if isinstance(body, Mapping) else None
     if not isinstance(short, str):
-        raise _unreachable(label)
+        raise unreachable(label)
     # a long-lived user token: Page tokens made from it do not expire
     status, body = await _graph(http, f"{graph}/oauth/access_token", label, {
         "grant_type": "fb_exchange_token", "client_id": client.client_id,
         "client_secret": client.client_secret, "fb_exchange_token": short})
     user = body.get("access_token") if isinstance(body, Mapping) else None
     if status >= 400 or not isinstance(user, str):
-        raise _unreachable(label)
+        raise unreachable(label)
     status, body = await _graph(http, f"{api}/me/permissions", label, {"access_token": user})
     granted = {str(p.get("permission")) for p in (body.get("data") or [])
                if isinstance(p, Mapping) and p.get("status") == "granted"} if (
@@ -458,7 +465,7 @@ async def _finish_meta(http: aiohttp.ClientSession, flow: Flow, code: str,
         async with http.get(url, params=params, timeout=TIMEOUT) as r:
             body = await _json(r, label)
             if r.status >= 400:
-                raise _unreachable(label)
+                raise unreachable(label)
         pages.extend(p for p in (body.get("data") or []) if isinstance(p, Mapping)
                      and isinstance(p.get("id"), str) and isinstance(p.get("access_token"), str))
         nxt = (body.get("paging") or {}).get("next") if isinstance(body, Mapping) else None

@@ -1,5 +1,6 @@
 """Monitoring tables (migration 0002_monitoring): encrypted account credentials, poll state with
-leases, and the author roles a school told Denkna about."""
+leases, and the author roles a school told Denkna about; and (migration 0007_mastodon_apps) the
+apps Denkna registered on Mastodon instances."""
 
 from __future__ import annotations
 
@@ -55,4 +56,20 @@ class AuthorRole(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-__all__ = ["AccountCredential", "AuthorRole", "PollState"]
+class MastodonApp(Base):
+    """The app Denkna registered on a Mastodon instance (`POST /api/v1/apps`): one per instance
+    and redirect URI, reused by every connect there (server/platforms/mastodon_apps.py). The
+    client secret is Fernet-encrypted like the account tokens."""
+
+    __tablename__ = "mastodon_apps"
+    __table_args__ = (UniqueConstraint("instance", "redirect_uri"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance: Mapped[str] = mapped_column(String(300))  # https://school.social
+    redirect_uri: Mapped[str] = mapped_column(String(1000))
+    client_id: Mapped[str] = mapped_column(String(300))
+    client_secret_encrypted: Mapped[str] = mapped_column(Text)
+    scopes: Mapped[str] = mapped_column(String(500))  # what the app was registered with
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+__all__ = ["AccountCredential", "AuthorRole", "MastodonApp", "PollState"]

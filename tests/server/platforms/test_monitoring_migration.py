@@ -1,4 +1,5 @@
-"""0002_monitoring builds exactly the tables monitoring_models describes (SQLite and PostgreSQL)."""
+"""0002_monitoring and 0007_mastodon_apps build exactly the tables monitoring_models describes
+(SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import server.storage.monitoring_models  # noqa: F401  (registers the tables on 
 from server.storage.db import Database, alembic_config, migration_heads
 from server.storage.models import Base
 
-MONITORING_TABLES = {"account_credentials", "poll_state", "author_roles"}
+MONITORING_TABLES = {"account_credentials", "poll_state", "author_roles", "mastodon_apps"}
 
 
 def _table(diff: Any) -> str | None:
@@ -42,4 +43,4 @@ async def test_migration_matches_models(database: Database) -> None:
     assert heads == migration_heads()
     script = ScriptDirectory.from_config(alembic_config())
     applied = {r.revision for head in heads for r in script.iterate_revisions(head, "base")}
-    assert "0002_monitoring" in applied
+    assert {"0002_monitoring", "0007_mastodon_apps"} <= applied
