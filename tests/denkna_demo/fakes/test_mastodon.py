@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from yarl import URL
 
+from denkna_demo.fakes import FakePlatformServer
 from tests.denkna_demo.fakes.conftest import Fake
 
 
@@ -101,3 +102,32 @@ async def test_oauth_on_the_instance(mastodon: Fake) -> None:
     denied = await mastodon.consent("/oauth/authorize", {**query, "scope": "read:statuses"},
                                     [school.id], allow=False)
     assert denied.query["error"] == "access_denied"
+
+
+async def test_an_app_is_counted_known_on_its_own_instance_and_can_be_forgotten(
+        mastodon: Fake) -> None:
+    w = mastodon.world
+    cb = "https://denkna.example/cb"
+    status, app = await mastodon.post("/api/v1/apps", data={
+        "client_name": "Denkna", "redirect_uris": cb, "scopes": "read:statuses"})
+    assert status == 200 and w.apps_registered == {mastodon.server.url: 1}
+    own = {"grant_type": "client_credentials", "client_id": app["client_id"],
+           "client_secret": app["client_secret"], "scope": "read:statuses"}
+    status, token = await mastodon.post("/oauth/token", data=own)
+    assert status == 200 and token["access_token"]
+    status, body = await mastodon.get("/api/v1/accounts/verify_credentials",
+                                      token["access_token"])
+    assert status == 401, "an app's own token is no account's"
+    status, body = await mastodon.post("/oauth/token", data={**own, "scope": "write:blocks"})
+    assert status == 400 and body["error"] == "invalid_scope"
+    async with FakePlatformServer(w, "mastodon") as other, mastodon.http.post(
+            f"{other.url}/oauth/token", data=own) as r:
+        assert r.status == 401, "another instance does not know the app"
+    w.forget_client(app["client_id"])
+    status, body = await mastodon.post("/oauth/token", data=own)
+    assert status == 401 and body["error"] == "invalid_client"
+    async with mastodon.http.get(mastodon.url("/oauth/authorize"), params={
+            "response_type": "code", "client_id": app["client_id"], "redirect_uri": cb,
+            "scope": "read:statuses"}) as r:
+        assert r.status == 401
+    assert w.apps_registered == {mastodon.server.url: 1}, "counts registrations, not apps"

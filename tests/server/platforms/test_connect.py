@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from denkna_demo.fakes import FakeAccount, FakePlatformServer
 from schedules.poll_account import Outcome, poll_account
-from server import keys
+from server import admin_ops, keys
 from server.platforms.connect import Flow
 from server.platforms.credentials import load_grant
 from server.platforms.oauth import PERMISSIONS
-from server.storage.monitoring_models import AccountCredential
-from tests.server.platforms.connect_site import Site, make_site, query_of
+from server.storage.monitoring_models import AccountCredential, MastodonApp
+from tests.server.platforms.connect_site import Browser, Site, make_site, query_of
 
 
 @pytest.fixture
@@ -147,6 +148,108 @@ async def test_mastodon_registers_on_the_schools_instance(site: Site) -> None:
     [account] = await site.accounts()
     assert account.external_id == me.id
     assert account.settings["api"]["base_url"] == instance
+
+
+async def start_mastodon(b: Browser, site: Site, instance: str, school_id: int | None = None,
+                         account_id: int | None = None) -> str:
+    """Fill in the instance on the connect screen and follow the link: the consent page."""
+    form = {"csrf": await b.csrf(), "school": str(school_id or site.school_id),
+            "instance": instance}
+    if account_id is not None:
+        form["account"] = str(account_id)
+    status, page = await b.post("/dashboard/accounts/connect/mastodon", form)
+    assert status == 200 and "Verder naar" in page, page
+    url = page.split('class="button primary" href="')[1].split('"')[0].replace("&amp;", "&")
+    status, consent = await b.get(url)
+    assert status == 200, consent
+    return consent
+
+
+async def connect_mastodon(site: Site, who: FakeAccount, instance: str, **start: int
+                           ) -> str:
+    b = await site.browser()
+    try:
+        consent = await start_mastodon(b, site, instance, **start)
+        status, result = await b.consent(consent, accounts=[who.id])
+    finally:
+        await b.close()
+    assert status == 200 and "<h1>Gekoppeld</h1>" in result, result
+    return result
+
+
+async def stored_apps(site: Site) -> list[MastodonApp]:
+    async with site.app[keys.DB].session() as s:
+        return list((await s.execute(select(MastodonApp).order_by(MastodonApp.id))).scalars())
+
+
+async def test_a_board_connects_its_schools_on_one_instance_with_one_app(site: Site) -> None:
+    instance = site.servers["mastodon"].url
+    klimop = site.world.add_account("mastodon", name="OBS De Klimop", username="klimop")
+    regenboog = site.world.add_account("mastodon", name="De Regenboog", username="regenboog")
+    async with site.app[keys.DB].session() as s:
+        other_school = (await admin_ops.create_school(s, "De Regenboog", "regenboog")).id
+    await connect_mastodon(site, klimop, instance)
+    await connect_mastodon(site, regenboog, instance, school_id=other_school)
+    first, second = await site.accounts()
+    result = await connect_mastodon(site, klimop, instance, account_id=first.id)
+    assert "opnieuw gekoppeld" in result
+    assert site.world.apps_registered[instance] == 1, "one app on the instance"
+    [app] = await stored_apps(site)
+    assert (app.instance, app.redirect_uri) == (instance, site.callback)
+    async with site.app[keys.DB].session() as s:
+        for account in (first, second):
+            grant = await load_grant(s, site.app[keys.SECRET_KEY], account.id)
+            assert grant.extra["client_id"] == app.client_id
+    assert site.world.clients[app.client_id].secret not in app.client_secret_encrypted
+
+
+async def test_an_app_the_instance_deleted_is_registered_anew(site: Site) -> None:
+    instance = site.servers["mastodon"].url
+    me = site.world.add_account("mastodon", name="OBS De Klimop", username="klimop")
+    await connect_mastodon(site, me, instance)
+    [old] = await stored_apps(site)
+    site.world.forget_client(old.client_id)  # deleted by the instance's admin
+    [account] = await site.accounts()
+    result = await connect_mastodon(site, me, instance, account_id=account.id)
+    assert "opnieuw gekoppeld" in result, "in one go: Denkna noticed before the consent"
+    [new] = await stored_apps(site)
+    assert new.client_id != old.client_id and site.world.apps_registered[instance] == 2
+
+
+async def test_an_app_deleted_during_the_consent(site: Site) -> None:
+    instance = site.servers["mastodon"].url
+    me = site.world.add_account("mastodon", name="OBS De Klimop", username="klimop")
+    b = await site.browser()
+    try:
+        consent = await start_mastodon(b, site, instance)
+        _, back = await b.consent(consent, accounts=[me.id], follow=False)
+        [old] = await stored_apps(site)
+        site.world.forget_client(old.client_id)
+        status, result = await b.get(back)
+    finally:
+        await b.close()
+    assert status == 409 and "kende de app van Denkna niet meer" in result, result
+    assert "start het koppelen opnieuw" in result and "Traceback" not in result
+    assert await nothing_stored(site)
+    [new] = await stored_apps(site)
+    assert new.client_id != old.client_id and site.world.apps_registered[instance] == 2
+    await connect_mastodon(site, me, instance)  # trying again works, with the new app
+    assert site.world.apps_registered[instance] == 2
+    [account] = await site.accounts()
+    assert account.external_id == me.id
+
+
+async def test_two_instances_get_two_apps(site: Site) -> None:
+    here = site.servers["mastodon"].url
+    klimop = site.world.add_account("mastodon", name="OBS De Klimop", username="klimop")
+    regenboog = site.world.add_account("mastodon", name="De Regenboog", username="regenboog")
+    async with FakePlatformServer(site.world, "mastodon") as other:
+        await connect_mastodon(site, klimop, here)
+        await connect_mastodon(site, regenboog, other.url)
+        await connect_mastodon(site, klimop, here)
+        assert site.world.apps_registered[here] == site.world.apps_registered[other.url] == 1
+        assert [a.instance for a in await stored_apps(site)] == [here, other.url]
+    assert [a.settings["api"]["base_url"] for a in await site.accounts()] == [here, other.url]
 
 
 # --- bad input: a clear Dutch message, nothing changed -----------------------------------------
