@@ -337,9 +337,13 @@ async def put_config(request: web.Request) -> web.Response:
     school_id = await _school(request)
     body = await read_json(request, store.SsoConfigIn)
     sso = request.app[SSO]
+    actor = principal_of(request).user_id
     async with sso.db.session() as s:
-        row = await store.configure(s, sso.secret_key, school_id, body,
-                                    actor=principal_of(request).user_id)
+        ways = await store.ways_in(s, school_id)
+        if problem := store.admin_lock_out(ways.cut_off(ways.current, store.Access.of(body)),
+                                           actor):
+            raise ApiError(409, "would_lock_out_admin", problem)
+        row = await store.configure(s, sso.secret_key, school_id, body, actor=actor)
         view = {**store.public_view(row), "configured": True,
                 "redirect_uri": redirect_uri(request)}
     return web.json_response(view)
@@ -348,6 +352,10 @@ async def put_config(request: web.Request) -> web.Response:
 @requires("admin")
 async def delete_config(request: web.Request) -> web.Response:
     school_id = await _school(request)
+    actor = principal_of(request).user_id
     async with request.app[SSO].db.session() as s:
-        await store.remove(s, school_id, actor=principal_of(request).user_id)
+        ways = await store.ways_in(s, school_id)
+        if problem := store.admin_lock_out(ways.cut_off(ways.current, None), actor):
+            raise ApiError(409, "would_lock_out_admin", problem)
+        await store.remove(s, school_id, actor=actor)
     return web.json_response({"school_id": school_id, "configured": False})

@@ -117,10 +117,6 @@ def _people(users: list[User]) -> list[dict[str, str]]:
             for u in users]
 
 
-def _names(users: list[User]) -> str:
-    return ", ".join(f"{u.name} ({u.email})" if u.email else u.name for u in users)
-
-
 async def _render(request: web.Request, sc: Scope, form: dict[str, Any] | None = None,
                   status: int = 200, **ctx: Any) -> web.Response:
     sso = request.app[routes.SSO]
@@ -163,7 +159,7 @@ async def sso_submit(request: web.Request) -> web.Response:
     if str(posted.get("action", "save")) == "remove":
         async with sso.db.session() as s:
             ways = await store.ways_in(s, sc.school_id)
-            if problem := _locks_out_an_admin(ways.cut_off(ways.current, None), me):
+            if problem := store.admin_lock_out(ways.cut_off(ways.current, None), me.id):
                 return await _render(request, sc, status=409, error=problem)
             await store.remove(s, sc.school_id, actor=me.id)
         raise back(PATH, sc, "removed")
@@ -174,26 +170,12 @@ async def sso_submit(request: web.Request) -> web.Response:
                              field_errors=problems, secret_lost=typed_secret)
     async with sso.db.session() as s:
         ways = await store.ways_in(s, sc.school_id)
-        if problem := _locks_out_an_admin(ways.cut_off(ways.current, store.Access.of(cfg)), me):
+        if problem := store.admin_lock_out(ways.cut_off(ways.current, store.Access.of(cfg)),
+                                             me.id):
             return await _render(request, sc, form, 409, error=problem,
                                  secret_lost=typed_secret)
         await store.configure(s, sso.secret_key, sc.school_id, cfg, actor=me.id)
     raise back(PATH, sc, "saved")
-
-
-def _locks_out_an_admin(cut_off: list[User], me: User) -> str | None:
-    """The Dutch refusal when an admin would have no way into the dashboard left."""
-    admins = [u for u in cut_off if u.role == "admin"]
-    if not admins:
-        return None
-    if [u.id for u in admins] == [me.id]:
-        who, they, their = "uzelf", "U kunt", "uw"
-    else:
-        who, they, their = f"de beheerder {_names(admins)}", "Die kan", "het"
-    return (f"Dit is niet opgeslagen: zo sluit u {who} buiten. {they} dan niet meer inloggen "
-            "op het dashboard, niet met een wachtwoord en niet met het schoolaccount. Zorg "
-            "eerst voor een andere weg naar binnen: een wachtwoord (Instellingen → Gebruikers "
-            f"→ Nieuw wachtwoord), of {their} e-maildomein in de lijst toegestane domeinen.")
 
 
 def add_routes(app: web.Application) -> None:

@@ -227,6 +227,26 @@ class WaysIn:
         return [u for u in self.users if has_way_in(u, was) and not has_way_in(u, will)]
 
 
+def names(users: list[User]) -> str:
+    return ", ".join(f"{u.name} ({u.email})" if u.email else u.name for u in users)
+
+
+def admin_lock_out(cut_off: list[User], actor_id: int | None) -> str | None:
+    """The Dutch refusal when a change would leave an admin no way into the dashboard (the
+    settings page and the admin API both refuse such a change), or None."""
+    admins = [u for u in cut_off if u.role == "admin"]
+    if not admins:
+        return None
+    if [u.id for u in admins] == [actor_id]:
+        who, they, their = "uzelf", "U kunt", "uw"
+    else:
+        who, they, their = f"de beheerder {names(admins)}", "Die kan", "het"
+    return (f"Dit is niet opgeslagen: zo sluit u {who} buiten. {they} dan niet meer inloggen "
+            "op het dashboard, niet met een wachtwoord en niet met het schoolaccount. Zorg "
+            "eerst voor een andere weg naar binnen: een wachtwoord (Instellingen → Gebruikers "
+            f"→ Nieuw wachtwoord), of {their} e-maildomein in de lijst toegestane domeinen.")
+
+
 async def ways_in(s: AsyncSession, school_id: int) -> WaysIn:
     users = (await s.scalars(select(User).where(
         User.active.is_(True), User.role.in_(DASHBOARD_ROLES),

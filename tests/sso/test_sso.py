@@ -317,3 +317,31 @@ async def test_login_pages_asked_at_once_share_one_lookup_of_the_schools(
     assert resp.status == 200
     html = await (await cli.get("/dashboard/login")).text()
     assert calls == 2 and "schoolaccount" not in html
+
+
+async def test_the_api_refuses_a_change_that_shuts_an_admin_out(world: Any) -> None:
+    """As the settings page does: an admin without a password who signs in through school 1's
+    provider keeps a way in, whether the school is set up through the page or the API."""
+    cli, seed, provider = world
+    async with cli.app[keys.DB].session() as s:
+        ict = await admin_ops.create_user(s, name="ICT Amadeus", role="admin", school_id=None,
+                                          email=f"ict@{DOMAIN}")
+    url = f"/api/v1/admin/schools/{seed.schools[0].id}/sso"
+    admin = seed.headers(seed.admin_token)
+    moved = await cli.put(url, headers=admin, json={
+        "issuer": provider.issuer, "client_id": provider.client_id,
+        "allowed_domains": ["andere-school.nl"]})
+    body = await moved.json()
+    assert moved.status == 409 and body["error"]["code"] == "would_lock_out_admin"
+    assert "zo sluit u de beheerder ICT Amadeus" in body["error"]["message"]
+    removed = await cli.delete(url, headers=admin)
+    assert removed.status == 409
+    async with cli.app[keys.DB].session() as s:
+        row = await s.get(SchoolSso, seed.schools[0].id)
+        assert row is not None and row.enabled and row.allowed_domains == [DOMAIN]
+        await admin_ops.set_password(s, ict.id, "een lang wachtwoord")
+    # with a password of their own the admin keeps a way in: the same changes go through
+    assert (await cli.put(url, headers=admin, json={
+        "issuer": provider.issuer, "client_id": provider.client_id,
+        "allowed_domains": ["andere-school.nl"]})).status == 200
+    assert (await cli.delete(url, headers=admin)).status == 200
