@@ -1,7 +1,8 @@
 """`denkna accounts connect` as IT uses it: a real `denkna` process prints the consent address,
-"the browser" (here: HTTP against the fake Google) allows access, the address it lands on is
-pasted back, and the channel is connected with its refresh token; a pasted address with the
-wrong state connects nothing."""
+"the browser" (here: HTTP against the fake Google or Mastodon) allows access, the address it
+lands on is pasted back, and the channel is connected with its refresh token; a pasted address
+with the wrong state connects nothing. On Mastodon, connecting again reuses Denkna's app on the
+instance."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from sqlalchemy import select
 
 from denkna_demo.fakes import FakePlatformServer, FakeWorld
 from server import admin_ops
-from server.platforms.credentials import load_grant
+from server.platforms.credentials import decrypt_token, load_grant
 from server.storage.db import Database
 from server.storage.models import Account
+from server.storage.monitoring_models import MastodonApp
 
 ROOT = Path(__file__).resolve().parents[3]
 PUBLIC = "https://denkna.klimop.nl"
@@ -66,10 +68,12 @@ async def consent(url: str, channel: str) -> str:
             return r.headers["Location"]
 
 
-async def run_cli(config: Path, school_id: int, answer: object) -> tuple[int, str, str]:
+async def run_cli(config: Path, school_id: int, answer: object, *platform: str
+                  ) -> tuple[int, str, str]:
+    """`platform`: what follows `connect` (default youtube), e.g. mastodon --instance URL."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "server.cli", "accounts", "--config", str(config), "connect",
-        "youtube", "--school", str(school_id), cwd=ROOT,
+        *(platform or ("youtube",)), "--school", str(school_id), cwd=ROOT,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE)
     assert proc.stdout and proc.stdin
@@ -78,7 +82,8 @@ async def run_cli(config: Path, school_id: int, answer: object) -> tuple[int, st
         line = await asyncio.wait_for(proc.stdout.readline(), 60)
         assert line, (out + await proc.stderr.read()).decode()  # type: ignore[union-attr]
         out += line
-    url = re.search(rb"(http://127\.0\.0\.1:\d+/o/oauth2/v2/auth\?\S+)", out).group(1).decode()
+    url = re.search(rb"(http://127\.0\.0\.1:\d+/(?:o/oauth2/v2/auth|oauth/authorize)\?\S+)",
+                    out).group(1).decode()
     pasted = await answer(url) if callable(answer) else str(answer)
     proc.stdin.write(pasted.encode() + b"\n")
     await proc.stdin.drain()
@@ -113,5 +118,37 @@ async def test_it_connects_a_channel_from_the_command_line(tmp_path: Path) -> No
             assert "Traceback" not in err
             code, out, err = await run_cli(config, school_id, "geen adres")
             assert code == 1 and "niet het adres waarop de browser uitkwam" in err
+        finally:
+            await db.dispose()
+
+
+@pytest.mark.slow
+async def test_connecting_mastodon_again_reuses_the_app_on_the_instance(tmp_path: Path) -> None:
+    world = FakeWorld()
+    me = world.add_account("mastodon", name="OBS De Klimop", username="klimop")
+    async with FakePlatformServer(world, "mastodon") as server:
+        config, db, secret, school_id = await setup(tmp_path, world, server)
+        try:
+            async def allow(url: str) -> str:
+                return await consent(url, me.id)
+
+            mastodon = ("mastodon", "--instance", server.url)
+            code, out, err = await run_cli(config, school_id, allow, *mastodon)
+            assert code == 0 and "Gekoppeld: OBS De Klimop" in out, err
+            async with db.session() as s:
+                [account] = (await s.execute(select(Account))).scalars().all()
+            again = (*mastodon, "--account", str(account.id))
+            code, out, err = await run_cli(config, school_id, allow, *again)
+            assert code == 0 and "Opnieuw gekoppeld" in out, err
+            assert world.apps_registered[server.url] == 1
+            async with db.session() as s:
+                [app] = (await s.execute(select(MastodonApp))).scalars().all()
+            plain = world.clients[app.client_id].secret
+            assert plain not in app.client_secret_encrypted
+            assert decrypt_token(secret, app.client_secret_encrypted) == plain
+            world.forget_client(app.client_id)  # the instance's admin deleted it
+            code, out, err = await run_cli(config, school_id, allow, *again)
+            assert code == 0 and "Opnieuw gekoppeld" in out, err
+            assert world.apps_registered[server.url] == 2
         finally:
             await db.dispose()
