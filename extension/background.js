@@ -210,17 +210,25 @@ chrome.storage.onChanged.addListener((changes, area) => {
 });
 restrictStorage();
 
+/** The host name of a page's address, "" when it has none. */
+function hostOf(url) {
+  try {
+    return new URL(url || "").hostname;
+  } catch {
+    return "";
+  }
+}
+
+/** Whether `url` is on a site the school listed: the second check besides the content-script
+ *  registration (the list may just have changed). */
+function listedPage(url, settings) {
+  return DenknaSettings.hostListed(hostOf(url), settings.sites);
+}
+
 async function hello(sender) {
   const settings = await readSettings();
   const url = sender.url || (sender.tab && sender.tab.url) || "";
-  let host = "";
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    host = "";
-  }
-  // Second check besides the registration: the list may just have changed.
-  if (!DenknaSettings.hostListed(host, settings.sites)) return { active: false };
+  if (!listedPage(url, settings)) return { active: false };
   const accountType = DenknaSettings.accountType(url, settings.officialAccounts);
   const policy = accountType === "official" ? settings.policyOfficial : settings.policyPrivate;
   return {
@@ -291,12 +299,7 @@ async function check(msg, sender) {
 async function checkText(msg, sender, ctrl, mode) {
   const settings = await readSettings();
   const url = sender.url || "";
-  let host = "";
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    host = "";
-  }
+  const host = hostOf(url);
   if (!DenknaSettings.hostListed(host, settings.sites)) return { ok: false, seq: msg.seq, mode, inactive: true };
   const text = String(msg.text || "");
   const context = {
@@ -319,13 +322,7 @@ async function checkText(msg, sender, ctrl, mode) {
 
 async function outcome(msg, sender) {
   const settings = await readSettings();
-  let host = "";
-  try {
-    host = new URL(sender.url || "").hostname;
-  } catch {
-    host = "";
-  }
-  if (!DenknaSettings.hostListed(host, settings.sites)) return { ok: false };
+  if (!listedPage(sender.url, settings)) return { ok: false };
   const allowed = ["changed", "cancelled", "posted_anyway", "shown"];
   const categories = (msg.categories || []).filter((c) => typeof c === "string").slice(0, 10);
   if (!allowed.includes(msg.outcome) || !categories.length) return { ok: false };
@@ -344,13 +341,7 @@ const WRONG_REASONS = ["quote", "friendly", "consent", "not_personal", "other"];
  *  Only those (and a reason from a fixed list) are sent, never the text. */
 async function wrong(msg, sender) {
   const settings = await readSettings();
-  let host = "";
-  try {
-    host = new URL(sender.url || "").hostname;
-  } catch {
-    host = "";
-  }
-  if (!DenknaSettings.hostListed(host, settings.sites)) return { ok: false };
+  if (!listedPage(sender.url, settings)) return { ok: false };
   const category = String(msg.category || "");
   const subtype = String(msg.subtype || "");
   if (!/^[a-z_]{1,40}$/.test(category) || !/^[a-z_]{1,40}$/.test(subtype) || !RAISED_BY.includes(msg.raised_by)) {
@@ -390,14 +381,7 @@ const HANDLERS = {
   signIn: async (msg, sender) => {
     const own = (sender.url || "").startsWith(chrome.runtime.getURL(""));
     if (!own) {
-      const settings = await readSettings();
-      let host = "";
-      try {
-        host = new URL(sender.url || "").hostname;
-      } catch {
-        host = "";
-      }
-      if (!DenknaSettings.hostListed(host, settings.sites)) return { ok: false };
+      if (!listedPage(sender.url, await readSettings())) return { ok: false };
     }
     return signIn();
   },
