@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -96,9 +97,15 @@ class EncoderJudge:
         # int8 with a scale per output channel: as fast as one scale per matrix here, and
         # nearer fp32 (natural dev, bullying/discrimination: fp32 0.945/0.968, per channel
         # 0.955/0.963, per matrix 0.943/0.940); fp32 itself misses the speed target (3.5x XLM-R)
-        network = torch.ao.quantization.quantize_dynamic(
-            network, {torch.nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig},
-            dtype=torch.qint8)
+        with warnings.catch_warnings():
+            # torch 2.13 (pinned) warns on every load that quantized tensor creation will go
+            # in a future release: a note for whoever moves the pin, not for the school's IT
+            # reading `denkna run`'s output
+            warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor",
+                                    category=UserWarning)
+            network = torch.ao.quantization.quantize_dynamic(
+                network, {torch.nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig},
+                dtype=torch.qint8)
         return cls(meta, tokenizer, network, head, Stacker.from_dict(meta.stacker))
 
     # ----- inference ------------------------------------------------------------------------
