@@ -65,6 +65,35 @@ def refused(code: str, status: int = 400) -> SsoRefused:
     return SsoRefused(code, MESSAGES[code], status)
 
 
+class ProviderUnreachable(SsoRefused):
+    """The provider gave no usable JSON. To a signing-in user this is "provider_unreachable"
+    like any other; `reason` (timeout, certificate, tls, dns, connect, status, not_json,
+    not_object), `url` and the HTTP `http_status` are for the admin's connection test."""
+
+    def __init__(self, reason: str, url: str, http_status: int | None = None) -> None:
+        super().__init__("provider_unreachable", MESSAGES["provider_unreachable"], 502)
+        self.reason, self.url, self.http_status = reason, url, http_status
+
+
+ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
+
+
+def discovery_url(issuer: str) -> str:
+    return issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+def missing_endpoints(document: dict[str, Any]) -> list[str]:
+    """The endpoints Denkna needs that the discovery document does not name."""
+    return [k for k in ENDPOINTS if not isinstance(document.get(k), str) or not document[k]]
+
+
+def import_keys(data: dict[str, Any]) -> KeySet:
+    try:
+        return KeySet.import_key_set(data)  # type: ignore[arg-type]
+    except (JoseError, ValueError, KeyError, TypeError) as exc:
+        raise refused("provider_error", 502) from exc
+
+
 @dataclass(frozen=True)
 class ProviderSettings:
     """One school's provider, as Denkna uses it (the secret decrypted)."""
@@ -101,29 +130,44 @@ class OidcClient:
     _metadata: dict[str, _Cached] = field(default_factory=dict)
     _keys: dict[str, _Cached] = field(default_factory=dict)
 
-    async def _get_json(self, url: str) -> dict[str, Any]:
+    async def get_json(self, url: str) -> dict[str, Any]:
+        """A JSON object from the provider; anything else is a `ProviderUnreachable` that
+        says why (for the settings page's connection test, check.py)."""
         try:
             async with self.session().get(url, timeout=HTTP_TIMEOUT) as res:
                 if res.status != 200:
-                    raise refused("provider_unreachable", 502)
+                    raise ProviderUnreachable("status", url, res.status)
                 data = await res.json(content_type=None)
-        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-            raise refused("provider_unreachable", 502) from exc
+        except TimeoutError as exc:  # aiohttp's own timeouts are TimeoutErrors too
+            raise ProviderUnreachable("timeout", url) from exc
+        except aiohttp.ClientConnectorCertificateError as exc:
+            raise ProviderUnreachable("certificate", url) from exc
+        except aiohttp.ClientSSLError as exc:
+            raise ProviderUnreachable("tls", url) from exc
+        except aiohttp.ClientConnectorDNSError as exc:
+            raise ProviderUnreachable("dns", url) from exc
+        except aiohttp.ClientError as exc:
+            raise ProviderUnreachable("connect", url) from exc
+        except ValueError as exc:  # not JSON, or not text at all
+            raise ProviderUnreachable("not_json", url) from exc
         if not isinstance(data, dict):
-            raise refused("provider_unreachable", 502)
+            raise ProviderUnreachable("not_object", url)
         return data
+
+    async def discovery(self, issuer: str) -> dict[str, Any]:
+        """The provider's discovery document as it is now: fetched, not cached, not checked."""
+        return await self.get_json(discovery_url(issuer))
 
     async def metadata(self, issuer: str) -> dict[str, Any]:
         cached = self._metadata.get(issuer)
         if cached and self.clock() - cached.at < DISCOVERY_SECONDS:
             return dict(cached.value)
-        data = await self._get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
+        data = await self.discovery(issuer)
         # OIDC Discovery 4.3: the document's issuer must be the one asked for
         if data.get("issuer") != issuer:
             raise refused("wrong_issuer")
-        for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-            if not isinstance(data.get(key), str):
-                raise refused("provider_error", 502)
+        if missing_endpoints(data):
+            raise refused("provider_error", 502)
         self._metadata[issuer] = _Cached(self.clock(), data)
         return dict(data)
 
@@ -131,11 +175,7 @@ class OidcClient:
         cached = self._keys.get(jwks_uri)
         if cached and not fresh and self.clock() - cached.at < DISCOVERY_SECONDS:
             return cached.value  # type: ignore[no-any-return]
-        data = await self._get_json(jwks_uri)
-        try:
-            keys = KeySet.import_key_set(data)  # type: ignore[arg-type]
-        except (JoseError, ValueError, KeyError, TypeError) as exc:
-            raise refused("provider_error", 502) from exc
+        keys = import_keys(await self.get_json(jwks_uri))
         self._keys[jwks_uri] = _Cached(self.clock(), keys)
         return keys
 

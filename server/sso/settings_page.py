@@ -4,9 +4,10 @@ the dashboard, as `PUT/DELETE /api/v1/admin/schools/{id}/sso` does (same model, 
 Shows the set-up, the redirect URI to register at the provider, and who could not get into the
 dashboard. The client secret is write-only (empty: keep the stored one). A change that would
 leave an admin without any way in (no password they may use, no allowed e-mail domain) is
-refused; one that shuts out leadership or the board is warned about on the page. Only the admin
-sees the page and its tab (keys.SETTINGS_TABS); the template is the dashboard's
-settings_sso.html."""
+refused; one that shuts out leadership or the board is warned about on the page. "Verbinding
+testen" (POST TEST_PATH) checks the stored set-up at the provider (check.py) and shows the
+result; nothing of it is stored. Only the admin sees the page and its tab
+(keys.SETTINGS_TABS); the template is the dashboard's settings_sso.html."""
 
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ from server import keys
 from server.dashboard import viewmodels as vm
 from server.dashboard.settings.common import Scope, back, no_school, page, scope
 from server.dashboard.views import error_page, user_of
-from server.sso import routes, store
+from server.sso import check, routes, store
 from server.storage.models import User
 from server.storage.sso_models import SchoolSso
 
 PATH = "/dashboard/settings/sso"
+TEST_PATH = PATH + "/test"
 TAB: keys.SettingsTab = ("sso", "Inloggen met schoolaccount", PATH, ("admin",))
 FLASH = {
     "saved": "Inloggen met het schoolaccount is opgeslagen.",
@@ -178,7 +180,28 @@ async def sso_submit(request: web.Request) -> web.Response:
     raise back(PATH, sc, "saved")
 
 
+async def sso_test(request: web.Request) -> web.Response:
+    """Verbinding testen: check.py on the stored set-up, shown on the page, not stored."""
+    if user_of(request).role != "admin":
+        return _refused(request)
+    posted = await request.post()
+    sc = await scope(request, posted)
+    if sc is None:
+        return no_school(request)
+    sso = request.app[routes.SSO]
+    async with sso.db.session() as s:
+        row = await s.get(SchoolSso, sc.school_id)
+    if row is None:
+        return await _render(request, sc, status=409, error=(
+            "Er is voor deze school nog niets opgeslagen om te testen. Vul de instellingen "
+            "in, sla ze op en test dan de verbinding."))
+    results = await check.run(sso.client, row.issuer)
+    return await _render(request, sc, test_results=results,
+                         test_ok=all(c.ok for c in results))
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get(PATH, sso_page)
     app.router.add_post(PATH, sso_submit)
+    app.router.add_post(TEST_PATH, sso_test)
     app.setdefault(keys.SETTINGS_TABS, []).append(TAB)

@@ -3,7 +3,10 @@ discovery, JWKS, authorize (a small Dutch login form: type an e-mail address, pr
 token (checks the code, the client and the PKCE verifier) and a configurable group claim.
 
 `FakeProvider.tamper` makes the next ID tokens bad in one way: "wrong_issuer", "bad_signature"
-(signed with a key the JWKS does not publish), "expired", "wrong_audience"."""
+(signed with a key the JWKS does not publish), "expired", "wrong_audience".
+`FakeProvider.fault` breaks what it publishes: "wrong_issuer" (the discovery document names
+another issuer), "not_json" (discovery answers with a web page), "no_jwks" (the key set is not
+found, HTTP 404), "no_jwks_uri" (discovery names no key set)."""
 
 from __future__ import annotations
 
@@ -38,12 +41,14 @@ class FakeProvider:
     group_claim: str = "groups"
     groups: dict[str, list[str]] = field(default_factory=dict)  # e-mail -> groups
     tamper: str | None = None
+    fault: str | None = None
     key: RSAKey = field(default_factory=lambda: RSAKey.generate_key(2048, parameters={
         "kid": "fake-1", "use": "sig", "alg": "RS256"}))
     other_key: RSAKey = field(default_factory=lambda: RSAKey.generate_key(2048, parameters={
         "kid": "fake-1", "use": "sig", "alg": "RS256"}))
     codes: dict[str, Grant] = field(default_factory=dict)
     token_requests: int = 0
+    discovery_requests: int = 0
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -55,8 +60,13 @@ class FakeProvider:
         return app
 
     async def discovery(self, _r: web.Request) -> web.Response:
-        return web.json_response({
-            "issuer": self.issuer,
+        self.discovery_requests += 1
+        if self.fault == "not_json":
+            return web.Response(content_type="text/html", text="<!doctype html><html lang=nl>"
+                                "<title>Welkom</title><h1>Welkom op onze website</h1></html>")
+        document = {
+            "issuer": "https://login.example.org/andere-tenant/v2.0"
+            if self.fault == "wrong_issuer" else self.issuer,
             "authorization_endpoint": f"{self.issuer}/authorize",
             "token_endpoint": f"{self.issuer}/token",
             "jwks_uri": f"{self.issuer}/jwks",
@@ -65,9 +75,14 @@ class FakeProvider:
             "id_token_signing_alg_values_supported": ["RS256"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic"],
             "code_challenge_methods_supported": ["S256"],
-        })
+        }
+        if self.fault == "no_jwks_uri":
+            del document["jwks_uri"]
+        return web.json_response(document)
 
     async def jwks(self, _r: web.Request) -> web.Response:
+        if self.fault == "no_jwks":
+            raise web.HTTPNotFound()
         return web.json_response(KeySet([self.key]).as_dict(private=False))
 
     async def authorize(self, request: web.Request) -> web.Response:

@@ -7,6 +7,7 @@ only the admin sees the page; CSRF; no change that shuts an admin out."""
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,9 @@ from sqlalchemy import select
 
 from server import admin_ops, keys
 from server.passwords import hash_password
+from server.sso import check as sso_check
 from server.sso import store
+from server.sso.oidc import OidcClient
 from server.storage.models import AuditLog, User
 from server.storage.sso_models import SchoolSso
 from tests.conftest import Seed, seed_database
@@ -346,3 +349,172 @@ async def test_the_redirect_uri_follows_the_public_url(
     html, _ = await open_page(cli, seed)
     assert f'<code id="redirect-uri">{shown}</code>' in html
     assert ("Dit adres begint niet met https://" in html) is warned
+
+
+# --- Verbinding testen ---------------------------------------------------------------------
+
+TEST = f"{PAGE}/test"
+
+
+async def set_up(cli: Any, seed: Seed, provider: FakeProvider, **changes: str) -> str:
+    """The admin stores school 1's set-up; the csrf token for the next form."""
+    await login(cli, ADMIN, PASSWORD)
+    _html, csrf = await open_page(cli, seed)
+    resp = await cli.post(PAGE, data={**fields(provider, seed, **changes), "csrf": csrf})
+    assert resp.status == 200 and "opgeslagen" in await resp.text()
+    return csrf
+
+
+async def connection_test(cli: Any, seed: Seed, csrf: str) -> str:
+    resp = await cli.post(TEST, data={"school": str(seed.schools[0].id), "csrf": csrf})
+    html = await resp.text()
+    assert resp.status == 200, html
+    return html
+
+
+def result_row(html: str, label: str) -> str:
+    """The text of one check's row in the result table."""
+    start = html.index(f'<th scope="row">{label}</th>', html.index('id="sso-test"'))
+    return html[start:html.index("</tr>", start)]
+
+
+async def test_the_connection_test_of_a_working_provider_says_ok_and_signs_no_one_in(
+    world: Any, provider: FakeProvider,
+) -> None:
+    cli, seed = world
+    csrf = await set_up(cli, seed, provider)
+    html, _ = await open_page(cli, seed)
+    assert 'action="/dashboard/settings/sso/test"' in html and "Verbinding testen" in html
+    async with cli.app[keys.DB].session() as s:
+        audit_before = len((await s.scalars(select(AuditLog))).all())
+    html = await connection_test(cli, seed, csrf)
+    assert "Resultaat van de verbindingstest" in html and "Alles in orde." in html
+    assert "OK: opgehaald van " + provider.issuer + "/.well-known/openid-configuration" in html
+    assert "OK: het discovery-document noemt dezelfde uitgever" in result_row(
+        html, "Uitgever (issuer)")
+    assert f"OK: {provider.issuer}/token" in result_row(html, "Token-eindpunt (token_endpoint)")
+    assert "OK: 1 ondertekeningssleutel" in result_row(html, "Sleutelset (JWKS)")
+    assert 'class="error"' not in html.split("Resultaat van de verbindingstest")[1]
+    # nobody signed in, nothing stored, the secret is not shown
+    assert provider.token_requests == 0 and SECRET not in html
+    async with cli.app[keys.DB].session() as s:
+        assert len((await s.scalars(select(AuditLog))).all()) == audit_before
+    # the provider breaks afterwards: a new test asks it again instead of remembering
+    provider.fault = "wrong_issuer"
+    html = await connection_test(cli, seed, csrf)
+    assert "Er is iets mis." in html and "Alles in orde." not in html
+    assert provider.discovery_requests == 2
+
+
+@pytest.mark.parametrize(("fault", "label", "message"), [
+    ("wrong_issuer", "Uitgever (issuer)",
+     "Het discovery-document noemt een andere uitgever: "
+     "https://login.example.org/andere-tenant/v2.0 (ingesteld: {issuer})."),
+    ("no_jwks", "Sleutelset (JWKS)",
+     "{issuer}/jwks bestaat niet (HTTP 404): het discovery-document wijst naar een "
+     "sleutelset die er niet is."),
+    ("no_jwks_uri", "Sleutelset-adres (jwks_uri)",
+     "Het discovery-document noemt het adres van de sleutelset (jwks_uri) niet"),
+    ("not_json", "Discovery-document",
+     "Het antwoord van {issuer}/.well-known/openid-configuration is geen JSON-document"),
+])
+async def test_the_connection_test_says_what_is_wrong_in_dutch(
+    world: Any, provider: FakeProvider, fault: str, label: str, message: str,
+) -> None:
+    cli, seed = world
+    csrf = await set_up(cli, seed, provider)
+    provider.fault = fault
+    html = await connection_test(cli, seed, csrf)
+    assert "Er is iets mis." in html and "Alles in orde." not in html
+    row = result_row(html, label)
+    assert 'class="error"' in row and message.format(issuer=provider.issuer) in row
+    if fault == "not_json":  # what depends on the document is not tested
+        assert "Niet getest" in result_row(html, "Sleutelset (JWKS)")
+    if fault == "no_jwks_uri":
+        assert "Niet getest" in result_row(html, "Sleutelset (JWKS)")
+        assert "OK: " in result_row(html, "Token-eindpunt (token_endpoint)")
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_the_connection_test_of_an_unreachable_provider(
+    world: Any, provider: FakeProvider,
+) -> None:
+    cli, seed = world
+    port = closed_port()
+    csrf = await set_up(cli, seed, provider, issuer=f"http://127.0.0.1:{port}")
+    html = await connection_test(cli, seed, csrf)
+    assert (f"De uitgever is niet bereikbaar (127.0.0.1:{port} weigert of verbreekt de "
+            "verbinding): klopt het adres, en kan deze server het internet op?") in html
+    assert "Niet getest" in result_row(html, "Sleutelset (JWKS)")
+
+
+async def test_the_connection_test_names_a_tls_failure(
+    world: Any, provider: FakeProvider,
+) -> None:
+    """https:// to a server that speaks plain http: a TLS error, said in Dutch."""
+    cli, seed = world
+    issuer = provider.issuer.replace("http://", "https://")
+    csrf = await set_up(cli, seed, provider, issuer=issuer)
+    html = await connection_test(cli, seed, csrf)
+    host = issuer.removeprefix("https://")
+    assert f"De beveiligde verbinding (TLS) met {host} mislukt" in html
+
+
+async def test_the_connection_test_says_a_timeout_in_dutch() -> None:
+    """The client's own timeout, without waiting for it: the session raises it at once."""
+
+    class TimingOut:
+        def get(self, *_a: Any, **_k: Any) -> Any:
+            raise TimeoutError
+
+    client = OidcClient(session=lambda: TimingOut())  # type: ignore[arg-type,return-value]
+    results = await sso_check.run(client, "https://login.school-1.nl")
+    assert not results[0].ok and results[0].text == (
+        "De uitgever antwoordt niet (time-out na 10 s): klopt het adres, en kan deze server "
+        "het internet op?")
+    assert all(r.ok is None for r in results[1:])
+
+
+async def test_the_connection_test_without_a_set_up(world: Any) -> None:
+    cli, seed = world
+    await login(cli, ADMIN, PASSWORD)
+    html, csrf = await open_page(cli, seed)
+    assert "Verbinding testen" not in html
+    resp = await cli.post(TEST, data={"school": str(seed.schools[0].id), "csrf": csrf})
+    assert resp.status == 409
+    assert "Er is voor deze school nog niets opgeslagen om te testen" in await resp.text()
+
+
+@pytest.mark.parametrize("who", ["leadership1@example.nl", "kees@stichting.nl"])
+async def test_leadership_and_board_cannot_test_the_connection(
+    world: Any, provider: FakeProvider, who: str,
+) -> None:
+    cli, seed = world
+    csrf = await set_up(cli, seed, provider)
+    await cli.post("/dashboard/logout", data={"csrf": csrf})
+    assert (await login(cli, who, PASSWORD)).status == 303
+    tabs = await (await cli.get("/dashboard/settings/levels")).text()
+    resp = await cli.post(TEST, data={"school": str(seed.schools[0].id),
+                                      "csrf": csrf_of(tabs)})
+    html = await resp.text()
+    assert resp.status == 403 and "Alleen de beheerder" in html
+    assert provider.discovery_requests == 0 and provider.issuer not in html
+
+
+@pytest.mark.parametrize("csrf", [None, "", "een-ander-token"])
+async def test_the_connection_test_needs_the_forms_csrf_token(
+    world: Any, provider: FakeProvider, csrf: str | None,
+) -> None:
+    cli, seed = world
+    await set_up(cli, seed, provider)
+    form = {"school": str(seed.schools[0].id)}
+    if csrf is not None:
+        form["csrf"] = csrf
+    resp = await cli.post(TEST, data=form)
+    assert resp.status == 403 and "Verzoek geweigerd" in await resp.text()
+    assert provider.discovery_requests == 0
