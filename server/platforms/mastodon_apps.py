@@ -4,9 +4,9 @@ server/platforms/credentials.py) and reused by every connect there. A school tha
 again, or a board with many schools on one instance, leaves no trail of apps behind.
 
 Before a stored app is used, the instance is asked whether it still knows it: a
-`client_credentials` token request (the token is revoked at once). An app that an admin of the
-instance deleted, or that Mastodon cleaned up because no account used it, answers
-`invalid_client` (401); Denkna then registers anew and replaces the stored app. The same happens
+`client_credentials` token request (the token is revoked at once). An app the instance no
+longer knows (say its admin deleted it) answers `invalid_client` (401); Denkna then registers
+anew and replaces the stored app. The same happens
 when the code exchange of a connect answers `invalid_client` (`connect.finish` calls `renew`).
 
 Registering anew happens once: connects in this process wait for each other (a lock per instance
